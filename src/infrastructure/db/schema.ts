@@ -1,0 +1,136 @@
+import { relations, sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * The D1 schema. Times are epoch milliseconds (integers sort and compare exactly);
+ * the repository turns them into RFC 3339 strings. Every lookup the API makes has an
+ * index, and every list sort has one with `id` as the tie-break, with and without the
+ * `archived` prefix (for `archived=false|true` and for `archived=all`).
+ * Triggers, the pipeline counter and the write guard live in hand-written migrations
+ * (see migrations/0001_*.sql): drizzle-kit does not model them.
+ */
+
+export const pipelines = sqliteTable(
+  "pipelines",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("pipelines_active_name_key").on(t.name).where(sql`archived = 0`),
+    index("pipelines_archived_name_idx").on(t.archived, t.name, t.id),
+    index("pipelines_archived_created_idx").on(t.archived, t.createdAt, t.id),
+    index("pipelines_archived_updated_idx").on(t.archived, t.updatedAt, t.id),
+    index("pipelines_name_idx").on(t.name, t.id),
+    index("pipelines_created_idx").on(t.createdAt, t.id),
+    index("pipelines_updated_idx").on(t.updatedAt, t.id),
+    check("pipelines_version_positive", sql`version >= 1`),
+  ],
+);
+
+export const pipelineStages = sqliteTable(
+  "pipeline_stages",
+  {
+    id: text("id").primaryKey(),
+    pipelineId: text("pipeline_id")
+      .notNull()
+      .references(() => pipelines.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    name: text("name").notNull(),
+    stageType: text("stage_type", {
+      enum: ["compression", "encryption", "checksum", "transform", "passthrough"],
+    }).notNull(),
+    algorithm: text("algorithm").notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    parallelProcessing: integer("parallel_processing", { mode: "boolean" }).notNull().default(false),
+    chunkSize: integer("chunk_size"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("pipeline_stages_pipeline_position_idx").on(t.pipelineId, t.position),
+    check(
+      "pipeline_stages_type_known",
+      sql`stage_type IN ('compression', 'encryption', 'checksum', 'transform', 'passthrough')`,
+    ),
+    check("pipeline_stages_position_range", sql`position BETWEEN 0 AND 31`),
+  ],
+);
+
+export const stageParameters = sqliteTable(
+  "stage_parameters",
+  {
+    stageId: text("stage_id")
+      .notNull()
+      .references(() => pipelineStages.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.stageId, t.key] })],
+);
+
+export const pipelineConfiguration = sqliteTable(
+  "pipeline_configuration",
+  {
+    pipelineId: text("pipeline_id")
+      .notNull()
+      .references(() => pipelines.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pipelineId, t.key] }),
+    index("pipeline_configuration_key_value_idx").on(t.key, t.value, t.pipelineId),
+  ],
+);
+
+export const processingMetrics = sqliteTable("processing_metrics", {
+  pipelineId: text("pipeline_id")
+    .primaryKey()
+    .references(() => pipelines.id, { onDelete: "cascade" }),
+  bytesProcessed: integer("bytes_processed").notNull(),
+  bytesTotal: integer("bytes_total").notNull(),
+  chunksProcessed: integer("chunks_processed").notNull(),
+  chunksTotal: integer("chunks_total").notNull(),
+  startTime: integer("start_time"),
+  endTime: integer("end_time"),
+  processingDurationMs: integer("processing_duration_ms").notNull(),
+  throughputBytesPerSecond: real("throughput_bytes_per_second").notNull(),
+  compressionRatio: real("compression_ratio"),
+  errorCount: integer("error_count").notNull(),
+  warningCount: integer("warning_count").notNull(),
+  inputFileSizeBytes: integer("input_file_size_bytes").notNull(),
+  outputFileSizeBytes: integer("output_file_size_bytes").notNull(),
+  inputFileChecksum: text("input_file_checksum"),
+  outputFileChecksum: text("output_file_checksum"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Row counts per `archived` value, kept by triggers so an unfiltered count reads one or two rows. */
+export const pipelineCounts = sqliteTable("pipeline_counts", {
+  archived: integer("archived", { mode: "boolean" }).primaryKey(),
+  total: integer("total").notNull(),
+});
+
+// Relations let one relational query fetch a pipeline with all its children in one statement.
+export const pipelinesRelations = relations(pipelines, ({ many }) => ({
+  stages: many(pipelineStages),
+  configuration: many(pipelineConfiguration),
+}));
+
+export const pipelineStagesRelations = relations(pipelineStages, ({ one, many }) => ({
+  pipeline: one(pipelines, { fields: [pipelineStages.pipelineId], references: [pipelines.id] }),
+  parameters: many(stageParameters),
+}));
+
+export const stageParametersRelations = relations(stageParameters, ({ one }) => ({
+  stage: one(pipelineStages, { fields: [stageParameters.stageId], references: [pipelineStages.id] }),
+}));
+
+export const pipelineConfigurationRelations = relations(pipelineConfiguration, ({ one }) => ({
+  pipeline: one(pipelines, { fields: [pipelineConfiguration.pipelineId], references: [pipelines.id] }),
+}));

@@ -1,0 +1,197 @@
+import {
+  nameTaken,
+  pipelineArchived,
+  pipelineNotFound,
+  ValidationError,
+  versionMismatch,
+} from "../domain/errors";
+import type { Metrics } from "../domain/metrics";
+import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
+import type { Keyset, ListQuery, Page, PipelineFilter, PipelineRepository, Sort, WriteOptions } from "../domain/repository";
+
+/**
+ * The in-memory model of the repository: the same contract as the D1 one (the contract
+ * suite runs against both), kept deliberately plain so it can serve as the reference.
+ */
+
+/** SQLite compares TEXT by UTF-8 bytes, which is Unicode code point order. */
+export function compareCodePoints(a: string, b: string): number {
+  const x = Array.from(a, (c) => c.codePointAt(0) as number);
+  const y = Array.from(b, (c) => c.codePointAt(0) as number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  }
+  return x.length - y.length;
+}
+
+const compareKeysets = (a: Keyset, b: Keyset) => compareCodePoints(a.value, b.value) || compareCodePoints(a.id, b.id);
+
+const keysetOf = (pipeline: Pipeline, sort: Sort): Keyset => ({ value: pipeline[sort.field], id: pipeline.id });
+
+function matches(pipeline: Pipeline, filter: PipelineFilter): boolean {
+  if (filter.archived !== "all" && pipeline.archived !== (filter.archived === "true")) return false;
+  if (filter.name !== undefined && pipeline.name !== filter.name) return false;
+  return filter.config.every(([key, value]) => Object.hasOwn(pipeline.configuration, key) && pipeline.configuration[key] === value);
+}
+
+export function createMemoryPipelineRepository(clock: () => Date = () => new Date()): PipelineRepository {
+  const pipelines = new Map<string, Pipeline>();
+  const metrics = new Map<string, Metrics>();
+
+  const nameIsTaken = (name: string, exceptId?: string) =>
+    [...pipelines.values()].some((p) => !p.archived && p.name === name && p.id !== exceptId);
+
+  /** The checks every conditional write makes, in the order the D1 batches make them. */
+  function current(id: string, options: WriteOptions): Pipeline {
+    const pipeline = pipelines.get(id);
+    if (!pipeline) throw pipelineNotFound(id);
+    if (options.expectedVersion !== undefined && pipeline.version !== options.expectedVersion) throw versionMismatch();
+    return pipeline;
+  }
+
+  function writable(id: string, options: WriteOptions): Pipeline {
+    const pipeline = current(id, options);
+    if (pipeline.archived) throw pipelineArchived();
+    return pipeline;
+  }
+
+  function store(pipeline: Pipeline): Pipeline {
+    pipelines.set(pipeline.id, structuredClone(pipeline));
+    return structuredClone(pipeline);
+  }
+
+  function list(query: ListQuery): Page {
+    const sorted = [...pipelines.values()]
+      .filter((p) => matches(p, query))
+      .map((p) => ({ p, key: keysetOf(p, query.sort) }))
+      .sort((a, b) => compareKeysets(a.key, b.key) * (query.sort.descending ? -1 : 1));
+    const after = query.after;
+    const start = after
+      ? sorted.filter(({ key }) => compareKeysets(key, after) * (query.sort.descending ? -1 : 1) > 0)
+      : sorted.slice(query.offset ?? 0);
+    const page = start.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(({ p }) => structuredClone(p)),
+      next: start.length > query.limit && last ? last.key : null,
+    };
+  }
+
+  function setArchived(id: string, archived: boolean, options: WriteOptions): Pipeline {
+    const pipeline = current(id, options);
+    if (pipeline.archived === archived) return structuredClone(pipeline);
+    if (!archived && nameIsTaken(pipeline.name)) throw nameTaken();
+    return store({ ...pipeline, archived, version: pipeline.version + 1, updatedAt: clock().toISOString() });
+  }
+
+  return {
+    async save(input) {
+      if (nameIsTaken(input.name)) throw nameTaken();
+      return store(newPipeline(input, clock().toISOString()));
+    },
+
+    async saveMany(inputs) {
+      const names = new Set<string>();
+      for (const { name } of inputs) {
+        if (nameIsTaken(name) || names.has(name)) throw nameTaken();
+        names.add(name);
+      }
+      const now = clock().toISOString();
+      return inputs.map((input) => store(newPipeline(input, now)));
+    },
+
+    async findById(id) {
+      const pipeline = pipelines.get(id);
+      return pipeline ? structuredClone(pipeline) : null;
+    },
+
+    async findByName(name) {
+      const pipeline = [...pipelines.values()].find((p) => !p.archived && p.name === name);
+      return pipeline ? structuredClone(pipeline) : null;
+    },
+
+    async update(id, input, options = {}) {
+      const pipeline = writable(id, options);
+      if (nameIsTaken(input.name, id)) throw nameTaken();
+      const existing = new Map(pipeline.stages.map((stage) => [stage.id, stage]));
+      if (input.stages.some((stage) => stage.id !== undefined && !existing.has(stage.id))) {
+        throw new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]);
+      }
+      const now = clock().toISOString();
+      const stages = stagesFrom(input.stages, now).map((stage) => ({
+        ...stage,
+        createdAt: existing.get(stage.id)?.createdAt ?? stage.createdAt,
+      }));
+      return store({
+        ...pipeline,
+        name: input.name,
+        configuration: { ...input.configuration },
+        stages,
+        version: pipeline.version + 1,
+        updatedAt: now,
+      });
+    },
+
+    async patch(id, input, options = {}) {
+      const pipeline = writable(id, options);
+      const name = input.name ?? pipeline.name;
+      if (nameIsTaken(name, id)) throw nameTaken();
+      const configuration = input.configuration === null ? {} : { ...pipeline.configuration };
+      for (const [key, value] of Object.entries(input.configuration ?? {})) {
+        if (value === null) delete configuration[key];
+        else configuration[key] = value;
+      }
+      if (Object.keys(configuration).length > LIMITS.mapEntries) {
+        throw new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]);
+      }
+      return store({ ...pipeline, name, configuration, version: pipeline.version + 1, updatedAt: clock().toISOString() });
+    },
+
+    async delete(id, options = {}) {
+      current(id, options);
+      pipelines.delete(id);
+      metrics.delete(id);
+    },
+
+    async archive(id, options = {}) {
+      return setArchived(id, true, options);
+    },
+
+    async restore(id, options = {}) {
+      return setArchived(id, false, options);
+    },
+
+    async exists(id) {
+      return pipelines.has(id);
+    },
+
+    async count(filter) {
+      return [...pipelines.values()].filter((p) => matches(p, filter)).length;
+    },
+
+    async list(query) {
+      return list(query);
+    },
+
+    async listArchived(query) {
+      return list({ ...query, archived: "true" });
+    },
+
+    async findByConfig(config, query) {
+      return list({ ...query, config });
+    },
+
+    async getMetrics(pipelineId) {
+      if (!pipelines.has(pipelineId)) throw pipelineNotFound(pipelineId);
+      const recorded = metrics.get(pipelineId);
+      return recorded ? structuredClone(recorded) : null;
+    },
+
+    async putMetrics(pipelineId, input) {
+      writable(pipelineId, {});
+      const recorded: Metrics = { ...input, pipelineId, updatedAt: clock().toISOString() };
+      metrics.set(pipelineId, structuredClone(recorded));
+      return recorded;
+    },
+  };
+}
