@@ -134,3 +134,53 @@ export const stageParametersRelations = relations(stageParameters, ({ one }) => 
 export const pipelineConfigurationRelations = relations(pipelineConfiguration, ({ one }) => ({
   pipeline: one(pipelines, { fields: [pipelineConfiguration.pipelineId], references: [pipelines.id] }),
 }));
+
+/** API keys: only the SHA-256 of the key is stored; `prefix` lets people tell keys apart. */
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** Space-separated scopes: read, write, admin. */
+  scopes: text("scopes").notNull(),
+  prefix: text("prefix").notNull(),
+  keyHash: text("key_hash").notNull().unique("api_keys_key_hash_key"),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+/** Responses kept for `Idempotency-Key` replays, per caller (`scope`) and key, for 24 hours. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the request (method, path, body) the key was first used with. */
+    fingerprint: text("fingerprint").notNull(),
+    /** The request that owns the row; the batch that inserted it writes only if it still matches. */
+    nonce: text("nonce").notNull(),
+    /** The response to replay, as JSON: status, headers, body. */
+    response: text("response").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+);
+
+/** One row per run of the archive job, from cron or from POST /v1/archive-runs. */
+export const archiveRuns = sqliteTable(
+  "archive_runs",
+  {
+    id: text("id").primaryKey(),
+    trigger: text("trigger", { enum: ["cron", "manual"] }).notNull(),
+    cutoff: integer("cutoff").notNull(),
+    archivedCount: integer("archived_count").notNull(),
+    status: text("status", { enum: ["succeeded", "failed"] }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+    error: text("error"),
+  },
+  (t) => [
+    index("archive_runs_started_idx").on(t.startedAt, t.id),
+    check("archive_runs_trigger_known", sql`"trigger" IN ('cron', 'manual')`),
+    check("archive_runs_status_known", sql`status IN ('succeeded', 'failed')`),
+  ],
+);
