@@ -1,8 +1,10 @@
 import type { Env } from "./env";
+import { createApp } from "./http/app";
+
+const app = createApp();
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
-    await env.DB.prepare("SELECT 1").first();
-    return Response.json({ status: "ok" });
-  },
+  fetch: app.fetch,
 } satisfies ExportedHandler<Env>;
+
+export type { AppType } from "./http/app";

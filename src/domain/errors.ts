@@ -36,6 +36,7 @@ export class ValidationError extends Error {
 export type DomainError = NotFoundError | ConflictError | VersionMismatchError | ValidationError;
 
 export const pipelineNotFound = (id: string) => new NotFoundError(`No pipeline has the id ${id}.`);
+export const metricsNotRecorded = (id: string) => new NotFoundError(`No metrics were recorded for pipeline ${id}.`);
 export const nameTaken = () => new ConflictError("An active pipeline already has this name.");
 export const pipelineArchived = () =>
   new ConflictError("The pipeline is archived; restore it before changing it.");

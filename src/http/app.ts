@@ -1,0 +1,61 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed as methodNotAllowedMiddleware } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
+import type { PipelineRepository } from "../domain/repository";
+import type { Env } from "../env";
+import { createD1PipelineRepository } from "../infrastructure/d1-pipeline-repository";
+import type { AppEnv } from "./context";
+import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
+import { healthRoutes } from "./health/routes";
+import { authenticate } from "./middleware/auth";
+import { requestId } from "./middleware/request-id";
+import { openApiDocument } from "./openapi";
+import { pipelineRoutes } from "./pipelines/routes";
+import { problemResponse } from "./problem";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface AppDependencies {
+  /** How a request gets its repository; tests may wrap the D1 binding (fault injection, call counting). */
+  repository?: (env: Env) => PipelineRepository;
+}
+
+/** The one place that builds the app: middleware order, routes, errors, documentation. */
+export function createApp({ repository = (env) => createD1PipelineRepository(env.DB) }: AppDependencies = {}) {
+  const app = new Hono<AppEnv>();
+  app.onError((error, c) => problemResponse(c, error));
+  app.notFound((c) => problemResponse(c, routeNotFound()));
+  app.use(requestId);
+  app.use(secureHeaders());
+  app.use(
+    methodNotAllowedMiddleware({
+      app,
+      onMethodNotAllowed: (c, methods) => problemResponse(c, methodNotAllowed(methods)),
+    }),
+  );
+  app.use("/v1/*", authenticate);
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw payloadTooLarge(MAX_BODY_BYTES);
+      },
+    }),
+  );
+  app.use("/v1/*", async (c, next) => {
+    c.set("repository", repository(c.env));
+    await next();
+  });
+
+  const routes = app.route("/", healthRoutes).route("/v1/pipelines", pipelineRoutes);
+
+  app.get("/openapi.json", async (c) => c.json(await openApiDocument(app)));
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Pipeline registry API" }));
+  return routes;
+}
+
+/** The app's type, for `hono/client`: `hc<AppType>("https://…")` gives a typed client. */
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,19 @@
+import type { PipelineRepository } from "../domain/repository";
+import type { Env } from "../env";
+
+export type Scope = "read" | "write" | "admin";
+
+/** Who is calling: the admin token or an API key, with the scopes it carries. */
+export interface Caller {
+  /** Stable id of the credential ("admin" or the API key's id): idempotency keys are scoped to it. */
+  id: string;
+  scopes: readonly Scope[];
+}
+
+export interface AppVariables {
+  requestId: string;
+  repository: PipelineRepository;
+  caller: Caller;
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };

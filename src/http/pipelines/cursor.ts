@@ -1,0 +1,58 @@
+import * as v from "valibot";
+import { ID_PATTERN } from "../../domain/ids";
+import type { Keyset, ListQuery } from "../../domain/repository";
+import { badRequest } from "../errors";
+
+/**
+ * Keyset cursors: base64url JSON of the sort, a fingerprint of the filters, and the last
+ * row's position. Opaque to clients; checked on the way in, so a cursor taken from other
+ * filters or another sort, or one that was edited into nonsense, is a 400.
+ */
+
+const CursorSchema = v.strictObject({
+  sort: v.string(),
+  filters: v.string(),
+  value: v.pipe(v.string(), v.maxLength(400)),
+  id: v.pipe(v.string(), v.regex(ID_PATTERN)),
+});
+
+type Cursor = v.InferOutput<typeof CursorSchema>;
+
+type Shape = Pick<ListQuery, "archived" | "name" | "config" | "sort">;
+
+const sortKey = ({ sort }: Shape) => `${sort.descending ? "-" : ""}${sort.field}`;
+
+const filtersKey = (query: Shape) =>
+  JSON.stringify([query.archived, query.name ?? null, [...query.config].map(([k, val]) => `${k}=${val}`).sort()]);
+
+const toBase64Url = (text: string) => {
+  const bytes = new TextEncoder().encode(text);
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+};
+
+const fromBase64Url = (text: string) => {
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+};
+
+export function encodeCursor(query: Shape, next: Keyset): string {
+  const cursor: Cursor = { sort: sortKey(query), filters: filtersKey(query), value: next.value, id: next.id };
+  return toBase64Url(JSON.stringify(cursor));
+}
+
+export function decodeCursor(query: Shape, text: string): Keyset {
+  let cursor: Cursor;
+  try {
+    cursor = v.parse(CursorSchema, JSON.parse(fromBase64Url(text)));
+  } catch {
+    throw badRequest("The cursor is not one this API issued.");
+  }
+  if (cursor.sort !== sortKey(query) || cursor.filters !== filtersKey(query)) {
+    throw badRequest("The cursor belongs to a listing with other filters or another sort; repeat that listing's query.");
+  }
+  const isTimestamp = (value: string) => !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+  if (query.sort.field !== "name" && !isTimestamp(cursor.value)) {
+    throw badRequest("The cursor is not one this API issued.");
+  }
+  return { value: cursor.value, id: cursor.id };
+}

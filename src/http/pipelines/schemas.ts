@@ -1,0 +1,58 @@
+import * as v from "valibot";
+import { MetricsInputSchema } from "../../domain/metrics";
+import { STAGE_TYPES } from "../../domain/pipeline";
+
+/** Response shapes, for the OpenAPI document and the typed client (requests use the domain's schemas). */
+
+const Timestamp = v.pipe(v.string(), v.isoTimestamp(), v.description("RFC 3339 UTC with milliseconds"));
+const Id = v.pipe(v.string(), v.ulid(), v.description("ULID"));
+const StringMap = v.record(v.string(), v.string());
+
+export const StageSchema = v.object({
+  id: Id,
+  name: v.string(),
+  stageType: v.picklist(STAGE_TYPES),
+  algorithm: v.string(),
+  enabled: v.boolean(),
+  parallelProcessing: v.boolean(),
+  chunkSize: v.nullable(v.number()),
+  order: v.number(),
+  parameters: StringMap,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const PipelineSchema = v.object({
+  id: Id,
+  name: v.string(),
+  archived: v.boolean(),
+  configuration: StringMap,
+  stages: v.array(StageSchema),
+  version: v.pipe(v.number(), v.description("Starts at 1, +1 on every change; the ETag is its quoted value")),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const PipelinePageSchema = v.object({
+  data: v.array(PipelineSchema),
+  nextCursor: v.nullable(v.pipe(v.string(), v.description("Opaque; pass as `cursor` for the next page"))),
+});
+
+export const PipelineListSchema = v.object({ data: v.array(PipelineSchema) });
+
+export const CountSchema = v.object({ count: v.number() });
+
+export const MetricsSchema = v.object({
+  ...MetricsInputSchema.pipe[0].entries,
+  pipelineId: Id,
+  updatedAt: Timestamp,
+});
+
+export const ProblemSchema = v.object({
+  type: v.string(),
+  title: v.string(),
+  status: v.number(),
+  detail: v.string(),
+  requestId: v.string(),
+  errors: v.optional(v.array(v.object({ path: v.string(), message: v.string() }))),
+});

@@ -1,0 +1,70 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ConflictError, type FieldIssue, NotFoundError, ValidationError, VersionMismatchError } from "../domain/errors";
+import type { AppEnv } from "./context";
+import { HttpError } from "./errors";
+
+/** RFC 9457 problem details: the one shape of every error this API returns. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  requestId: string;
+  errors?: FieldIssue[];
+}
+
+export const PROBLEM_TYPE_BASE = "urn:pipeline-registry:problem:";
+
+interface Mapped {
+  status: ContentfulStatusCode;
+  slug: string;
+  title: string;
+  detail: string;
+  errors?: FieldIssue[];
+  headers?: Record<string, string>;
+}
+
+/** The single mapping from every error the app can raise to its status and problem type. */
+function mapError(error: unknown): Mapped | null {
+  if (error instanceof ValidationError) {
+    return { status: 400, slug: "validation", title: "Validation failed", detail: error.message, errors: error.issues };
+  }
+  if (error instanceof NotFoundError) return { status: 404, slug: "not-found", title: "Not found", detail: error.message };
+  if (error instanceof ConflictError) return { status: 409, slug: "conflict", title: "Conflict", detail: error.message };
+  if (error instanceof VersionMismatchError) {
+    return { status: 412, slug: "precondition-failed", title: "Precondition failed", detail: error.message };
+  }
+  if (error instanceof HttpError) {
+    return { status: error.status, slug: error.slug, title: error.title, detail: error.message, headers: error.headers };
+  }
+  return null;
+}
+
+export function problemResponse(c: Context<AppEnv>, error: unknown): Response {
+  const requestId = c.get("requestId") ?? "unknown";
+  const mapped = mapError(error);
+  if (!mapped) {
+    // Unexpected: log everything with the request id, tell the client nothing internal.
+    console.error(
+      JSON.stringify({
+        level: "error",
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+      }),
+    );
+  }
+  const { status, slug, title, detail, errors, headers } = mapped ?? {
+    status: 500,
+    slug: "internal",
+    title: "Internal server error",
+    detail: `Something went wrong on our side; quote request id ${requestId} when reporting it.`,
+  };
+  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail, requestId, ...(errors ? { errors } : {}) };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/problem+json", ...headers },
+  });
+}
