@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { closedObject } from "./pipeline";
 
 /** The latest processing metrics of a pipeline (API.md "Metrics"). */
 
@@ -17,7 +18,7 @@ const timestamp = v.pipe(
 const checksum = v.pipe(v.string(), v.maxLength(128, "at most 128 characters"));
 
 export const MetricsInputSchema = v.pipe(
-  v.strictObject({
+  closedObject({
     bytesProcessed: count,
     bytesTotal: count,
     chunksProcessed: count,

@@ -2,6 +2,13 @@ import * as v from "valibot";
 import type { FieldIssue } from "./errors";
 import { IdSchema, newId } from "./ids";
 
+/**
+ * An object that names every unknown member as an error (strictObject stops at the first).
+ * Typed as a plain object schema: the `never` rest would otherwise add an index signature.
+ */
+export const closedObject = <E extends v.ObjectEntries>(entries: E) =>
+  v.objectWithRest(entries, v.never("unknown member; it cannot be set")) as unknown as v.ObjectSchema<E, undefined>;
+
 /** The rules of API.md's "Pipeline" section, written once; the HTTP layer reuses these schemas. */
 
 export const STAGE_TYPES = ["compression", "encryption", "checksum", "transform", "passthrough"] as const;
@@ -122,9 +129,9 @@ const stageEntries = {
   parameters: v.optional(StringMapSchema, {}),
 };
 
-export const NewStageSchema = v.strictObject(stageEntries);
+export const NewStageSchema = closedObject(stageEntries);
 /** In a replacement (PUT), a stage may carry the id of one of the pipeline's stages to keep it. */
-export const ReplacementStageSchema = v.strictObject({ id: v.optional(IdSchema), ...stageEntries });
+export const ReplacementStageSchema = closedObject({ id: v.optional(IdSchema), ...stageEntries });
 
 const stagesOf = <S extends typeof NewStageSchema | typeof ReplacementStageSchema>(stage: S) =>
   v.pipe(
@@ -133,27 +140,27 @@ const stagesOf = <S extends typeof NewStageSchema | typeof ReplacementStageSchem
     v.maxLength(LIMITS.stages, `a pipeline has at most ${LIMITS.stages} stages`),
   );
 
-export const NewPipelineSchema = v.strictObject({
+export const NewPipelineSchema = closedObject({
   name: NameSchema,
   configuration: v.optional(StringMapSchema, {}),
   stages: stagesOf(NewStageSchema),
 });
 
-export const PipelineReplacementSchema = v.strictObject({
+export const PipelineReplacementSchema = closedObject({
   name: NameSchema,
   configuration: v.optional(StringMapSchema, {}),
   stages: stagesOf(ReplacementStageSchema),
 });
 
 /** JSON merge patch (RFC 7396) of name and configuration; `null` removes a configuration key. */
-export const PipelinePatchSchema = v.strictObject({
+export const PipelinePatchSchema = closedObject({
   name: v.optional(NameSchema),
   configuration: v.optional(
     v.nullable(v.pipe(v.record(MapKeySchema, v.nullable(MapValueSchema)), maxEntries<Record<string, string | null>>())),
   ),
 });
 
-export const PipelineImportSchema = v.strictObject({
+export const PipelineImportSchema = closedObject({
   pipelines: v.pipe(
     v.array(NewPipelineSchema),
     v.minLength(1, "import at least one pipeline"),

@@ -5,8 +5,7 @@ const escapePointer = (key: unknown) => String(key).replaceAll("~", "~0").replac
 
 function toFieldIssue(issue: v.BaseIssue<unknown>): FieldIssue {
   const path = (issue.path ?? []).map((item) => `/${escapePointer(item.key)}`).join("");
-  const unknownMember = issue.type === "strict_object" && issue.expected === "never";
-  return { path, message: unknownMember ? "unknown member; it cannot be set" : issue.message };
+  return { path, message: issue.message };
 }
 
 /**

@@ -1,0 +1,70 @@
+import { exports } from "cloudflare:workers";
+import type { NewPipeline } from "../../src/domain/pipeline";
+
+export const ADMIN_TOKEN = "test-admin-token";
+export const BASE = "https://registry.test";
+
+export interface CallOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Bearer token; null sends no Authorization header. */
+  token?: string | null;
+  contentType?: string;
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint: test convenience
+  body: any;
+}
+
+export function request(method: string, path: string, options: CallOptions = {}): Request {
+  const { body, token = ADMIN_TOKEN } = options;
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = options.contentType ?? "application/json";
+  return new Request(`${BASE}${path}`, {
+    method,
+    headers: { ...headers, ...options.headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+async function reply(response: Response): Promise<Reply> {
+  const text = await response.text();
+  const type = response.headers.get("Content-Type") ?? "";
+  return { status: response.status, headers: response.headers, text, body: type.includes("json") && text ? JSON.parse(text) : undefined };
+}
+
+/** One request through the Worker's real fetch handler (routing, middleware, D1). */
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
+  return reply(await exports.default.fetch(request(method, path, options)));
+}
+
+export async function callWith(fetcher: (request: Request) => Promise<Response>, method: string, path: string, options: CallOptions = {}) {
+  return reply(await fetcher(request(method, path, options)));
+}
+
+export const stage = (name: string, stageType = "transform", algorithm = "custom", extra: object = {}) => ({
+  name,
+  stageType,
+  algorithm,
+  ...extra,
+});
+
+export function pipelineBody(name: string, extra: Partial<Record<keyof NewPipeline, unknown>> = {}) {
+  return {
+    name,
+    configuration: { env: "prod" },
+    stages: [stage("compress", "compression", "zstd", { parameters: { level: "3" } }), stage("seal", "encryption", "aes-256-gcm")],
+    ...extra,
+  };
+}
+
+export async function createPipeline(name: string, extra: Partial<Record<keyof NewPipeline, unknown>> = {}) {
+  const created = await call("POST", "/v1/pipelines", { body: pipelineBody(name, extra) });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${created.text}`);
+  return created.body;
+}
