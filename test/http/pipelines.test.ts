@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { resetDatabase } from "../support/database";
-import { call, createPipeline, pipelineBody, stage } from "../support/http";
+import { call, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
 
 beforeEach(() => resetDatabase());
 
@@ -172,27 +172,6 @@ describe("archive and restore", () => {
     expectProblem(await call("POST", "/v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0/archive"), 404);
   });
 });
-
-export function metricsBody(overrides: object = {}) {
-  return {
-    bytesProcessed: 10,
-    bytesTotal: 20,
-    chunksProcessed: 1,
-    chunksTotal: 2,
-    startTime: "2026-11-26T12:00:00Z",
-    endTime: "2026-11-26T12:00:01.5Z",
-    processingDurationMs: 1500,
-    throughputBytesPerSecond: 6.67,
-    compressionRatio: 0.5,
-    errorCount: 0,
-    warningCount: 0,
-    inputFileSizeBytes: 20,
-    outputFileSizeBytes: 10,
-    inputFileChecksum: "sha256:abc",
-    outputFileChecksum: null,
-    ...overrides,
-  };
-}
 
 describe("metrics", () => {
   it("records and returns the latest metrics, normalising times", async () => {

@@ -43,7 +43,7 @@ export async function call(method: string, path: string, options: CallOptions = 
   return reply(await exports.default.fetch(request(method, path, options)));
 }
 
-export async function callWith(fetcher: (request: Request) => Promise<Response>, method: string, path: string, options: CallOptions = {}) {
+export async function callWith(fetcher: (request: Request) => Response | Promise<Response>, method: string, path: string, options: CallOptions = {}) {
   return reply(await fetcher(request(method, path, options)));
 }
 
@@ -67,4 +67,25 @@ export async function createPipeline(name: string, extra: Partial<Record<keyof N
   const created = await call("POST", "/v1/pipelines", { body: pipelineBody(name, extra) });
   if (created.status !== 201) throw new Error(`create failed: ${created.status} ${created.text}`);
   return created.body;
+}
+
+export function metricsBody(overrides: object = {}) {
+  return {
+    bytesProcessed: 10,
+    bytesTotal: 20,
+    chunksProcessed: 1,
+    chunksTotal: 2,
+    startTime: "2026-11-26T12:00:00Z",
+    endTime: "2026-11-26T12:00:01.5Z",
+    processingDurationMs: 1500,
+    throughputBytesPerSecond: 6.67,
+    compressionRatio: 0.5,
+    errorCount: 0,
+    warningCount: 0,
+    inputFileSizeBytes: 20,
+    outputFileSizeBytes: 10,
+    inputFileChecksum: "sha256:abc",
+    outputFileChecksum: null,
+    ...overrides,
+  };
 }

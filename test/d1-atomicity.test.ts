@@ -1,0 +1,89 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
+import { compressStage, newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
+import { manualClock } from "./support/clock";
+import { resetDatabase } from "./support/database";
+
+/** What is in every table, to prove a failed write left no trace. */
+async function dump() {
+  const tables = ["pipelines", "pipeline_stages", "stage_parameters", "pipeline_configuration", "processing_metrics", "pipeline_counts"];
+  const rows = await env.DB.batch(tables.map((t) => env.DB.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`)));
+  return Object.fromEntries(tables.map((t, i) => [t, rows[i]?.results]));
+}
+
+/** A binding whose batches get one more statement that fails, after all the real ones. */
+function failingLast(db: D1Database): D1Database {
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === "batch") {
+        return (statements: D1PreparedStatement[]) => target.batch([...statements, target.prepare("SELECT * FROM no_such_table")]);
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+beforeEach(() => resetDatabase());
+
+describe("D1 writes are atomic", () => {
+  it("a batch that fails at its last statement leaves nothing behind, for every multi-statement write", async () => {
+    const clock = manualClock();
+    const good = createD1PipelineRepository(env.DB, clock);
+    const broken = createD1PipelineRepository(failingLast(env.DB), clock);
+    const saved = await good.save(newPipelineInput("kept"));
+    const before = await dump();
+    const writes: [string, () => Promise<unknown>][] = [
+      ["save", () => broken.save(newPipelineInput("new"))],
+      ["saveMany", () => broken.saveMany([newPipelineInput("n1"), newPipelineInput("n2")])],
+      ["update", () => broken.update(saved.id, newPipelineInput("renamed", { configuration: { a: "b" } }))],
+      ["patch", () => broken.patch(saved.id, { name: "renamed", configuration: { env: null, x: "y" } })],
+      ["delete", () => broken.delete(saved.id)],
+      ["archive", () => broken.archive(saved.id)],
+      ["putMetrics", () => broken.putMetrics(saved.id, sampleMetrics)],
+    ];
+    for (const [name, write] of writes) {
+      await expect(write(), name).rejects.toThrow();
+      expect(await dump(), name).toEqual(before);
+    }
+  });
+
+  it("an import with a taken name in the middle writes none of it", async () => {
+    const repo = createD1PipelineRepository(env.DB);
+    await repo.save(newPipelineInput("taken"));
+    const before = await dump();
+    const batch = Array.from({ length: 40 }, (_, i) => newPipelineInput(i === 20 ? "taken" : `p${i}`));
+    await expect(repo.saveMany(batch)).rejects.toThrow();
+    expect(await dump()).toEqual(before);
+  });
+
+  it("chunks multi-row inserts under D1's 100 bound parameters", async () => {
+    const repo = createD1PipelineRepository(env.DB);
+    const parameters = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`p${i}`, "v"]));
+    const stages = Array.from({ length: 32 }, (_, i) => ({ ...compressStage, name: `s${i}`, stageType: "transform" as const, algorithm: "t", parameters }));
+    const many = Array.from({ length: 100 }, (_, i) => newPipelineInput(`bulk-${i}`, { stages: stages.slice(0, 3) }));
+    await repo.saveMany(many);
+    const huge = await repo.save(newPipelineInput("huge", { stages }));
+    expect((await repo.findById(huge.id))?.stages.flatMap((s) => Object.keys(s.parameters))).toHaveLength(32 * 64);
+    expect(await repo.count({ archived: "all", config: [] })).toBe(101);
+  });
+
+  it("keeps the pipeline counter equal to the rows through every kind of write", async () => {
+    const repo = createD1PipelineRepository(env.DB);
+    const a = await repo.save(newPipelineInput("a"));
+    const b = await repo.save(newPipelineInput("b"));
+    await repo.saveMany([newPipelineInput("c"), newPipelineInput("d")]);
+    await repo.archive(a.id);
+    await repo.archive(a.id);
+    await repo.delete(b.id);
+    await repo.restore(a.id);
+    await repo.archive(a.id);
+    await repo.delete(a.id);
+    const counted = await env.DB.prepare("SELECT archived, count(*) AS n FROM pipelines GROUP BY archived").all<{ archived: number; n: number }>();
+    const actual = Object.fromEntries(counted.results.map((r) => [r.archived, r.n]));
+    expect(await repo.count({ archived: "false", config: [] })).toBe(actual[0] ?? 0);
+    expect(await repo.count({ archived: "true", config: [] })).toBe(actual[1] ?? 0);
+    expect(await repo.count({ archived: "all", config: [] })).toBe(2);
+  });
+});

@@ -1,0 +1,76 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/http/app";
+import { countingD1 } from "../support/d1-calls";
+import { resetDatabase } from "../support/database";
+import { callWith, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
+
+/**
+ * Every request costs exactly one D1 round trip, whatever the number of stages or the page
+ * size: the app runs over a binding that counts calls (each statement run alone, or each batch).
+ */
+const counter = countingD1(env.DB);
+const app = createApp();
+const fetcher = (request: Request) => app.fetch(request, { ...env, DB: counter.db });
+
+async function callsFor(method: string, path: string, options: Parameters<typeof callWith>[3] = {}) {
+  counter.reset();
+  const reply = await callWith(fetcher, method, path, options);
+  return { calls: counter.calls, status: reply.status, body: reply.body };
+}
+
+let id: string;
+beforeAll(async () => {
+  await resetDatabase();
+  const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
+  for (let i = 0; i < 30; i++) await createPipeline(`seed-${String(i).padStart(2, "0")}`, { configuration: { team: i % 2 ? "a" : "b" } });
+  ({ id } = await createPipeline("big", { stages: big }));
+});
+
+describe("one D1 call per request", () => {
+  it.each([
+    ["GET", "/healthz"],
+    ["GET", "/v1/pipelines?limit=100"],
+    ["GET", "/v1/pipelines?limit=5&sort=-createdAt&config.team=a"],
+    ["GET", "/v1/pipelines?offset=10&archived=all"],
+    ["GET", "/v1/pipelines/count"],
+    ["GET", "/v1/pipelines/count?config.team=a"],
+  ])("%s %s", async (method, path) => {
+    const { calls, status } = await callsFor(method, path);
+    expect(status).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  it("for every read and write of one pipeline, 32 stages of 64 parameters included", async () => {
+    const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
+    const steps: [string, string, Parameters<typeof callWith>[3], number][] = [
+      ["GET", `/v1/pipelines/${id}`, {}, 200],
+      ["HEAD", `/v1/pipelines/${id}`, {}, 200],
+      ["PUT", `/v1/pipelines/${id}`, { body: pipelineBody("big", { stages: big }), headers: { "If-Match": '"1"' } }, 200],
+      ["PATCH", `/v1/pipelines/${id}`, { body: { configuration: { x: "y", team: null } } }, 200],
+      ["PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() }, 200],
+      ["GET", `/v1/pipelines/${id}/metrics`, {}, 200],
+      ["POST", `/v1/pipelines/${id}/archive`, {}, 200],
+      ["POST", `/v1/pipelines/${id}/restore`, {}, 200],
+      ["POST", "/v1/pipelines", { body: pipelineBody("fresh", { stages: big }) }, 201],
+      ["POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody("i1"), pipelineBody("i2")] } }, 201],
+      ["DELETE", `/v1/pipelines/${id}`, {}, 204],
+    ];
+    for (const [method, path, options, expected] of steps) {
+      const { calls, status, ...reply } = await callsFor(method, path, options);
+      expect({ method, path, status, calls }, JSON.stringify(reply.body)).toEqual({ method, path, status: expected, calls: 1 });
+    }
+  });
+
+  it("also when the write is refused", async () => {
+    const { id: target } = await createPipeline("refusals");
+    for (const [method, path, options, expected] of [
+      ["PUT", `/v1/pipelines/${target}`, { body: pipelineBody("x"), headers: { "If-Match": '"9"' } }, 412],
+      ["POST", "/v1/pipelines", { body: pipelineBody("refusals") }, 409],
+      ["DELETE", "/v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0", {}, 404],
+    ] as const) {
+      const { calls, status } = await callsFor(method, path, options);
+      expect({ status, calls }).toEqual({ status: expected, calls: 1 });
+    }
+  });
+});
