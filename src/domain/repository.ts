@@ -49,10 +49,31 @@ export interface WriteOptions {
   expectedVersion?: number;
 }
 
+/**
+ * An `Idempotency-Key` claim on a create: the first request with (scope, key) creates and
+ * stores `record(created)`; a later one with the same key finds that record instead of
+ * creating anything. Claim and creation are one atomic write.
+ */
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  /** Identifies the request the key was first used with. */
+  fingerprint: string;
+  expiresAt: string;
+  /** What to keep for replays (the HTTP layer stores the response), given what was created. */
+  record: (created: Pipeline[]) => string;
+}
+
+export type IdempotentOutcome =
+  | { kind: "created"; pipelines: Pipeline[] }
+  | { kind: "claimed-before"; fingerprint: string; record: string };
+
 export interface PipelineRepository {
   save(input: NewPipeline): Promise<Pipeline>;
   /** All or nothing. */
   saveMany(inputs: NewPipeline[]): Promise<Pipeline[]>;
+  /** saveMany under an idempotency claim: creates only if the key is free (or expired). */
+  saveManyOnce(inputs: NewPipeline[], claim: IdempotencyClaim): Promise<IdempotentOutcome>;
   findById(id: string): Promise<Pipeline | null>;
   /** The active pipeline with this name. */
   findByName(name: string): Promise<Pipeline | null>;

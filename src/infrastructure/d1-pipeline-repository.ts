@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import {
   nameTaken,
   pipelineArchived,
@@ -9,6 +9,7 @@ import {
   ValidationError,
   versionMismatch,
 } from "../domain/errors";
+import { newId } from "../domain/ids";
 import type { Metrics, MetricsInput } from "../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, type Stage, stagesFrom } from "../domain/pipeline";
 import type {
@@ -22,8 +23,15 @@ import type {
 import * as schema from "./db/schema";
 import { writeGuard } from "./db/write-guard";
 
-const { pipelines, pipelineStages, stageParameters, pipelineConfiguration, processingMetrics, pipelineCounts } =
-  schema;
+const {
+  pipelines,
+  pipelineStages,
+  stageParameters,
+  pipelineConfiguration,
+  processingMetrics,
+  pipelineCounts,
+  idempotencyKeys,
+} = schema;
 
 type Db = DrizzleD1Database<typeof schema>;
 type Statement = BatchItem<"sqlite">;
@@ -31,11 +39,30 @@ type Statement = BatchItem<"sqlite">;
 /** D1 binds at most 100 parameters per statement: multi-row inserts go in chunks. */
 const MAX_BOUND_PARAMETERS = 100;
 
-function chunks<T>(rows: T[], columnsPerRow: number): T[][] {
-  const size = Math.floor(MAX_BOUND_PARAMETERS / columnsPerRow);
+/** Rows per statement so that `perRow` parameters each, plus `reserved` others, stay within the limit. */
+function chunks<T>(rows: T[], perRow: number, reserved = 0): T[][] {
+  const size = Math.floor((MAX_BOUND_PARAMETERS - reserved) / perRow);
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
+}
+
+/** A condition that multi-row inserts check (as `INSERT … SELECT … WHERE`), with its parameter count. */
+interface InsertCondition {
+  condition: SQL;
+  parameters: number;
+}
+
+/** Chunked multi-row inserts; with `onlyIf`, the rows go in only where the condition holds. */
+function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: T["$inferInsert"][], onlyIf?: InsertCondition): Statement[] {
+  const columns = Object.entries(getTableColumns(table));
+  if (!onlyIf) return chunks(rows, columns.length).map((chunk) => db.insert(table).values(chunk));
+  return chunks(rows, columns.length, onlyIf.parameters).map((chunk) => {
+    const tuples = chunk.map(
+      (row) => sql`(${sql.join(columns.map(([key, column]) => sql.param((row as Record<string, unknown>)[key] ?? null, column)), sql`, `)})`,
+    );
+    return db.insert(table).select(sql`SELECT * FROM (VALUES ${sql.join(tuples, sql`, `)}) WHERE ${onlyIf.condition}`);
+  });
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -187,19 +214,7 @@ const parameterRows = (stages: Stage[]) =>
 const configurationRows = (pipelineId: string, configuration: Record<string, string>) =>
   Object.entries(configuration).map(([key, value]) => ({ pipelineId, key, value }));
 
-/** Chunked multi-row inserts of stages, their parameters and configuration. */
-function childInserts(db: Db, items: Pipeline[]): Statement[] {
-  const stages = items.flatMap((p) => stageRows(p.id, p.stages));
-  const parameters = items.flatMap((p) => parameterRows(p.stages));
-  const configuration = items.flatMap((p) => configurationRows(p.id, p.configuration));
-  return [
-    ...chunks(stages, 11).map((rows) => db.insert(pipelineStages).values(rows)),
-    ...chunks(parameters, 3).map((rows) => db.insert(stageParameters).values(rows)),
-    ...chunks(configuration, 3).map((rows) => db.insert(pipelineConfiguration).values(rows)),
-  ];
-}
-
-function insertStatements(db: Db, items: Pipeline[]): Statement[] {
+function insertStatements(db: Db, items: Pipeline[], onlyIf?: InsertCondition): Statement[] {
   const rows = items.map((p) => ({
     id: p.id,
     name: p.name,
@@ -208,7 +223,12 @@ function insertStatements(db: Db, items: Pipeline[]): Statement[] {
     createdAt: ms(p.createdAt),
     updatedAt: ms(p.updatedAt),
   }));
-  return [...chunks(rows, 6).map((chunk) => db.insert(pipelines).values(chunk)), ...childInserts(db, items)];
+  return [
+    ...insertRows(db, pipelines, rows, onlyIf),
+    ...insertRows(db, pipelineStages, items.flatMap((p) => stageRows(p.id, p.stages)), onlyIf),
+    ...insertRows(db, stageParameters, items.flatMap((p) => parameterRows(p.stages)), onlyIf),
+    ...insertRows(db, pipelineConfiguration, items.flatMap((p) => configurationRows(p.id, p.configuration)), onlyIf),
+  ];
 }
 
 function toMetrics(pipelineId: string, row: typeof processingMetrics.$inferSelect): Metrics {
@@ -264,6 +284,43 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
       const items = inputs.map((input) => newPipeline(input, now));
       await runBatch(db, insertStatements(db, items));
       return items;
+    },
+
+    async saveManyOnce(inputs, claim) {
+      const now = clock().toISOString();
+      const items = inputs.map((input) => newPipeline(input, now));
+      const nonce = newId();
+      const sameKey = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
+      // The rows go in only if this request's nonce won the claim on the key.
+      const claimWon = {
+        condition: sql`(SELECT nonce FROM idempotency_keys WHERE scope = ${claim.scope} AND key = ${claim.key}) = ${nonce}`,
+        parameters: 3,
+      };
+      const results = await runBatch(db, [
+        db.delete(idempotencyKeys).where(and(sameKey, lte(idempotencyKeys.expiresAt, ms(now)))),
+        db
+          .insert(idempotencyKeys)
+          .values({
+            scope: claim.scope,
+            key: claim.key,
+            fingerprint: claim.fingerprint,
+            nonce,
+            response: claim.record(items),
+            createdAt: ms(now),
+            expiresAt: ms(claim.expiresAt),
+          })
+          .onConflictDoNothing(),
+        ...insertStatements(db, items, claimWon),
+        db
+          .select({ fingerprint: idempotencyKeys.fingerprint, nonce: idempotencyKeys.nonce, response: idempotencyKeys.response })
+          .from(idempotencyKeys)
+          .where(sameKey),
+      ]);
+      const [claimed] = results.at(-1) as { fingerprint: string; nonce: string; response: string }[];
+      if (!claimed) throw new Error("the idempotency claim vanished within its own batch");
+      return claimed.nonce === nonce
+        ? { kind: "created", pipelines: items }
+        : { kind: "claimed-before", fingerprint: claimed.fingerprint, record: claimed.response };
     },
 
     async findById(id) {
@@ -327,11 +384,9 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
                 },
               }),
           ),
-          ...chunks(parameterRows(stages), 3).map((chunk) => db.insert(stageParameters).values(chunk)),
+          ...insertRows(db, stageParameters, parameterRows(stages)),
           db.delete(pipelineConfiguration).where(eq(pipelineConfiguration.pipelineId, id)),
-          ...chunks(configurationRows(id, input.configuration), 3).map((chunk) =>
-            db.insert(pipelineConfiguration).values(chunk),
-          ),
+          ...insertRows(db, pipelineConfiguration, configurationRows(id, input.configuration)),
           selectOne(id),
         ],
         id,

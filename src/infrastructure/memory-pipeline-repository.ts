@@ -6,7 +6,7 @@ import {
   versionMismatch,
 } from "../domain/errors";
 import type { Metrics } from "../domain/metrics";
-import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
+import { LIMITS, type NewPipeline, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
 import type { Keyset, ListQuery, Page, PipelineFilter, PipelineRepository, Sort, WriteOptions } from "../domain/repository";
 
 /**
@@ -37,6 +37,7 @@ function matches(pipeline: Pipeline, filter: PipelineFilter): boolean {
 export function createMemoryPipelineRepository(clock: () => Date = () => new Date()): PipelineRepository {
   const pipelines = new Map<string, Pipeline>();
   const metrics = new Map<string, Metrics>();
+  const claims = new Map<string, { fingerprint: string; record: string; expiresAt: string }>();
 
   const nameIsTaken = (name: string, exceptId?: string) =>
     [...pipelines.values()].some((p) => !p.archived && p.name === name && p.id !== exceptId);
@@ -77,6 +78,16 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
     };
   }
 
+  async function saveMany(inputs: NewPipeline[]): Promise<Pipeline[]> {
+    const names = new Set<string>();
+    for (const { name } of inputs) {
+      if (nameIsTaken(name) || names.has(name)) throw nameTaken();
+      names.add(name);
+    }
+    const now = clock().toISOString();
+    return inputs.map((input) => store(newPipeline(input, now)));
+  }
+
   function setArchived(id: string, archived: boolean, options: WriteOptions): Pipeline {
     const pipeline = current(id, options);
     if (pipeline.archived === archived) return structuredClone(pipeline);
@@ -90,14 +101,17 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
       return store(newPipeline(input, clock().toISOString()));
     },
 
-    async saveMany(inputs) {
-      const names = new Set<string>();
-      for (const { name } of inputs) {
-        if (nameIsTaken(name) || names.has(name)) throw nameTaken();
-        names.add(name);
+    saveMany,
+
+    async saveManyOnce(inputs, claim) {
+      const claimKey = `${claim.scope}\n${claim.key}`;
+      const earlier = claims.get(claimKey);
+      if (earlier && earlier.expiresAt > clock().toISOString()) {
+        return { kind: "claimed-before", fingerprint: earlier.fingerprint, record: earlier.record };
       }
-      const now = clock().toISOString();
-      return inputs.map((input) => store(newPipeline(input, now)));
+      const pipelines = await saveMany(inputs);
+      claims.set(claimKey, { fingerprint: claim.fingerprint, record: claim.record(pipelines), expiresAt: claim.expiresAt });
+      return { kind: "created", pipelines };
     },
 
     async findById(id) {

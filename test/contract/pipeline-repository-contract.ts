@@ -152,6 +152,36 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
       });
     });
 
+    describe("saveManyOnce (idempotency claims)", () => {
+      const claim = (key: string, fingerprint = "f1", scope = "caller-a") => ({
+        scope,
+        key,
+        fingerprint,
+        expiresAt: "2026-11-27T12:00:00.000Z",
+        record: (created: Pipeline[]) => `made ${created.map((p) => p.name).join(",")}`,
+      });
+
+      it("creates once per key and scope, then finds the first record", async () => {
+        const first = await repo.saveManyOnce([newPipelineInput("once")], claim("k1"));
+        expect(first.kind).toBe("created");
+        const again = await repo.saveManyOnce([newPipelineInput("once")], claim("k1", "f2"));
+        expect(again).toEqual({ kind: "claimed-before", fingerprint: "f1", record: "made once" });
+        expect(await repo.count({ archived: "all", config: [] })).toBe(1);
+        const otherScope = await repo.saveManyOnce([newPipelineInput("twice")], claim("k1", "f1", "caller-b"));
+        expect(otherScope.kind).toBe("created");
+      });
+
+      it("frees a key when it expires, and keeps no claim when the creation fails", async () => {
+        await repo.saveManyOnce([newPipelineInput("first")], claim("k2"));
+        clock.set("2026-11-27T12:00:00.000Z");
+        const reused = await repo.saveManyOnce([newPipelineInput("second")], { ...claim("k2", "f9"), expiresAt: "2026-11-28T12:00:00.000Z" });
+        expect(reused.kind).toBe("created");
+        await expect(repo.saveManyOnce([newPipelineInput("second")], claim("k3"))).rejects.toBeInstanceOf(ConflictError);
+        const retried = await repo.saveManyOnce([newPipelineInput("third")], { ...claim("k3"), expiresAt: "2026-11-28T12:00:00.000Z" });
+        expect(retried.kind).toBe("created");
+      });
+    });
+
     describe("update (replace)", () => {
       it("replaces name, configuration and stages; kept stages keep id and createdAt", async () => {
         const saved = await repo.save(newPipelineInput("replace-me"));

@@ -17,6 +17,7 @@ import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
 import { jsonResponse, problemResponses } from "../openapi";
 import { encodeCursor } from "./cursor";
+import { createOnce } from "./idempotency";
 import { etagOf, expectedVersion, notModified } from "./preconditions";
 import { DEFAULT_LIMIT, MAX_LIMIT, parseCountQuery, parseListQuery } from "./query";
 import {
@@ -87,11 +88,12 @@ export const pipelineRoutes = new Hono<AppEnv>()
     }),
     requireScope("write"),
     jsonBody(NewPipelineSchema, { rules: pipelineIssues }),
-    async (c) => {
-      const pipeline = await c.var.repository.save(c.req.valid("json"));
-      c.header("Location", `/v1/pipelines/${pipeline.id}`);
-      return c.json(withEtag(c, pipeline), 201);
-    },
+    (c) =>
+      createOnce(c, [c.req.valid("json")], ([pipeline]) => ({
+        status: 201,
+        headers: { Location: `/v1/pipelines/${pipeline?.id}`, ETag: etagOf(pipeline?.version ?? 1) },
+        body: pipeline,
+      })),
   )
   .post(
     "/import",
@@ -106,10 +108,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     }),
     requireScope("write"),
     jsonBody(PipelineImportSchema, { rules: importIssues }),
-    async (c) => {
-      const data = await c.var.repository.saveMany(c.req.valid("json").pipelines);
-      return c.json({ data }, 201);
-    },
+    (c) => createOnce(c, c.req.valid("json").pipelines, (data) => ({ status: 201, headers: {}, body: { data } })),
   )
   .get(
     "/",

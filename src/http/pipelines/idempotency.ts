@@ -1,0 +1,53 @@
+import type { Context } from "hono";
+import type { NewPipeline, Pipeline } from "../../domain/pipeline";
+import type { AppEnv } from "../context";
+import { badRequest, idempotencyKeyReused } from "../errors";
+
+/** How long a key's first response is replayed. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** A response as kept for replays. */
+interface StoredResponse {
+  status: 201;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+async function fingerprintOf(c: Context<AppEnv>, body: unknown): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(`${c.req.method} ${c.req.path}\n${JSON.stringify(body)}`),
+  );
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Creates `inputs` and answers with `render(created)`, honouring `Idempotency-Key`: within 24 h
+ * the same key (for the same caller) replays the first response, or is a 422 when the request
+ * differs. The claim and the creation are one atomic write: two racing requests with one key
+ * create once.
+ */
+export async function createOnce(
+  c: Context<AppEnv>,
+  inputs: NewPipeline[],
+  render: (created: Pipeline[]) => StoredResponse,
+): Promise<Response> {
+  const reply = ({ status, headers, body }: StoredResponse, extra: Record<string, string> = {}) =>
+    c.json(body, status, { ...headers, ...extra });
+  const key = c.req.header("Idempotency-Key");
+  if (key === undefined) return reply(render(await c.var.repository.saveMany(inputs)));
+  if (!KEY.test(key)) throw badRequest("Idempotency-Key is 1 to 255 visible ASCII characters.");
+
+  const fingerprint = await fingerprintOf(c, inputs);
+  const outcome = await c.var.repository.saveManyOnce(inputs, {
+    scope: c.var.caller.id,
+    key,
+    fingerprint,
+    expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
+    record: (created) => JSON.stringify(render(created)),
+  });
+  if (outcome.kind === "created") return reply(render(outcome.pipelines));
+  if (outcome.fingerprint !== fingerprint) throw idempotencyKeyReused();
+  return reply(JSON.parse(outcome.record) as StoredResponse, { "Idempotent-Replayed": "true" });
+}
