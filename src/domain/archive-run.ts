@@ -1,0 +1,25 @@
+/** Runs of the archive job (API.md "Archive job"): what each run did, from cron or by hand. */
+
+export type ArchiveTrigger = "cron" | "manual";
+export type ArchiveRunStatus = "succeeded" | "failed";
+
+export interface ArchiveRun {
+  id: string;
+  trigger: ArchiveTrigger;
+  /**
+   * Active pipelines updated strictly before this instant were due. A run that failed on its
+   * configuration had no cutoff and shows the epoch, before which nothing was ever updated.
+   */
+  cutoff: string;
+  archivedCount: number;
+  status: ArchiveRunStatus;
+  startedAt: string;
+  finishedAt: string;
+  /** Only on a failed run: a short reason, never SQL or a stack (the member is absent otherwise). */
+  error?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days are 24-hour periods in epoch milliseconds: no calendar or time zone shifts the cutoff. */
+export const archiveCutoff = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);

@@ -1,0 +1,88 @@
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { ArchiveRun } from "../domain/archive-run";
+import { archiveRuns, pipelines } from "./db/schema";
+
+const ms = (iso: string) => Date.parse(iso);
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+/** A run about to archive: the record before the database says how many it archived. */
+export type PendingArchiveRun = Omit<ArchiveRun, "archivedCount" | "status" | "error">;
+
+export const ARCHIVE_RUNS_LIMIT = { default: 20, max: 100 } as const;
+
+type Row = typeof archiveRuns.$inferSelect;
+
+function toArchiveRun(row: Row): ArchiveRun {
+  return {
+    id: row.id,
+    trigger: row.trigger,
+    cutoff: iso(row.cutoff),
+    archivedCount: row.archivedCount,
+    status: row.status,
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    ...(row.error === null ? {} : { error: row.error }),
+  };
+}
+
+const toRow = (run: PendingArchiveRun) => ({
+  id: run.id,
+  trigger: run.trigger,
+  cutoff: ms(run.cutoff),
+  startedAt: ms(run.startedAt),
+  finishedAt: ms(run.finishedAt),
+});
+
+/**
+ * Archives up to `batchSize` active pipelines updated strictly before the cutoff, oldest first
+ * (updatedAt, then id), exactly as a manual archive does (version + 1, updatedAt = the run's
+ * start), and records the run, in one batch: one round trip, atomic, and a constant number of
+ * bound parameters whatever the batch size. The selection is a subquery of the UPDATE itself,
+ * so a pipeline changed before the statement runs is judged on its new updatedAt.
+ */
+export async function archiveStalePipelines(
+  d1: D1Database,
+  run: PendingArchiveRun,
+  batchSize: number,
+): Promise<ArchiveRun> {
+  const db = drizzle(d1);
+  const due = db
+    .select({ id: pipelines.id })
+    .from(pipelines)
+    .where(and(eq(pipelines.archived, false), lt(pipelines.updatedAt, ms(run.cutoff))))
+    .orderBy(asc(pipelines.updatedAt), asc(pipelines.id))
+    .limit(batchSize);
+  const [, [recorded]] = await db.batch([
+    db
+      .update(pipelines)
+      .set({ archived: true, version: sql`${pipelines.version} + 1`, updatedAt: ms(run.startedAt) })
+      .where(inArray(pipelines.id, due)),
+    // changes() is the number of rows the UPDATE just before changed (what its triggers change
+    // does not count), so the record holds the exact count and stands or falls with the archive.
+    db
+      .insert(archiveRuns)
+      .values({ ...toRow(run), archivedCount: sql`changes()`, status: "succeeded" })
+      .returning(),
+  ]);
+  if (!recorded) throw new Error("The archive run was not recorded.");
+  return toArchiveRun(recorded);
+}
+
+/** Records a run that did not archive (a failed one), on its own after the failure. */
+export async function recordArchiveRun(d1: D1Database, run: ArchiveRun): Promise<void> {
+  await drizzle(d1)
+    .insert(archiveRuns)
+    .values({ ...toRow(run), archivedCount: run.archivedCount, status: run.status, error: run.error ?? null })
+    .run();
+}
+
+/** The most recent runs, newest first; `limit` is kept within 1 to 100. */
+export async function listArchiveRuns(d1: D1Database, limit: number = ARCHIVE_RUNS_LIMIT.default): Promise<ArchiveRun[]> {
+  const rows = await drizzle(d1)
+    .select()
+    .from(archiveRuns)
+    .orderBy(desc(archiveRuns.startedAt), desc(archiveRuns.id))
+    .limit(Math.min(Math.max(Math.trunc(limit), 1), ARCHIVE_RUNS_LIMIT.max));
+  return rows.map(toArchiveRun);
+}

@@ -1,0 +1,73 @@
+import * as v from "valibot";
+import type { Env } from "../env";
+
+/** What the archive job reads from the Worker's environment (wrangler.toml [vars] or .dev.vars). */
+export type ArchiveEnv = Pick<Env, "ARCHIVE_AFTER_DAYS" | "ARCHIVE_BATCH_SIZE">;
+
+export interface ArchiveConfig {
+  /** Pipelines not updated for this many days are archived. */
+  afterDays: number;
+  /** At most this many pipelines per run; the rest wait for the next run. */
+  batchSize: number;
+}
+
+export const ARCHIVE_DEFAULTS = { afterDays: 90, batchSize: 500 } as const;
+/** 100 years of retention; a batch of 10,000 still runs as one D1 statement well within a run's limits. */
+export const ARCHIVE_LIMITS = { maxAfterDays: 36_500, maxBatchSize: 10_000 } as const;
+
+/** A bad setting: the run fails with this message instead of archiving with a wrong cutoff. */
+export class ArchiveConfigError extends Error {}
+
+const wholeNumber = (max: number) => {
+  const message = `must be a whole number from 1 to ${max}`;
+  return v.pipe(v.number(message), v.integer(message), v.minValue(1, message), v.maxValue(max, message));
+};
+
+/** `olderThanDays` of a manual run, and ARCHIVE_AFTER_DAYS once read; the HTTP layer can reuse it. */
+export const ArchiveDaysSchema = wholeNumber(ARCHIVE_LIMITS.maxAfterDays);
+
+/**
+ * A setting as wrangler hands it over: a string (a TOML number in [vars] arrives as a number);
+ * absent or "" means the default. Anything but plain digits becomes NaN, which the number check
+ * refuses, so "abc", "-1", "1.5" and "1e3" are errors rather than some other number.
+ */
+const setting = (fallback: number, schema: ReturnType<typeof wholeNumber>) =>
+  v.pipe(
+    v.optional(v.union([v.string(), v.number()], "must be a whole number"), ""),
+    v.transform((value) => {
+      if (value === "") return fallback;
+      if (typeof value === "number") return value;
+      return /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+    }),
+    schema,
+  );
+
+const SettingsSchema = v.object({
+  ARCHIVE_AFTER_DAYS: setting(ARCHIVE_DEFAULTS.afterDays, ArchiveDaysSchema),
+  ARCHIVE_BATCH_SIZE: setting(ARCHIVE_DEFAULTS.batchSize, wholeNumber(ARCHIVE_LIMITS.maxBatchSize)),
+  olderThanDays: v.optional(ArchiveDaysSchema),
+});
+
+const shown = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value));
+
+/**
+ * Reads and checks every setting of a run at once; `olderThanDays` (a manual run's) overrides
+ * ARCHIVE_AFTER_DAYS. A bad environment fails even a run that overrides it: it needs fixing.
+ */
+export function readArchiveConfig(env: ArchiveEnv, overrides: { olderThanDays?: number } = {}): ArchiveConfig {
+  const input: Record<string, unknown> = {
+    ARCHIVE_AFTER_DAYS: env.ARCHIVE_AFTER_DAYS,
+    ARCHIVE_BATCH_SIZE: env.ARCHIVE_BATCH_SIZE,
+    olderThanDays: overrides.olderThanDays,
+  };
+  const result = v.safeParse(SettingsSchema, input);
+  if (!result.success) {
+    const problems = result.issues.map((issue) => {
+      const key = v.getDotPath(issue) ?? "";
+      return `${key} ${issue.message}, not ${shown(input[key])}`;
+    });
+    throw new ArchiveConfigError(`Invalid archive configuration: ${problems.join("; ")}.`);
+  }
+  const { ARCHIVE_AFTER_DAYS, ARCHIVE_BATCH_SIZE, olderThanDays } = result.output;
+  return { afterDays: olderThanDays ?? ARCHIVE_AFTER_DAYS, batchSize: ARCHIVE_BATCH_SIZE };
+}
