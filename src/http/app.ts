@@ -6,6 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
 import { createD1PipelineRepository } from "../infrastructure/d1-pipeline-repository";
+import { archiveRunRoutes } from "./archive-runs/routes";
 import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
@@ -50,7 +51,10 @@ export function createApp({ repository = (env) => createD1PipelineRepository(env
     await next();
   });
 
-  const routes = app.route("/", healthRoutes).route("/v1/pipelines", pipelineRoutes);
+  const routes = app
+    .route("/", healthRoutes)
+    .route("/v1/pipelines", pipelineRoutes)
+    .route("/v1/archive-runs", archiveRunRoutes);
 
   app.get("/openapi.json", async (c) => c.json(await openApiDocument(app)));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Pipeline registry API" }));

@@ -16,15 +16,22 @@ type JsonInput<S extends v.GenericSchema> = { in: { json: v.InferInput<S> }; out
  */
 export function jsonBody<S extends v.GenericSchema>(
   schema: S,
-  options: { rules?: (input: unknown) => FieldIssue[]; mediaTypes?: readonly string[] } = {},
+  options: {
+    rules?: (input: unknown) => FieldIssue[];
+    mediaTypes?: readonly string[];
+    /** An empty body (any or no content type) stands for `{}`. */
+    optional?: boolean;
+  } = {},
 ): MiddlewareHandler<AppEnv, string, JsonInput<S>> {
   const mediaTypes = options.mediaTypes ?? ["application/json"];
   const middleware: MiddlewareHandler<AppEnv, string, JsonInput<S>> = async (c, next) => {
+    const text = await c.req.text();
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (!mediaTypes.includes(mediaType)) throw unsupportedMediaType(mediaTypes);
-    let raw: unknown;
+    const empty = options.optional === true && text === "";
+    if (!empty && !mediaTypes.includes(mediaType)) throw unsupportedMediaType(mediaTypes);
+    let raw: unknown = {};
     try {
-      raw = JSON.parse(await c.req.text());
+      if (!empty) raw = JSON.parse(text);
     } catch {
       throw malformedJson();
     }
@@ -32,5 +39,7 @@ export function jsonBody<S extends v.GenericSchema>(
     await next();
   };
   const content = Object.fromEntries(mediaTypes.map((type) => [type, { schema: resolver(schema) }]));
-  return Object.assign(middleware, { [uniqueSymbol]: { spec: { requestBody: { required: true, content } } } });
+  return Object.assign(middleware, {
+    [uniqueSymbol]: { spec: { requestBody: { required: options.optional !== true, content } } },
+  });
 }

@@ -1,0 +1,68 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import * as v from "valibot";
+import { ValidationError } from "../../domain/errors";
+import { closedObject } from "../../domain/pipeline";
+import { listArchiveRuns } from "../../infrastructure/d1-archive-runs";
+import { ArchiveDaysSchema } from "../../jobs/archive-config";
+import { runArchiveJob } from "../../jobs/archive-job";
+import type { AppEnv } from "../context";
+import { requireScope } from "../middleware/auth";
+import { jsonBody } from "../middleware/json-body";
+import { jsonResponse, problemResponses } from "../openapi";
+
+const tags = ["Archive runs"];
+
+const Timestamp = v.pipe(v.string(), v.isoTimestamp());
+export const ArchiveRunSchema = v.object({
+  id: v.string(),
+  trigger: v.picklist(["cron", "manual"]),
+  cutoff: Timestamp,
+  archivedCount: v.number(),
+  status: v.picklist(["succeeded", "failed"]),
+  startedAt: Timestamp,
+  finishedAt: Timestamp,
+  error: v.optional(v.pipe(v.string(), v.description("Only on a failed run"))),
+});
+
+const RunRequestSchema = closedObject({ olderThanDays: v.optional(ArchiveDaysSchema) });
+
+export const archiveRunRoutes = new Hono<AppEnv>()
+  .post(
+    "/",
+    describeRoute({
+      tags,
+      summary: "Run the archive job now",
+      description:
+        "Archives active pipelines not updated for `olderThanDays` (default ARCHIVE_AFTER_DAYS), oldest first, at most ARCHIVE_BATCH_SIZE. The run is recorded; a failed run is answered with `status: \"failed\"` and changed no pipeline.",
+      responses: { 200: jsonResponse("The run.", ArchiveRunSchema), ...problemResponses(400, 401, 403, 413, 415, 429) },
+    }),
+    requireScope("admin"),
+    jsonBody(RunRequestSchema, { optional: true }),
+    async (c) => {
+      const { olderThanDays } = c.req.valid("json");
+      const run = await runArchiveJob({ db: c.env.DB, env: c.env }, { trigger: "manual", olderThanDays });
+      return c.json(run, 200);
+    },
+  )
+  .get(
+    "/",
+    describeRoute({
+      tags,
+      summary: "Recent runs, newest first",
+      parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } }],
+      responses: {
+        200: jsonResponse("The most recent runs.", v.object({ data: v.array(ArchiveRunSchema) })),
+        ...problemResponses(400, 401, 403, 429),
+      },
+    }),
+    requireScope("admin"),
+    async (c) => {
+      const limitParam = c.req.query("limit") ?? "20";
+      const limit = Number(limitParam);
+      if (!/^[0-9]{1,3}$/.test(limitParam) || limit < 1 || limit > 100) {
+        throw new ValidationError([{ path: "/limit", message: "limit is an integer from 1 to 100" }], "The query is invalid; see errors.");
+      }
+      return c.json({ data: await listArchiveRuns(c.env.DB, limit) }, 200);
+    },
+  );

@@ -1,0 +1,43 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
+import { newPipelineInput } from "../contract/pipeline-repository-contract";
+import { resetDatabase } from "../support/database";
+import { call } from "../support/http";
+
+beforeEach(() => resetDatabase());
+
+const daysAgo = (days: number) => () => new Date(Date.now() - days * 86_400_000);
+
+describe("/v1/archive-runs", () => {
+  it("runs the job now with olderThanDays, and lists runs newest first", async () => {
+    const old = await createD1PipelineRepository(env.DB, daysAgo(40)).save(newPipelineInput("old"));
+    const recent = await createD1PipelineRepository(env.DB, daysAgo(5)).save(newPipelineInput("recent"));
+
+    const defaultRun = await call("POST", "/v1/archive-runs");
+    expect(defaultRun.status).toBe(200);
+    expect(defaultRun.body).toMatchObject({ trigger: "manual", status: "succeeded", archivedCount: 0 });
+
+    const run = await call("POST", "/v1/archive-runs", { body: { olderThanDays: 30 } });
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ trigger: "manual", status: "succeeded", archivedCount: 1 });
+    expect(run.body.error).toBeUndefined();
+    expect((await call("GET", `/v1/pipelines/${old.id}`)).body).toMatchObject({ archived: true, version: 2 });
+    expect((await call("GET", `/v1/pipelines/${recent.id}`)).body).toMatchObject({ archived: false, version: 1 });
+
+    const listed = await call("GET", "/v1/archive-runs");
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((r: { id: string }) => r.id)).toEqual([run.body.id, defaultRun.body.id]);
+    expect((await call("GET", "/v1/archive-runs?limit=1")).body.data).toHaveLength(1);
+  });
+
+  it("validates the request", async () => {
+    for (const body of [{ olderThanDays: 0 }, { olderThanDays: 1.5 }, { olderThanDays: "30" }, { days: 3 }]) {
+      const reply = await call("POST", "/v1/archive-runs", { body });
+      expect(reply.status).toBe(400);
+      expect(reply.headers.get("Content-Type")).toBe("application/problem+json");
+    }
+    expect((await call("GET", "/v1/archive-runs?limit=0")).status).toBe(400);
+    expect((await call("GET", "/v1/archive-runs")).body.data).toEqual([]);
+  });
+});
