@@ -13,6 +13,12 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token" },
+                ratelimits: {
+                  // The suite sends far more than wrangler.toml's 600 a minute with one token;
+                  // test/http/security.test.ts checks the 429 path with the small one.
+                  RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
+                  SMALL_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 3, period: 60 } },
+                },
               },
             }),
           ],

@@ -3,6 +3,10 @@ export interface Env {
   DB: D1Database;
   /** Bearer token with every scope; without it every /v1 request is refused. */
   ADMIN_TOKEN?: string;
+  /** Per-token request budget (`[[ratelimits]]` in wrangler.toml). */
+  RATE_LIMITER?: RateLimit;
+  /** Comma-separated origins allowed by CORS; none by default. */
+  CORS_ORIGINS?: string;
   /** Archive active pipelines not updated for this many days (default 90); see src/jobs/archive-config.ts. */
   ARCHIVE_AFTER_DAYS?: string;
   /** At most this many pipelines archived per run (default 500). */

@@ -5,6 +5,7 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      SMALL_RATE_LIMITER: RateLimit;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");

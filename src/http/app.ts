@@ -1,22 +1,29 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { methodNotAllowed as methodNotAllowedMiddleware } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
 import { createD1PipelineRepository } from "../infrastructure/d1-pipeline-repository";
+import { apiKeyRoutes } from "./api-keys/routes";
 import { archiveRunRoutes } from "./archive-runs/routes";
 import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
 import { authenticate } from "./middleware/auth";
+import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { openApiDocument } from "./openapi";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** `CORS_ORIGINS`: comma-separated origins; none by default, so browsers on other origins get no access. */
+const allowedOrigins = (setting: string | undefined) =>
+  (setting ?? "").split(",").map((origin) => origin.trim()).filter(Boolean);
 
 export interface AppDependencies {
   /** How a request gets its repository; tests may wrap the D1 binding (fault injection, call counting). */
@@ -31,12 +38,22 @@ export function createApp({ repository = (env) => createD1PipelineRepository(env
   app.use(requestId);
   app.use(secureHeaders());
   app.use(
+    cors({
+      origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
+      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+      allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"],
+      exposeHeaders: ["ETag", "Link", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+      maxAge: 600,
+    }),
+  );
+  app.use(
     methodNotAllowedMiddleware({
       app,
       onMethodNotAllowed: (c, methods) => problemResponse(c, methodNotAllowed(methods)),
     }),
   );
   app.use("/v1/*", authenticate);
+  app.use("/v1/*", rateLimit);
   app.use(
     "/v1/*",
     bodyLimit({
@@ -54,7 +71,8 @@ export function createApp({ repository = (env) => createD1PipelineRepository(env
   const routes = app
     .route("/", healthRoutes)
     .route("/v1/pipelines", pipelineRoutes)
-    .route("/v1/archive-runs", archiveRunRoutes);
+    .route("/v1/archive-runs", archiveRunRoutes)
+    .route("/v1/api-keys", apiKeyRoutes);
 
   app.get("/openapi.json", async (c) => c.json(await openApiDocument(app)));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Pipeline registry API" }));

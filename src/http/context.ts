@@ -1,7 +1,6 @@
+import type { Scope } from "../domain/api-key";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
-
-export type Scope = "read" | "write" | "admin";
 
 /** Who is calling: the admin token or an API key, with the scopes it carries. */
 export interface Caller {

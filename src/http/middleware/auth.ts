@@ -1,16 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv, Caller, Scope } from "../context";
+import { effectiveScopes, KEY_PREFIX, type Scope } from "../../domain/api-key";
+import { findActiveApiKey, hashKey } from "../../infrastructure/d1-api-keys";
+import type { AppEnv, Caller } from "../context";
 import { forbidden, unauthorized } from "../errors";
 
 const SCOPE = Symbol("required scope");
-
-/** What each scope grants: admin includes write, write includes read. */
-const GRANTS: Record<Scope, readonly Scope[]> = {
-  read: ["read"],
-  write: ["read", "write"],
-  admin: ["read", "write", "admin"],
-};
 
 /**
  * Declares the scope a route needs. `authenticate` reads it from the matched route:
@@ -26,19 +21,28 @@ export const declaredScope = (handler: unknown): Scope | undefined =>
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-const sha256 = async (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-
 /** Compares digests, so neither the length nor any prefix of the secret leaks through timing. */
 async function sameSecret(given: string, secret: string): Promise<boolean> {
-  const [a, b] = await Promise.all([sha256(given), sha256(secret)]);
+  const digest = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  const [a, b] = await Promise.all([digest(given), digest(secret)]);
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-async function identify(authorization: string | undefined, adminToken: string | undefined): Promise<Caller> {
+async function identify(authorization: string | undefined, env: AppEnv["Bindings"]): Promise<Caller> {
+  if (!env.ADMIN_TOKEN) {
+    // Fail closed: a deployment without its secret serves nobody, API keys included.
+    console.error(JSON.stringify({ level: "error", message: "ADMIN_TOKEN is not configured; refusing /v1 requests" }));
+    throw unauthorized("This server has no credentials configured, so it accepts no token.");
+  }
   if (!authorization) throw unauthorized("Send a bearer token: Authorization: Bearer <token>.");
   const token = BEARER.exec(authorization)?.[1];
   if (!token) throw unauthorized("The Authorization header must be: Bearer <token>.");
-  if (adminToken && (await sameSecret(token, adminToken))) return { id: "admin", scopes: GRANTS.admin };
+  if (await sameSecret(token, env.ADMIN_TOKEN)) return { id: "admin", scopes: effectiveScopes(["admin"]) };
+  if (token.startsWith(KEY_PREFIX)) {
+    // Looked up by hash, every time: a revoked key stops working at once.
+    const key = await findActiveApiKey(env.DB, await hashKey(token));
+    if (key) return { id: key.id, scopes: effectiveScopes(key.scopes) };
+  }
   throw unauthorized("The bearer token is not valid.");
 }
 
@@ -47,7 +51,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const routes = matchedRoutes(c);
   // Unknown paths and methods fall through to 404/405, which need no credentials.
   if (!routes.some((route) => route.method !== "ALL")) return next();
-  const caller = await identify(c.req.header("Authorization"), c.env.ADMIN_TOKEN);
+  const caller = await identify(c.req.header("Authorization"), c.env);
   const required = routes.map((route) => declaredScope(route.handler)).find((scope) => scope !== undefined);
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
   if (!caller.scopes.includes(required)) throw forbidden(`This route needs the ${required} scope.`);

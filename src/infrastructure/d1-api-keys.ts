@@ -1,0 +1,70 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { type ApiKey, KEY_PREFIX, type NewApiKey, type Scope } from "../domain/api-key";
+import { newId } from "../domain/ids";
+import { apiKeys } from "./db/schema";
+
+/** 32 random bytes: 256 bits, base64url after the `plk_` prefix. */
+function generateKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return KEY_PREFIX + btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export async function hashKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const PREFIX_LENGTH = KEY_PREFIX.length + 8;
+
+type Row = typeof apiKeys.$inferSelect;
+
+const toApiKey = (row: Row): ApiKey => ({
+  id: row.id,
+  name: row.name,
+  scopes: row.scopes.split(" ") as Scope[],
+  prefix: row.prefix,
+  createdAt: new Date(row.createdAt).toISOString(),
+  revokedAt: row.revokedAt === null ? null : new Date(row.revokedAt).toISOString(),
+});
+
+/** Creates a key; the plain key is returned here only and never stored. */
+export async function createApiKey(d1: D1Database, input: NewApiKey, now = new Date()) {
+  const key = generateKey();
+  const row: Row = {
+    id: newId(),
+    name: input.name,
+    scopes: input.scopes.join(" "),
+    prefix: key.slice(0, PREFIX_LENGTH),
+    keyHash: await hashKey(key),
+    createdAt: now.getTime(),
+    revokedAt: null,
+  };
+  await drizzle(d1).insert(apiKeys).values(row).run();
+  return { apiKey: toApiKey(row), key };
+}
+
+export async function listApiKeys(d1: D1Database): Promise<ApiKey[]> {
+  const rows = await drizzle(d1).select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map(toApiKey);
+}
+
+/** Revokes at once (idempotent); false for an unknown id. */
+export async function revokeApiKey(d1: D1Database, id: string, now = new Date()): Promise<boolean> {
+  const db = drizzle(d1);
+  const [, found] = await db.batch([
+    db.update(apiKeys).set({ revokedAt: now.getTime() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
+    db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id)),
+  ]);
+  return found.length > 0;
+}
+
+/** The active key with this hash (one indexed lookup), or null. */
+export async function findActiveApiKey(d1: D1Database, keyHash: string): Promise<Pick<ApiKey, "id" | "scopes"> | null> {
+  const row = await drizzle(d1)
+    .select({ id: apiKeys.id, scopes: apiKeys.scopes })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    .get();
+  return row ? { id: row.id, scopes: row.scopes.split(" ") as Scope[] } : null;
+}
