@@ -1,8 +1,8 @@
 import type { Hono } from "hono";
 import { generateSpecs, resolver } from "hono-openapi";
-import type * as v from "valibot";
+import * as v from "valibot";
 import type { AppEnv } from "./context";
-import { ProblemSchema } from "./pipelines/schemas";
+import { ProblemSchema } from "./problem";
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Malformed JSON, failed validation (every failing field in `errors`), or a bad query parameter.",
@@ -16,6 +16,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: "`Idempotency-Key` reused with a different request.",
   429: "Rate limit hit (with `Retry-After`).",
 };
+
+/** Times in responses: RFC 3339 UTC with milliseconds. */
+export const TimestampSchema = v.pipe(v.string(), v.isoTimestamp(), v.description("RFC 3339 UTC with milliseconds"));
 
 export const jsonResponse = (description: string, schema: v.GenericSchema) => ({
   description,

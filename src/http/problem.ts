@@ -1,18 +1,21 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import * as v from "valibot";
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError, VersionMismatchError } from "../domain/errors";
 import type { AppEnv } from "./context";
 import { HttpError } from "./errors";
 
 /** RFC 9457 problem details: the one shape of every error this API returns. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  requestId: string;
-  errors?: FieldIssue[];
-}
+export const ProblemSchema = v.object({
+  type: v.string(),
+  title: v.string(),
+  status: v.number(),
+  detail: v.string(),
+  requestId: v.string(),
+  errors: v.optional(v.array(v.object({ path: v.pipe(v.string(), v.description("JSON pointer")), message: v.string() }))),
+});
+
+export type Problem = v.InferOutput<typeof ProblemSchema>;
 
 export const PROBLEM_TYPE_BASE = "urn:pipeline-registry:problem:";
 

@@ -47,6 +47,8 @@ function chunks<T>(rows: T[], perRow: number, reserved = 0): T[][] {
   return out;
 }
 
+const columnCount = (table: SQLiteTable) => Object.keys(getTableColumns(table)).length;
+
 /** A condition that multi-row inserts check (as `INSERT … SELECT … WHERE`), with its parameter count. */
 interface InsertCondition {
   condition: SQL;
@@ -365,7 +367,7 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
                 db.select({ id: pipelineStages.id }).from(pipelineStages).where(eq(pipelineStages.pipelineId, id)),
               ),
             ),
-          ...chunks(rows, 11).map((chunk) =>
+          ...chunks(rows, columnCount(pipelineStages)).map((chunk) =>
             db
               .insert(pipelineStages)
               .values(chunk)
@@ -410,7 +412,7 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
                       .where(and(eq(pipelineConfiguration.pipelineId, id), inArray(pipelineConfiguration.key, removed))),
                   ]
                 : []),
-              ...chunks(set, 3).map((chunk) =>
+              ...chunks(set, columnCount(pipelineConfiguration)).map((chunk) =>
                 db
                   .insert(pipelineConfiguration)
                   .values(chunk)

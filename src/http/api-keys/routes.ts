@@ -8,18 +8,17 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../../infrastructure/d1
 import type { AppEnv } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
-import { jsonResponse, problemResponses } from "../openapi";
+import { TimestampSchema, jsonResponse, problemResponses } from "../openapi";
 
 const tags = ["API keys"];
 
-const Timestamp = v.pipe(v.string(), v.isoTimestamp());
 const ApiKeySchema = v.object({
   id: v.string(),
   name: v.string(),
   scopes: v.array(v.picklist(SCOPES)),
   prefix: v.pipe(v.string(), v.description("The key's first characters, to tell keys apart")),
-  createdAt: Timestamp,
-  revokedAt: v.nullable(Timestamp),
+  createdAt: TimestampSchema,
+  revokedAt: v.nullable(TimestampSchema),
 });
 const CreatedApiKeySchema = v.object({
   ...ApiKeySchema.entries,

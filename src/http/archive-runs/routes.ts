@@ -9,19 +9,18 @@ import { runArchiveJob } from "../../jobs/archive-job";
 import type { AppEnv } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
-import { jsonResponse, problemResponses } from "../openapi";
+import { TimestampSchema, jsonResponse, problemResponses } from "../openapi";
 
 const tags = ["Archive runs"];
 
-const Timestamp = v.pipe(v.string(), v.isoTimestamp());
 export const ArchiveRunSchema = v.object({
   id: v.string(),
   trigger: v.picklist(["cron", "manual"]),
-  cutoff: Timestamp,
+  cutoff: TimestampSchema,
   archivedCount: v.number(),
   status: v.picklist(["succeeded", "failed"]),
-  startedAt: Timestamp,
-  finishedAt: Timestamp,
+  startedAt: TimestampSchema,
+  finishedAt: TimestampSchema,
   error: v.optional(v.pipe(v.string(), v.description("Only on a failed run"))),
 });
 

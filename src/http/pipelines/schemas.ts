@@ -1,10 +1,10 @@
 import * as v from "valibot";
+import { TimestampSchema } from "../openapi";
 import { MetricsInputSchema } from "../../domain/metrics";
 import { STAGE_TYPES } from "../../domain/pipeline";
 
 /** Response shapes, for the OpenAPI document and the typed client (requests use the domain's schemas). */
 
-const Timestamp = v.pipe(v.string(), v.isoTimestamp(), v.description("RFC 3339 UTC with milliseconds"));
 const Id = v.pipe(v.string(), v.ulid(), v.description("ULID"));
 const StringMap = v.record(v.string(), v.string());
 
@@ -18,8 +18,8 @@ export const StageSchema = v.object({
   chunkSize: v.nullable(v.number()),
   order: v.number(),
   parameters: StringMap,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
 });
 
 export const PipelineSchema = v.object({
@@ -29,8 +29,8 @@ export const PipelineSchema = v.object({
   configuration: StringMap,
   stages: v.array(StageSchema),
   version: v.pipe(v.number(), v.description("Starts at 1, +1 on every change; the ETag is its quoted value")),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
 });
 
 export const PipelinePageSchema = v.object({
@@ -45,14 +45,5 @@ export const CountSchema = v.object({ count: v.number() });
 export const MetricsSchema = v.object({
   ...MetricsInputSchema.pipe[0].entries,
   pipelineId: Id,
-  updatedAt: Timestamp,
-});
-
-export const ProblemSchema = v.object({
-  type: v.string(),
-  title: v.string(),
-  status: v.number(),
-  detail: v.string(),
-  requestId: v.string(),
-  errors: v.optional(v.array(v.object({ path: v.string(), message: v.string() }))),
+  updatedAt: TimestampSchema,
 });
