@@ -37,15 +37,15 @@ export function createApp({ repository = (env) => createD1PipelineRepository(env
   app.notFound((c) => problemResponse(c, routeNotFound()));
   app.use(requestId);
   app.use(secureHeaders());
-  app.use(
-    cors({
-      origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
-      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-      allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"],
-      exposeHeaders: ["ETag", "Link", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed"],
-      maxAge: 600,
-    }),
-  );
+  const corsPolicy = cors({
+    origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
+    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"],
+    exposeHeaders: ["ETag", "Link", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+    maxAge: 600,
+  });
+  // Without configured origins there is no CORS at all (and OPTIONS is a 405 like any unknown method).
+  app.use((c, next) => (allowedOrigins(c.env.CORS_ORIGINS).length > 0 ? corsPolicy(c, next) : next()));
   app.use(
     methodNotAllowedMiddleware({
       app,

@@ -175,6 +175,9 @@ describe("fail closed, limits and headers", () => {
     const plain = await call("GET", "/healthz", { token: null, headers: { Origin: "https://app.example" } });
     expect(plain.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(plain.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    const noPolicy = await call("OPTIONS", "/v1/pipelines", { token: null, headers: { Origin: "https://app.example", "Access-Control-Request-Method": "POST" } });
+    expect(noPolicy.status).toBe(405);
+    expect(noPolicy.headers.get("Access-Control-Allow-Origin")).toBeNull();
 
     const withCors = (request: Request) => app.fetch(request, { ...env, CORS_ORIGINS: "https://app.example, https://other.example" });
     const allowed = await callWith(withCors, "GET", "/v1/pipelines", { headers: { Origin: "https://app.example" } });
