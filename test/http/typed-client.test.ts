@@ -16,6 +16,8 @@ it("hono/client gives a typed client of the app", async () => {
     json: { name: "typed", stages: [{ name: "gzip", stageType: "compression", algorithm: "gzip" }] },
   });
   expect(created.status).toBe(201);
+  const pipeline = await created.json();
+  expect(pipeline.stages[0]?.algorithm).toBe("gzip");
   const page = await (await client.v1.pipelines.$get({ query: {} })).json();
   expect(page.data.map((p) => p.name)).toEqual(["typed"]);
   const count = await (await client.v1.pipelines.count.$get({ query: {} })).json();

@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
 import type { NewPipeline, Pipeline } from "../../domain/pipeline";
 import type { AppEnv } from "../context";
 import { badRequest, idempotencyKeyReused } from "../errors";
@@ -8,10 +8,10 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** A response as kept for replays. */
-interface StoredResponse {
+interface StoredResponse<T> {
   status: 201;
   headers: Record<string, string>;
-  body: unknown;
+  body: T;
 }
 
 async function fingerprintOf(c: Context<AppEnv>, body: unknown): Promise<string> {
@@ -28,13 +28,14 @@ async function fingerprintOf(c: Context<AppEnv>, body: unknown): Promise<string>
  * differs. The claim and the creation are one atomic write: two racing requests with one key
  * create once.
  */
-export async function createOnce(
+export async function createOnce<T extends object>(
   c: Context<AppEnv>,
   inputs: NewPipeline[],
-  render: (created: Pipeline[]) => StoredResponse,
-): Promise<Response> {
-  const reply = ({ status, headers, body }: StoredResponse, extra: Record<string, string> = {}) =>
-    c.json(body, status, { ...headers, ...extra });
+  render: (created: Pipeline[]) => StoredResponse<T>,
+): Promise<TypedResponse<T, 201, "json">> {
+  // Typed for hono/client; a replay's body is the stored JSON of the same shape.
+  const reply = ({ status, headers, body }: StoredResponse<T>, extra: Record<string, string> = {}) =>
+    c.json(body, status, { ...headers, ...extra }) as unknown as TypedResponse<T, 201, "json">;
   const key = c.req.header("Idempotency-Key");
   if (key === undefined) return reply(render(await c.var.repository.saveMany(inputs)));
   if (!KEY.test(key)) throw badRequest("Idempotency-Key is 1 to 255 visible ASCII characters.");
@@ -49,5 +50,5 @@ export async function createOnce(
   });
   if (outcome.kind === "created") return reply(render(outcome.pipelines));
   if (outcome.fingerprint !== fingerprint) throw idempotencyKeyReused();
-  return reply(JSON.parse(outcome.record) as StoredResponse, { "Idempotent-Replayed": "true" });
+  return reply(JSON.parse(outcome.record) as StoredResponse<T>, { "Idempotent-Replayed": "true" });
 }

@@ -89,11 +89,14 @@ export const pipelineRoutes = new Hono<AppEnv>()
     requireScope("write"),
     jsonBody(NewPipelineSchema, { rules: pipelineIssues }),
     (c) =>
-      createOnce(c, [c.req.valid("json")], ([pipeline]) => ({
-        status: 201,
-        headers: { Location: `/v1/pipelines/${pipeline?.id}`, ETag: etagOf(pipeline?.version ?? 1) },
-        body: pipeline,
-      })),
+      createOnce(c, [c.req.valid("json")], (created) => {
+        const [pipeline] = created as [Pipeline]; // one input, one pipeline
+        return {
+          status: 201,
+          headers: { Location: `/v1/pipelines/${pipeline.id}`, ETag: etagOf(pipeline.version) },
+          body: pipeline,
+        };
+      }),
   )
   .post(
     "/import",
