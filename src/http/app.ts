@@ -31,7 +31,18 @@ export interface AppDependencies {
 }
 
 /** The one place that builds the app: middleware order, routes, errors, documentation. */
-export function createApp({ repository = (env) => createD1PipelineRepository(env.DB) }: AppDependencies = {}) {
+/** One repository per D1 binding, for the isolate's life: it holds no request state, only the Drizzle instance. */
+const repositories = new WeakMap<D1Database, PipelineRepository>();
+function d1Repository(env: Env): PipelineRepository {
+  let repository = repositories.get(env.DB);
+  if (!repository) {
+    repository = createD1PipelineRepository(env.DB);
+    repositories.set(env.DB, repository);
+  }
+  return repository;
+}
+
+export function createApp({ repository = d1Repository }: AppDependencies = {}) {
   const app = new Hono<AppEnv>();
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, routeNotFound()));
