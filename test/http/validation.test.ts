@@ -135,6 +135,21 @@ describe("request bodies", () => {
     expect((await call("POST", "/v1/pipelines", { body: "null" })).status).toBe(400);
   });
 
+  it("never takes a JSON array for an object (valibot's object and record schemas would)", async () => {
+    const { id } = await createPipeline("arrays");
+    const patch = await call("PATCH", `/v1/pipelines/${id}`, { body: [] });
+    expect(patch.status).toBe(400);
+    expect(patch.body.errors).toEqual([{ path: "", message: "must be an object, not an array" }]);
+    expect(pathsOf(await errorsFor({ configuration: ["x"] }, "PATCH", `/v1/pipelines/${id}`))).toEqual(["/configuration"]);
+    const nested = pipelineBody("x", { configuration: ["prod"], stages: [stage("a", "transform", "t", { parameters: ["3"] }), ["b"]] });
+    expect(pathsOf(await errorsFor(nested))).toEqual(expect.arrayContaining(["/configuration", "/stages/0/parameters", "/stages/1"]));
+    expect(pathsOf(await errorsFor({ pipelines: [[]] }, "POST", "/v1/pipelines/import"))).toContain("/pipelines/0");
+    expect((await call("POST", "/v1/archive-runs", { body: [] })).status).toBe(400);
+    expect((await call("PUT", `/v1/pipelines/${id}/metrics`, { body: [] })).status).toBe(400);
+    expect((await call("GET", `/v1/pipelines/${id}`)).body).toMatchObject({ version: 1, configuration: { env: "prod" } });
+    expect((await call("GET", "/v1/archive-runs")).body.data).toEqual([]);
+  });
+
   it("gives 415 for a write without a JSON content type", async () => {
     const reply = await call("POST", "/v1/pipelines", { body: JSON.stringify(pipelineBody("x")), contentType: "text/plain" });
     expect(reply.status).toBe(415);
