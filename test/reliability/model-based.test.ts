@@ -10,6 +10,7 @@ import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline
 import { createMemoryPipelineRepository } from "../../src/infrastructure/memory-pipeline-repository";
 import { manualClock } from "../support/clock";
 import { resetDatabase } from "../support/database";
+import { expectConsistentDatabase } from "../support/invariants";
 import { propertyParameters, propertyTimeout } from "../support/properties";
 
 /**
@@ -161,24 +162,6 @@ class World {
       if (!expected.pipelines.some((p) => p.id === label)) this.stages.delete(label);
     }
   }
-}
-
-/** What the repository cannot show: no orphan rows, counters equal to the rows. */
-async function expectConsistentD1() {
-  const [orphans, counters] = await env.DB.batch<{ n: number; archived?: number; total?: number }>([
-    env.DB.prepare(
-      `SELECT (SELECT count(*) FROM pipeline_stages WHERE pipeline_id NOT IN (SELECT id FROM pipelines))
-            + (SELECT count(*) FROM stage_parameters WHERE stage_id NOT IN (SELECT id FROM pipeline_stages))
-            + (SELECT count(*) FROM pipeline_configuration WHERE pipeline_id NOT IN (SELECT id FROM pipelines))
-            + (SELECT count(*) FROM processing_metrics WHERE pipeline_id NOT IN (SELECT id FROM pipelines)) AS n`,
-    ),
-    env.DB.prepare(
-      `SELECT c.archived, c.total, (SELECT count(*) FROM pipelines p WHERE p.archived = c.archived) AS n
-       FROM pipeline_counts c ORDER BY c.archived`,
-    ),
-  ]);
-  expect(orphans?.results).toEqual([{ n: 0 }]);
-  for (const row of counters?.results ?? []) expect(row.total, `pipeline_counts for archived=${row.archived}`).toBe(row.n);
 }
 
 // ---- generated inputs: small alphabets, so names collide and filters match ----
@@ -523,7 +506,7 @@ describe("the D1 repository and the in-memory model agree", () => {
           await world.expectSameState({ metrics: false });
           await fc.asyncModelRun(() => ({ model: world, real: world }), commands);
           await world.expectSameState({ metrics: true });
-          await expectConsistentD1();
+          await expectConsistentDatabase();
         }),
         propertyParameters(DEFAULT_RUNS),
       );
