@@ -36,6 +36,7 @@ afterEach(() => {
 interface World {
   kept: Pipeline;
   archived: Pipeline;
+  apiKeyId: string;
 }
 
 const parameters = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`param.${i}`, `value ${i} %_'"`]));
@@ -58,7 +59,9 @@ async function seed(): Promise<World> {
       "INSERT INTO idempotency_keys (scope, key, fingerprint, nonce, response, created_at, expires_at) VALUES ('admin', 'fault-key', 'old', 'old', '{}', 0, 1)",
     ),
   ]);
-  return { kept, archived: { ...archived, archived: true } };
+  const apiKey = await call("POST", "/v1/api-keys", { body: { name: "to revoke", scopes: ["read"] } });
+  expect(apiKey.status).toBe(201);
+  return { kept, archived: { ...archived, archived: true }, apiKeyId: apiKey.body.id };
 }
 
 interface Write {
@@ -100,6 +103,7 @@ const WRITES: Write[] = [
   { name: "archive", method: "POST", path: (w) => `/v1/pipelines/${w.kept.id}/archive`, status: 200, options: () => ({}) },
   { name: "restore", method: "POST", path: (w) => `/v1/pipelines/${w.archived.id}/restore`, status: 200, options: () => ({}) },
   { name: "metrics put", method: "PUT", path: (w) => `/v1/pipelines/${w.kept.id}/metrics`, status: 200, options: () => ({ body: metricsBody({ bytesProcessed: 20 }) }) },
+  { name: "API key revoke", method: "DELETE", path: (w) => `/v1/api-keys/${w.apiKeyId}`, status: 204, options: () => ({}) },
   {
     name: "idempotent create",
     method: "POST",

@@ -22,6 +22,10 @@ const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
 
 interface Seeded {
   active: { id: string; version: number; stageId: string };
+  /** A key with the read scope only, and a revoked admin key. */
+  readKey: string;
+  revokedKey: string;
+  apiKeyId: string;
   archived: { id: string; version: number };
   /** A real cursor of `GET /v1/pipelines?limit=1` (sorted by name). */
   cursor: string;
@@ -42,7 +46,13 @@ beforeEach(async () => {
   expect(keyed.status).toBe(201);
   expect((await call("POST", "/v1/archive-runs", { body: { olderThanDays: 30 } })).status).toBe(200);
   const page = await call("GET", "/v1/pipelines?limit=1");
+  const readKey = await call("POST", "/v1/api-keys", { body: { name: "fuzz reader", scopes: ["read"] } });
+  const revoked = await call("POST", "/v1/api-keys", { body: { name: "fuzz revoked", scopes: ["admin"] } });
+  expect((await call("DELETE", `/v1/api-keys/${revoked.body.id}`)).status).toBe(204);
   seeded = {
+    readKey: readKey.body.key,
+    revokedKey: revoked.body.key,
+    apiKeyId: readKey.body.id,
     active: { id: active.id, version: 1, stageId: active.stages[0].id },
     archived: { id: archived.id, version: 2 },
     cursor: page.body.nextCursor,
@@ -299,7 +309,13 @@ const withContentType = (accepted: string[]): Mutation => (spec) =>
   wrongContentType(accepted).map((type) => ({ ...spec, headers: { ...spec.headers, "Content-Type": type } }));
 const withId = (template: (id: string) => string): Mutation => (spec) => badId.map((id) => ({ ...spec, path: template(id) }));
 
-const authMutations = [withoutAuth, badAuth];
+/** Keys that may not do this: a revoked admin key (401), and for writes and admin routes a read key (403). */
+const badCredential = (readKeyForbidden: boolean): Mutation => (spec) =>
+  fc
+    .constantFrom(seeded.revokedKey, ...(readKeyForbidden ? [seeded.readKey] : []), `${seeded.readKey.slice(0, -1)}x`, "plk_", `plk_${"A".repeat(43)}`)
+    .map((key) => ({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${key}` } }));
+const authMutations = [withoutAuth, badAuth, badCredential(true)];
+const readAuthMutations = [withoutAuth, badAuth, badCredential(false)];
 const bodyMutations = (accepted: string[], bodies: fc.Arbitrary<unknown>) => [
   withBody(bodies),
   withBodyText(notJsonObjectText),
@@ -439,18 +455,18 @@ function endpoints(): Endpoint[] {
     {
       name: "GET /v1/pipelines",
       valid: () => ({ method: "GET", path: `${pipelinesPath}?limit=2`, headers: { ...auth } }),
-      spoil: [...authMutations, listQuery(pipelinesPath)],
+      spoil: [...readAuthMutations, listQuery(pipelinesPath)],
     },
     {
       name: "GET /v1/pipelines/count",
       valid: () => ({ method: "GET", path: `${pipelinesPath}/count`, headers: { ...auth } }),
-      spoil: [...authMutations, listQuery(`${pipelinesPath}/count`)],
+      spoil: [...readAuthMutations, listQuery(`${pipelinesPath}/count`)],
     },
     {
       name: "GET and HEAD /v1/pipelines/{id}, GET …/metrics",
       valid: () => ({ method: "GET", path: at(active.id), headers: { ...auth } }),
       spoil: [
-        ...authMutations,
+        ...readAuthMutations,
         withId(at),
         (spec) => badId.map((id) => ({ ...spec, method: "HEAD", path: at(id) })),
         (spec) => badId.map((id) => ({ ...spec, path: `${at(id)}/metrics` })),
@@ -467,6 +483,31 @@ function endpoints(): Endpoint[] {
       ],
     },
     {
+      name: "POST /v1/api-keys",
+      valid: () => write("POST", "/v1/api-keys", { name: "fuzz key", scopes: ["write"] }),
+      spoil: [
+        ...authMutations,
+        ...bodyMutations(
+          ["application/json"],
+          fc.oneof(
+            badName.map((name) => ({ name, scopes: ["read"] })),
+            fc.oneof(fc.constantFrom([], ["root"], ["read", "read"], ["READ"], "read", null, [1], { 0: "read" }), notAnObject).map((scopes) => ({ name: "k", scopes })),
+            fc.constantFrom("name", "scopes").map((missing) => Object.fromEntries(Object.entries({ name: "k", scopes: ["read"] }).filter(([k]) => k !== missing))),
+            unknownMember(["name", "scopes"]).map(([k, v]) => ({ name: "k", scopes: ["read"], [k]: v })),
+          ),
+        ),
+      ],
+    },
+    {
+      name: "GET /v1/api-keys, DELETE /v1/api-keys/{id}",
+      valid: () => write("DELETE", `/v1/api-keys/${seeded.apiKeyId}`),
+      spoil: [
+        ...authMutations,
+        withId((id) => `/v1/api-keys/${id}`),
+        (spec) => fc.constantFrom(...[withoutAuth, badAuth, badCredential(true)]).chain((m) => m({ ...spec, method: "GET", path: "/v1/api-keys" })),
+      ],
+    },
+    {
       name: "unknown routes and methods",
       valid: () => ({ method: "GET", path: "/healthz", headers: {} }),
       spoil: [
@@ -474,7 +515,7 @@ function endpoints(): Endpoint[] {
           fc
             .tuple(
               fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
-              fc.oneof(fc.constantFrom("/v2/pipelines", "/v1", "/v1/", "/v1/pipelines/import/x", "/v1/api-keys", "/healthz/x", "/%00", "/v1/pipelines/count/x"), badId.map((id) => `/v1/${id}`)),
+              fc.oneof(fc.constantFrom("/v2/pipelines", "/v1", "/v1/", "/v1/pipelines/import/x", "/v1/api-keys/x/y", "/healthz/x", "/%00", "/v1/pipelines/count/x"), badId.map((id) => `/v1/${id}`)),
             )
             .map(([method, path]) => ({ ...spec, method, path, headers: { ...auth } })),
         (spec) => fc.constantFrom("POST", "PUT", "DELETE", "PATCH").map((method) => ({ ...spec, method, path: "/healthz" })),
@@ -538,8 +579,8 @@ function shown(spec: Spec): Spec {
 }
 
 describe("bad requests are refused with a problem and change nothing", () => {
-  it("starts each test from a data set with a row in every table but api_keys", async () => {
-    expect(rowCounts(await dumpDatabase())).toMatchObject({ pipelines: 4, idempotency_keys: 1, archive_runs: 1, processing_metrics: 1 });
+  it("starts each test from a data set with rows in every table", async () => {
+    expect(rowCounts(await dumpDatabase())).toMatchObject({ pipelines: 4, idempotency_keys: 1, archive_runs: 1, processing_metrics: 1, api_keys: 2 });
   });
 
   for (const name of [
@@ -557,6 +598,8 @@ describe("bad requests are refused with a problem and change nothing", () => {
     "GET /v1/pipelines/count",
     "GET and HEAD /v1/pipelines/{id}, GET …/metrics",
     "GET /v1/archive-runs",
+    "POST /v1/api-keys",
+    "GET /v1/api-keys, DELETE /v1/api-keys/{id}",
     "unknown routes and methods",
   ]) {
     it(
@@ -585,6 +628,8 @@ describe("bad requests are refused with a problem and change nothing", () => {
       "PATCH /v1/pipelines/{id}",
       "PUT /v1/pipelines/{id}/metrics",
       "POST /v1/archive-runs",
+      "POST /v1/api-keys",
+      "GET /v1/api-keys, DELETE /v1/api-keys/{id}",
       "POST /v1/pipelines/{id}/restore",
       "POST /v1/pipelines/{id}/archive",
       "DELETE /v1/pipelines/{id}",
