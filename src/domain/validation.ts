@@ -81,6 +81,33 @@ function repairObjects(schema: SchemaNode, input: unknown, output: unknown, path
   return issues;
 }
 
+/** An unpaired UTF-16 surrogate: JSON can carry it ("\ud800"), UTF-8 (and so D1) cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_WELL_FORMED = "must be well-formed Unicode (no unpaired surrogate)";
+
+/**
+ * Every string (member names included) that is not well-formed Unicode: stored, it would come
+ * back as replacement characters, not as written. Iterative, so no nesting depth can
+ * overflow the stack.
+ */
+function illFormedStrings(input: unknown): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const pending: [unknown, string][] = [[input, ""]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, path] = next;
+    if (typeof value === "string") {
+      if (LONE_SURROGATE.test(value)) issues.push({ path, message: NOT_WELL_FORMED });
+    } else if (isObject(value)) {
+      for (const [key, member] of Object.entries(value)) {
+        const at = `${path}/${escapePointer(key)}`;
+        if (LONE_SURROGATE.test(key)) issues.push({ path: at, message: NOT_WELL_FORMED });
+        pending.push([member, at]);
+      }
+    }
+  }
+  return issues;
+}
+
 /**
  * Parses `input` with `schema` and the cross-field `rules`, and throws one ValidationError
  * listing every failing field, or returns the typed output.
@@ -93,6 +120,7 @@ export function parseInput<S extends v.GenericSchema>(
   const result = v.safeParse(schema, input);
   const found = [
     ...repairObjects(schema as SchemaNode, input, result.output),
+    ...illFormedStrings(input),
     ...(result.success ? [] : result.issues.map(toFieldIssue)),
     ...(rules?.(input) ?? []),
   ];

@@ -150,6 +150,14 @@ describe("request bodies", () => {
     expect((await call("GET", "/v1/archive-runs")).body.data).toEqual([]);
   });
 
+  it("refuses strings that are not well-formed Unicode (stored, they would come back changed)", async () => {
+    const lone = '{"name":"lone \\ud800","configuration":{"k":"v\\udc00","ok":"\\ud83d\\ude80"},"stages":[{"name":"s","stageType":"transform","algorithm":"t","parameters":{"p":"\\udbff"}}]}';
+    expect(pathsOf(await errorsFor(lone))).toEqual(["/configuration/k", "/name", "/stages/0/parameters/p"]);
+    const { id } = await createPipeline("well-formed", { configuration: { ok: "🚀" } });
+    expect(pathsOf(await errorsFor('{"configuration":{"k":"\\ud800x"}}', "PATCH", `/v1/pipelines/${id}`))).toEqual(["/configuration/k"]);
+    expect((await call("GET", `/v1/pipelines/${id}`)).body).toMatchObject({ version: 1, configuration: { ok: "🚀" } });
+  });
+
   it("keeps the valid keys __proto__, prototype and constructor, and refuses them as members", async () => {
     // Raw JSON: JSON.parse makes "__proto__" an own member, as a client's body does.
     const keys = '{"__proto__":"a","prototype":"b","constructor":"c"}';
