@@ -125,7 +125,11 @@ const deeplyNested = fc.tuple(fc.integer({ min: 2, max: 3000 }), fc.boolean()).m
 const notAString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }), fc.object({ maxDepth: 1 }), deeplyNested);
 const notAnObject = fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 5 }), fc.array(fc.anything({ maxDepth: 1 }), { maxLength: 2 }), deeplyNested.filter(Array.isArray));
 const notABoolean = fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null), fc.object({ maxDepth: 0 }));
-/** Strings that are not a valid name: empty, too long, control characters, outer white space. */
+/** Text with an unpaired surrogate: valid JSON ("\ud800"), not storable Unicode. */
+const loneSurrogate = fc
+  .tuple(fc.string({ maxLength: 5 }), fc.constantFrom("\ud800", "\udfff", "\ud83d"), fc.string({ maxLength: 5 }))
+  .map(([a, s, b]) => `x${a}${s}${/^[\udc00-\udfff]/.test(b) ? `y${b}` : b}`);
+/** Strings that are not a valid name: empty, too long, control characters, outer white space, unpaired surrogates. */
 const badName = fc.oneof(
   fc.constant(""),
   hugeText.map((s) => Array.from(s).slice(0, 101 + (s.length % 300)).join("")),
@@ -133,13 +137,14 @@ const badName = fc.oneof(
   fc.tuple(anyText, fc.integer({ min: 0, max: 31 }), anyText).map(([a, c, b]) => `n${a}${String.fromCharCode(c)}${b}n`),
   fc.tuple(fc.constantFrom(" ", "\t", "\u00a0", "\u3000", "\n"), anyText).map(([w, s]) => `${w}x${s}`),
   fc.tuple(anyText, fc.constantFrom(" ", "\t", "\u2003")).map(([s, w]) => `x${s}${w}`),
+  loneSurrogate,
   notAString,
 );
 const badKey = fc.oneof(
   fc.constantFrom("", "a b", "é", "k".repeat(65), "a/b", "a~b", "%", "a=b", "😀", "\u0000"),
   anyText.filter((k) => !/^[A-Za-z0-9_.-]{1,64}$/.test(k)),
 );
-const badValue = fc.oneof(notAString, hugeText);
+const badValue = fc.oneof(notAString, hugeText, loneSurrogate);
 /** A string map (configuration, parameters) that breaks a rule. */
 const badMap = (valid: Record<string, string>, nullable = false) =>
   fc.oneof(
@@ -316,9 +321,17 @@ const badCredential = (readKeyForbidden: boolean): Mutation => (spec) =>
     .map((key) => ({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${key}` } }));
 const authMutations = [withoutAuth, badAuth, badCredential(true)];
 const readAuthMutations = [withoutAuth, badAuth, badCredential(false)];
+/** Nesting as deep as the body limit allows, written as text (too deep to build as a value). */
+const deepText = fc
+  .tuple(fc.integer({ min: 3000, max: 120_000 }), fc.constantFrom("[", '{"a":'), fc.boolean())
+  .map(([depth, open, wrapped]) => {
+    const nested = `${open.repeat(depth)}1${(open === "[" ? "]" : "}").repeat(depth)}`;
+    return wrapped ? `{"unknown-member":${nested}}` : nested;
+  })
+  .filter((text) => !text.startsWith('{"a":'));
 const bodyMutations = (accepted: string[], bodies: fc.Arbitrary<unknown>) => [
   withBody(bodies),
-  withBodyText(notJsonObjectText),
+  withBodyText(fc.oneof(notJsonObjectText, deepText)),
   overLimit,
   withContentType(accepted),
 ];
