@@ -168,7 +168,7 @@ class World {
 
 /** NFC "é" and NFD "e\u0301" are different names; "Z" < "a" < … < "😀" in code point order. */
 const nameArb = fc.constantFrom("a", "b", "Z", "é", "e\u0301", "😀");
-const configKeyArb = fc.constantFrom("env", "team", "a.b", "x_y");
+const configKeyArb = fc.constantFrom("env", "team", "a.b", "x_y", "constructor", "__proto__");
 const configValueArb = fc.constantFrom("prod", "dev", "%", "_", "50%_off", "");
 const configArb = fc.dictionary(configKeyArb, configValueArb, { maxKeys: 3 });
 const STAGE_KINDS: [StageType, string][] = [
@@ -184,7 +184,7 @@ const stageFieldsArb = fc.record({
   enabled: fc.boolean(),
   parallelProcessing: fc.boolean(),
   chunkSize: fc.constantFrom(null, 1024, 104_857_600),
-  parameters: fc.dictionary(fc.constantFrom("level", "k.1", "x"), fc.constantFrom("3", "", "%_"), { maxKeys: 2 }),
+  parameters: fc.dictionary(fc.constantFrom("level", "k.1", "constructor", "__proto__"), fc.constantFrom("3", "", "%_"), { maxKeys: 2 }),
 });
 type StageFields = typeof stageFieldsArb extends fc.Arbitrary<infer T> ? T : never;
 
