@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { resetDatabase } from "../support/database";
 import { call, createPipeline, metricsBody, pipelineBody, type Reply, stage } from "../support/http";
 import { expectConsistentDatabase } from "../support/invariants";
-import { propertyParameters } from "../support/properties";
+import { propertyParameters, propertyTimeout } from "../support/properties";
 
 /**
  * Concurrent writers, all through the Worker's fetch handler at once: conditional writes
@@ -156,5 +156,5 @@ describe("concurrent writers", () => {
       }),
       propertyParameters(15),
     );
-  }, 60_000);
+  }, propertyTimeout(15, 300));
 });

@@ -386,10 +386,14 @@ const lifecycleCommand = fc
       }, op === "delete" ? "metrics" : "pipelines"),
   );
 
+/** Mostly no name or configuration filter, so that listings hold several names to sort. */
 const filterArb = fc.record({
-  archived: fc.constantFrom<ArchivedFilter>("false", "true", "all"),
-  name: fc.option(nameArb, { nil: undefined, freq: 4 }),
-  config: fc.array(fc.tuple(configKeyArb, configValueArb), { maxLength: 2 }),
+  archived: fc.constantFrom<ArchivedFilter>("false", "true", "all", "all"),
+  name: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: nameArb }),
+  config: fc.oneof(
+    { weight: 2, arbitrary: fc.constant([]) },
+    { weight: 1, arbitrary: fc.array(fc.tuple(configKeyArb, configValueArb), { minLength: 1, maxLength: 2 }) },
+  ),
 });
 
 const pagingArb = fc.oneof(
