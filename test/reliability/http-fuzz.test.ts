@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Dump, dumpDatabase, rowCounts } from "../support/dump";
 import { resetDatabase } from "../support/database";
 import { ADMIN_TOKEN, BASE, call, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
@@ -36,6 +36,8 @@ let current: Dump;
 
 /** Each test starts from the same small data set (so one test's failure cannot spoil the next). */
 beforeEach(async () => {
+  // The archive run of the data set logs a line per run; errors stay visible.
+  vi.spyOn(console, "log").mockImplementation(() => {});
   await resetDatabase();
   const active = await createPipeline("fuzz-active", { configuration: { env: "prod", "dots.key": "50%_off" } });
   await createPipeline("fuzz-other");
@@ -58,6 +60,9 @@ beforeEach(async () => {
     cursor: page.body.nextCursor,
   };
   current = await dumpDatabase();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 // ---- requests ----
