@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => {
   // The real migrations, applied to each test file's fresh D1 by test/support/apply-migrations.ts.
   const migrations = await readD1Migrations("./migrations");
+  // Knobs of the property-based tests (test/support/properties.ts): `FC_NUM_RUNS=2000 FC_SEED=42
+  // npx vitest run test/reliability` reaches workerd as bindings; unset, the tests use fixed defaults.
+  const propertyKnobs = { FC_NUM_RUNS: process.env.FC_NUM_RUNS ?? "", FC_SEED: process.env.FC_SEED ?? "" };
   return {
     test: {
       projects: [
@@ -12,7 +15,10 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token" },
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ...propertyKnobs },
+                // A second, empty D1 (merged with wrangler.toml's DB) where the migration test
+                // applies the migrations one at a time.
+                d1Databases: ["MIGRATIONS_DB"],
                 ratelimits: {
                   // The suite sends far more than wrangler.toml's 600 a minute with one token;
                   // test/http/security.test.ts checks the 429 path with the small one.

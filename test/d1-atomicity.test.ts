@@ -4,29 +4,22 @@ import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-re
 import { compressStage, newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
 import { manualClock } from "./support/clock";
 import { resetDatabase } from "./support/database";
+import { dumpDatabase } from "./support/dump";
+import { faultyD1 } from "./support/faulty-d1";
 
 /** What is in every table, to prove a failed write left no trace. */
-async function dump() {
-  const tables = ["pipelines", "pipeline_stages", "stage_parameters", "pipeline_configuration", "processing_metrics", "pipeline_counts"];
-  const rows = await env.DB.batch(tables.map((t) => env.DB.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`)));
-  return Object.fromEntries(tables.map((t, i) => [t, rows[i]?.results]));
-}
+const dump = () => dumpDatabase();
 
 /** A binding whose batches get one more statement that fails, after all the real ones. */
 function failingLast(db: D1Database): D1Database {
-  return new Proxy(db, {
-    get(target, property) {
-      if (property === "batch") {
-        return (statements: D1PreparedStatement[]) => target.batch([...statements, target.prepare("SELECT * FROM no_such_table")]);
-      }
-      const value = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  const faulty = faultyD1(db);
+  faulty.plan({ kind: "after", at: "last" });
+  return faulty.db;
 }
 
 beforeEach(() => resetDatabase());
 
+// Every position of every batch, through the HTTP API: test/reliability/faults.test.ts.
 describe("D1 writes are atomic", () => {
   it("a batch that fails at its last statement leaves nothing behind, for every multi-statement write", async () => {
     const clock = manualClock();

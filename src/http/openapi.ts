@@ -5,7 +5,7 @@ import type { AppEnv } from "./context";
 import { ProblemSchema } from "./problem";
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: "Malformed JSON, failed validation (every failing field in `errors`), or a bad query parameter.",
+  400: "Malformed JSON, failed validation (every failing field in `errors`; strings must be well-formed Unicode, without unpaired surrogates), or a bad query parameter.",
   401: "No, malformed or unknown bearer token (with `WWW-Authenticate: Bearer`).",
   403: "The token lacks the scope.",
   404: "No such resource.",

@@ -150,11 +150,13 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
       const pipeline = writable(id, options);
       const name = input.name ?? pipeline.name;
       if (nameIsTaken(name, id)) throw nameTaken();
-      const configuration = input.configuration === null ? {} : { ...pipeline.configuration };
+      // A Map, not assignment: `configuration["__proto__"] = v` would set the prototype, not an entry.
+      const entries = new Map(input.configuration === null ? [] : Object.entries(pipeline.configuration));
       for (const [key, value] of Object.entries(input.configuration ?? {})) {
-        if (value === null) delete configuration[key];
-        else configuration[key] = value;
+        if (value === null) entries.delete(key);
+        else entries.set(key, value);
       }
+      const configuration = Object.fromEntries(entries);
       if (Object.keys(configuration).length > LIMITS.mapEntries) {
         throw new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]);
       }

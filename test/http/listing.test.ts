@@ -81,6 +81,13 @@ describe("GET /v1/pipelines", () => {
     expect((await call("GET", "/v1/pipelines?name=a&name=b")).status).toBe(400);
   });
 
+  it("takes every name a pipeline can have as the name filter: 100 characters are code points", async () => {
+    const longest = encodeURIComponent("🚀".repeat(100));
+    expect((await call("GET", `/v1/pipelines?name=${longest}`)).body).toEqual({ data: [], nextCursor: null });
+    expect((await call("GET", `/v1/pipelines/count?name=${longest}`)).body).toEqual({ count: 0 });
+    expect((await call("GET", `/v1/pipelines?name=${encodeURIComponent("🚀".repeat(101))}`)).status).toBe(400);
+  });
+
   it("rejects a cursor with other filters or sort, a tampered one, and cursor with offset", async () => {
     const first = await call("GET", "/v1/pipelines?limit=2");
     const cursor = first.body.nextCursor as string;

@@ -135,6 +135,52 @@ describe("request bodies", () => {
     expect((await call("POST", "/v1/pipelines", { body: "null" })).status).toBe(400);
   });
 
+  it("never takes a JSON array for an object (valibot's object and record schemas would)", async () => {
+    const { id } = await createPipeline("arrays");
+    const patch = await call("PATCH", `/v1/pipelines/${id}`, { body: [] });
+    expect(patch.status).toBe(400);
+    expect(patch.body.errors).toEqual([{ path: "", message: "must be an object, not an array" }]);
+    expect(pathsOf(await errorsFor({ configuration: ["x"] }, "PATCH", `/v1/pipelines/${id}`))).toEqual(["/configuration"]);
+    const nested = pipelineBody("x", { configuration: ["prod"], stages: [stage("a", "transform", "t", { parameters: ["3"] }), ["b"]] });
+    expect(pathsOf(await errorsFor(nested))).toEqual(expect.arrayContaining(["/configuration", "/stages/0/parameters", "/stages/1"]));
+    expect(pathsOf(await errorsFor({ pipelines: [[]] }, "POST", "/v1/pipelines/import"))).toContain("/pipelines/0");
+    expect((await call("POST", "/v1/archive-runs", { body: [] })).status).toBe(400);
+    expect((await call("PUT", `/v1/pipelines/${id}/metrics`, { body: [] })).status).toBe(400);
+    expect((await call("GET", `/v1/pipelines/${id}`)).body).toMatchObject({ version: 1, configuration: { env: "prod" } });
+    expect((await call("GET", "/v1/archive-runs")).body.data).toEqual([]);
+  });
+
+  it("refuses strings that are not well-formed Unicode (stored, they would come back changed)", async () => {
+    const lone = '{"name":"lone \\ud800","configuration":{"k":"v\\udc00","ok":"\\ud83d\\ude80"},"stages":[{"name":"s","stageType":"transform","algorithm":"t","parameters":{"p":"\\udbff"}}]}';
+    expect(pathsOf(await errorsFor(lone))).toEqual(["/configuration/k", "/name", "/stages/0/parameters/p"]);
+    const { id } = await createPipeline("well-formed", { configuration: { ok: "🚀" } });
+    expect(pathsOf(await errorsFor('{"configuration":{"k":"\\ud800x"}}', "PATCH", `/v1/pipelines/${id}`))).toEqual(["/configuration/k"]);
+    expect((await call("GET", `/v1/pipelines/${id}`)).body).toMatchObject({ version: 1, configuration: { ok: "🚀" } });
+  });
+
+  it("keeps the valid keys __proto__, prototype and constructor, and refuses them as members", async () => {
+    // Raw JSON: JSON.parse makes "__proto__" an own member, as a client's body does.
+    const keys = '{"__proto__":"a","prototype":"b","constructor":"c"}';
+    const raw = `{"name":"keys","configuration":${keys},"stages":[{"name":"s","stageType":"transform","algorithm":"t","parameters":${keys}}]}`;
+    const created = await call("POST", "/v1/pipelines", { body: raw });
+    expect(created.status).toBe(201);
+    expect(created.text).toContain(`"configuration":${keys}`);
+    expect(created.text).toContain(`"parameters":${keys}`);
+    const fetched = (await call("GET", `/v1/pipelines/${created.body.id}`)).body;
+    const stored = [["__proto__", "a"], ["constructor", "c"], ["prototype", "b"]];
+    expect(Object.entries(fetched.configuration).sort()).toEqual(stored);
+    expect(Object.entries(fetched.stages[0].parameters).sort()).toEqual(stored);
+    const patched = await call("PATCH", `/v1/pipelines/${created.body.id}`, { body: '{"configuration":{"__proto__":null,"constructor":"d"}}' });
+    expect(Object.entries(patched.body.configuration).sort()).toEqual([["constructor", "d"], ["prototype", "b"]]);
+    for (const member of ["__proto__", "prototype", "constructor"]) {
+      const reply = await call("POST", "/v1/pipelines", { body: `{"name":"m","stages":[{"name":"s","stageType":"transform","algorithm":"t"}],"${member}":{}}` });
+      expect(reply.body.errors, member).toEqual([{ path: `/${member}`, message: "unknown member; it cannot be set" }]);
+    }
+    const sixtyFive = `{"constructor":"v",${Array.from({ length: 64 }, (_, i) => `"k${i}":"v"`).join(",")}}`;
+    expect(pathsOf(await errorsFor(`{"name":"n","configuration":${sixtyFive},"stages":[{"name":"s","stageType":"transform","algorithm":"t"}]}`))).toEqual(["/configuration"]);
+    expect(pathsOf(await errorsFor('{"name":"n","configuration":{"constructor":5},"stages":[{"name":"s","stageType":"transform","algorithm":"t"}]}'))).toEqual(["/configuration/constructor"]);
+  });
+
   it("gives 415 for a write without a JSON content type", async () => {
     const reply = await call("POST", "/v1/pipelines", { body: JSON.stringify(pipelineBody("x")), contentType: "text/plain" });
     expect(reply.status).toBe(415);

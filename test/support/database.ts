@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 
-/** Empties every table (storage is shared by the tests of one file); cascades clear the children. */
+/**
+ * Empties every table that holds data (storage is shared by the tests of one file); cascades
+ * clear the children, and the triggers bring pipeline_counts back to zero.
+ */
 export async function resetDatabase(db: D1Database = env.DB) {
-  await db.batch([db.prepare("DELETE FROM pipelines"), db.prepare("DELETE FROM archive_runs")]);
+  await db.batch(["pipelines", "archive_runs", "idempotency_keys", "api_keys"].map((table) => db.prepare(`DELETE FROM ${table}`)));
 }

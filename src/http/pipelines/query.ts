@@ -42,7 +42,9 @@ function parseFilter(params: URLSearchParams, allowed: readonly string[]): Parse
   const archived = single("archived") ?? "false";
   if (!ARCHIVED.includes(archived as ArchivedFilter)) issue("archived", "archived is false, true or all");
   const name = single("name");
-  if (name !== undefined && (name.length === 0 || name.length > 100)) issue("name", "name is 1 to 100 characters");
+  // Characters are code points, as names are counted when they are written (100 emoji are 200 UTF-16 units).
+  const nameLength = name === undefined ? 0 : [...name].length;
+  if (name !== undefined && (nameLength === 0 || nameLength > 100)) issue("name", "name is 1 to 100 characters");
   return { filter: { archived: archived as ArchivedFilter, name, config }, issues, single };
 }
 

@@ -1,0 +1,294 @@
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
+import { sampleMetrics } from "../contract/pipeline-repository-contract";
+import { quotedRows, tableColumns } from "../support/dump";
+import { expectConsistentDatabase } from "../support/invariants";
+
+/**
+ * Migrations lose no data. On an empty D1 of its own (MIGRATIONS_DB, vitest.config.ts) the
+ * migrations are applied one at a time; after each, every table of the schema as it then is
+ * gets rows, and after every later migration each row seeded before must still be there with
+ * the same values (counts per table, a SHA-256 of each table's rows, compared on the columns
+ * that existed when the rows went in). At the end the app itself reads and changes what the
+ * oldest schema held.
+ *
+ * The test knows nothing of how many migrations there are: a new migration is checked as soon
+ * as it is in migrations/. A table it adds gets rows from the generic seeder (by column type,
+ * foreign keys pointing at existing rows); if its constraints need more, the test says which
+ * table needs a seeder below. A migration that rewrites rows on purpose must say so in
+ * INTENDED_CHANGES, with the reason.
+ */
+
+const db = env.MIGRATIONS_DB;
+const migrations = env.TEST_MIGRATIONS;
+
+/** Migration file name (`0005_x.sql`) → tables whose existing rows it changes on purpose, and why. None so far. */
+const INTENDED_CHANGES: Record<string, { tables: string[]; reason: string }> = {};
+
+/** Tables the migrations and triggers fill themselves: seeding them would collide. */
+const DERIVED = new Set(["pipeline_counts"]);
+const BOOKKEEPING = new Set(["d1_migrations"]);
+
+type Row = Record<string, string | number | null>;
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+}
+
+interface ForeignKey {
+  table: string;
+  from: string;
+  to: string;
+}
+
+const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** A ULID-shaped id (so the app can read it back), unique across the whole test. */
+let seeds = 0;
+const seedId = (..._where: unknown[]) => `01SEED${String(seeds++).padStart(20, "0")}`;
+const T0 = 1_764_158_400_000; // 2025-11-26T12:00:00Z, beyond 32 bits
+
+/**
+ * Rows for the tables the migrations know today, as their columns are at this step; columns a
+ * later migration adds to them are filled by type. `parents` holds rows seeded at this step.
+ */
+const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>) => Row[]> = {
+  pipelines: (step) => [
+    { id: seedId(step, "pipelines", 0), name: `pipé-${step}-😀`, archived: 0, version: 1, created_at: T0 + step, updated_at: T0 + step },
+    { id: seedId(step, "pipelines", 1), name: `e\u0301 ${step} 'quoted' "double" %_`, archived: 1, version: 3, created_at: T0 - 1, updated_at: T0 + 2 ** 33 },
+    { id: seedId(step, "pipelines", 2), name: `خط ${step}`, archived: 0, version: 7, created_at: 0, updated_at: T0 },
+  ],
+  pipeline_stages: (step, parents) =>
+    (parents.get("pipelines") ?? []).flatMap((p, i) => [
+      { id: seedId(step, "pipeline_stages", 2 * i), pipeline_id: p.id ?? null, position: 0, name: "compress ✓", stage_type: "compression", algorithm: "zstd", enabled: 1, parallel_processing: 0, chunk_size: null, created_at: T0, updated_at: T0 + 1 },
+      { id: seedId(step, "pipeline_stages", 2 * i + 1), pipeline_id: p.id ?? null, position: 1, name: "seal", stage_type: "encryption", algorithm: "aes-256-gcm", enabled: 0, parallel_processing: 1, chunk_size: 104_857_600, created_at: T0, updated_at: T0 },
+    ]),
+  stage_parameters: (_, parents) =>
+    (parents.get("pipeline_stages") ?? []).flatMap((s) => [
+      { stage_id: s.id ?? null, key: "level", value: "3" },
+      { stage_id: s.id ?? null, key: "dots.and-dashes_", value: `'%_"\\ 😀 ${"v".repeat(4096 - 12)}` },
+    ]),
+  pipeline_configuration: (_, parents) =>
+    (parents.get("pipelines") ?? []).flatMap((p) => [
+      { pipeline_id: p.id ?? null, key: "env", value: "prod" },
+      { pipeline_id: p.id ?? null, key: "a.b", value: "50%_off = 'yes' & more" },
+    ]),
+  processing_metrics: (_, parents) =>
+    (parents.get("pipelines") ?? []).slice(0, 2).map((p, i) => ({
+      pipeline_id: p.id ?? null,
+      bytes_processed: 500,
+      bytes_total: Number.MAX_SAFE_INTEGER,
+      chunks_processed: 1,
+      chunks_total: 2,
+      start_time: i === 0 ? T0 : null,
+      end_time: i === 0 ? T0 + 1500 : null,
+      processing_duration_ms: 1500,
+      throughput_bytes_per_second: 333.33333333333331,
+      compression_ratio: i === 0 ? 0.1 : null,
+      error_count: 0,
+      warning_count: 2,
+      input_file_size_bytes: 1000,
+      output_file_size_bytes: 420,
+      input_file_checksum: i === 0 ? "sha256:abc" : null,
+      output_file_checksum: null,
+      updated_at: T0,
+    })),
+  api_keys: (step) => [
+    { id: seedId(step, "api_keys", 0), name: "reader ✓", scopes: "read", prefix: "plk_abcdefgh", key_hash: `${step}`.padStart(64, "a"), created_at: T0, revoked_at: null },
+    { id: seedId(step, "api_keys", 1), name: "revoked", scopes: "read write admin", prefix: "plk_ijklmnop", key_hash: `${step}`.padStart(64, "b"), created_at: T0, revoked_at: T0 + 1 },
+  ],
+  idempotency_keys: (step) => [
+    { scope: "admin", key: `key-${step}`, fingerprint: "f".repeat(64), nonce: seedId(step, "nonce", 0), response: '{"status":201,"headers":{},"body":{"name":"é"}}', created_at: T0, expires_at: T0 + 86_400_000 },
+  ],
+  archive_runs: (step) => [
+    { id: seedId(step, "archive_runs", 0), trigger: "cron", cutoff: T0 - 90 * 86_400_000, archived_count: 12, status: "succeeded", started_at: T0, finished_at: T0 + 5, error: null },
+    { id: seedId(step, "archive_runs", 1), trigger: "manual", cutoff: 0, archived_count: 0, status: "failed", started_at: T0 + 10, finished_at: T0 + 11, error: "Invalid archive configuration: 'x'." },
+  ],
+};
+
+/** A value for a column no seeder knows, from its declared type. */
+function genericValue(column: ColumnInfo, table: string, i: number): string | number {
+  const type = column.type.toUpperCase();
+  if (type.includes("INT")) return 1000 + i;
+  if (type.includes("REAL") || type.includes("FLOA") || type.includes("DOUB")) return 0.25 + i;
+  return `seed ${table}.${column.name} ${i} ✓`;
+}
+
+async function schemaOf(d1: D1Database) {
+  const columns = await tableColumns(d1);
+  for (const name of [...columns.keys()]) if (BOOKKEEPING.has(name)) columns.delete(name);
+  const tables = [...columns.keys()];
+  const [infos, keys] = await Promise.all([
+    d1.batch<ColumnInfo>(tables.map((t) => d1.prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`).bind(t))),
+    d1.batch<ForeignKey>(tables.map((t) => d1.prepare(`SELECT "table", "from", "to" FROM pragma_foreign_key_list(?)`).bind(t))),
+  ]);
+  const info = new Map(tables.map((t, i) => [t, infos[i]?.results ?? []]));
+  const foreign = new Map(tables.map((t, i) => [t, keys[i]?.results ?? []]));
+  // Parents before children.
+  const ordered: string[] = [];
+  const visit = (t: string, path: string[] = []) => {
+    if (ordered.includes(t) || path.includes(t)) return;
+    for (const fk of foreign.get(t) ?? []) if (fk.table !== t && columns.has(fk.table)) visit(fk.table, [...path, t]);
+    ordered.push(t);
+  };
+  for (const t of tables) visit(t);
+  return { columns, info, foreign, ordered };
+}
+
+/** Rows in every table of the schema as it is at this step. */
+async function seed(step: number) {
+  const { info, foreign, ordered } = await schemaOf(db);
+  const inserted = new Map<string, Row[]>();
+  for (const table of ordered) {
+    if (DERIVED.has(table)) continue;
+    const columns = info.get(table) ?? [];
+    const known = SEEDERS[table];
+    const base: Row[] = known ? known(step, inserted) : [0, 1, 2].map(() => ({}));
+    const parentValue = async (fk: ForeignKey, i: number) => {
+      const own = inserted.get(fk.table);
+      if (own?.length) return own[i % own.length]?.[fk.to] ?? null;
+      const row = await db.prepare(`SELECT ${quoteId(fk.to)} AS v FROM ${quoteId(fk.table)} LIMIT 1 OFFSET ?`).bind(i).first<{ v: string | number }>();
+      return row?.v ?? null;
+    };
+    const rows: Row[] = [];
+    for (const [i, seeded] of base.entries()) {
+      const full: Row = {};
+      const minimal: Row = {};
+      for (const column of columns) {
+        const fk = (foreign.get(table) ?? []).find((k) => k.from === column.name);
+        let value: string | number | null;
+        if (column.name in seeded) value = seeded[column.name] ?? null;
+        else if (fk) value = await parentValue(fk, i);
+        else value = column.pk && !known ? seedId(step, table, i) : genericValue(column, table, i);
+        full[column.name] = value;
+        if (column.name in seeded || fk || column.pk || (column.notnull && column.dflt_value === null)) minimal[column.name] = value;
+      }
+      const insert = (row: Row) =>
+        db
+          .prepare(`INSERT INTO ${quoteId(table)} (${Object.keys(row).map(quoteId).join(", ")}) VALUES (${Object.keys(row).map(() => "?").join(", ")})`)
+          .bind(...Object.values(row))
+          .run();
+      try {
+        await insert(full);
+        rows.push(full);
+      } catch {
+        try {
+          // The columns nobody asked for may have constraints the generic values break.
+          await insert(minimal);
+          rows.push(minimal);
+        } catch (error) {
+          throw new Error(
+            `Cannot seed table ${table} at migration ${migrations[step]?.name}: ${String(error)}. Add a seeder for it to SEEDERS in test/reliability/migrations.test.ts.`,
+          );
+        }
+      }
+    }
+    inserted.set(table, rows);
+  }
+  return inserted;
+}
+
+interface TableSnapshot {
+  columns: string[];
+  rows: string[];
+  hash: string;
+}
+
+const sha256 = async (text: string) =>
+  [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+async function rowsOf(table: string, columns: string[]) {
+  const { results } = await quotedRows(db, table, columns).all<{ row: string }>();
+  return results.map((r) => r.row).sort();
+}
+
+/** Every table's rows as exact SQL literals, sorted, with their hash. */
+async function snapshot(): Promise<Map<string, TableSnapshot>> {
+  const { columns } = await schemaOf(db);
+  const out = new Map<string, TableSnapshot>();
+  for (const [table, names] of columns) {
+    const rows = await rowsOf(table, names);
+    out.set(table, { columns: names, rows, hash: await sha256(rows.join("\n")) });
+  }
+  return out;
+}
+
+/** Each row of `before` is still there with the same values, on the columns it had then. */
+async function expectSurvived(before: Map<string, TableSnapshot>, migration: string) {
+  const { columns } = await schemaOf(db);
+  const intended = INTENDED_CHANGES[migration]?.tables ?? [];
+  for (const [table, old] of before) {
+    if (old.rows.length === 0 || intended.includes(table)) continue;
+    const context = `${migration}: table ${table}`;
+    expect(columns.has(table), `${context} is gone with its ${old.rows.length} rows`).toBe(true);
+    const now = columns.get(table) ?? [];
+    const dropped = old.columns.filter((c) => !now.includes(c));
+    expect(dropped, `${context} lost columns`).toEqual([]);
+    const rows = await rowsOf(table, old.columns);
+    expect(rows.length, `${context}: row count`).toBeGreaterThanOrEqual(old.rows.length);
+    if (rows.length === old.rows.length) {
+      expect({ hash: await sha256(rows.join("\n")), rows }, `${context}: content hash`).toEqual({ hash: old.hash, rows: old.rows });
+    } else {
+      // Rows were added (a backfill): every old row must be among them, duplicates counted.
+      const left = [...rows];
+      const missing = old.rows.filter((row) => {
+        const at = left.indexOf(row);
+        if (at < 0) return true;
+        left.splice(at, 1);
+        return false;
+      });
+      expect(missing, `${context}: rows lost or changed`).toEqual([]);
+    }
+  }
+}
+
+describe("migrations keep every row", () => {
+  it("applied one by one over data seeded at every earlier step", async () => {
+    const existing = await tableColumns(db);
+    expect([...existing.keys()], "MIGRATIONS_DB starts empty").toEqual([]);
+    expect(migrations.length).toBeGreaterThanOrEqual(3);
+    const seededTables = new Set<string>();
+    const pipelineIds: string[] = [];
+    let before = new Map<string, TableSnapshot>();
+    for (const [step, migration] of migrations.entries()) {
+      await applyD1Migrations(db, migrations.slice(0, step + 1));
+      await expectSurvived(before, migration.name);
+      const rows = await seed(step);
+      for (const [table, list] of rows) if (list.length > 0) seededTables.add(table);
+      pipelineIds.push(...(rows.get("pipelines") ?? []).map((p) => String(p.id)));
+      before = await snapshot();
+    }
+
+    // Every table of the final schema got rows at some step (the derived ones fill themselves).
+    const { columns } = await schemaOf(db);
+    for (const table of columns.keys()) if (!DERIVED.has(table)) expect(seededTables, `table ${table} was seeded`).toContain(table);
+    await expectConsistentDatabase(db);
+
+    // The app reads and changes what every step left, through the latest schema.
+    const repo = createD1PipelineRepository(db);
+    expect(await repo.count({ archived: "all", config: [] })).toBe(pipelineIds.length);
+    for (const id of pipelineIds) {
+      const pipeline = await repo.findById(id);
+      expect(pipeline, id).not.toBeNull();
+      expect(pipeline?.stages.map((s) => [s.order, Object.keys(s.parameters).length]), id).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      expect(pipeline?.configuration, id).toEqual({ env: "prod", "a.b": "50%_off = 'yes' & more" });
+    }
+    const oldest = pipelineIds[0] as string;
+    expect((await repo.getMetrics(oldest))?.bytesTotal).toBe(Number.MAX_SAFE_INTEGER);
+    expect((await repo.archive(oldest)).version).toBe(2);
+    expect((await repo.restore(oldest)).archived).toBe(false);
+    await repo.putMetrics(oldest, sampleMetrics);
+    expect(await repo.count({ archived: "all", config: [["env", "prod"]] })).toBe(pipelineIds.length);
+    await repo.delete(oldest);
+    await expectConsistentDatabase(db);
+  });
+});

@@ -1,0 +1,55 @@
+import { env } from "cloudflare:workers";
+
+/**
+ * The whole database as data: the schema (tables, indexes, views, triggers) and every row of
+ * every table, each value as SQLite's own literal (`quote()`: 1 and 1.0 and '1' differ, blobs
+ * in hex), rows sorted. Two dumps are equal exactly when the databases hold the same bytes.
+ * D1's internal tables (`_cf_*`) are left out; d1_migrations is in.
+ */
+export interface Dump {
+  schema: string[];
+  tables: Record<string, string[]>;
+}
+
+const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export async function tableColumns(db: D1Database): Promise<Map<string, string[]>> {
+  const { results } = await db
+    .prepare(
+      `SELECT m.name AS tbl, p.name AS col FROM sqlite_master m, pragma_table_info(m.name) p
+       WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite!_%' ESCAPE '!' AND m.name NOT LIKE '!_cf!_%' ESCAPE '!'
+       ORDER BY m.name, p.cid`,
+    )
+    .all<{ tbl: string; col: string }>();
+  const tables = new Map<string, string[]>();
+  for (const { tbl, col } of results) tables.set(tbl, [...(tables.get(tbl) ?? []), col]);
+  return tables;
+}
+
+/** One statement that reads a table's rows as JSON arrays of quoted values (only `columns`, if given). */
+export const quotedRows = (db: D1Database, table: string, columns: string[]) =>
+  db.prepare(`SELECT json_array(${columns.map((c) => `quote(${quoteId(c)})`).join(", ")}) AS row FROM ${quoteId(table)}`);
+
+export async function dumpDatabase(db: D1Database = env.DB): Promise<Dump> {
+  // One statement for the schema and every table's columns, one batch for the rows.
+  const { results: objects } = await db
+    .prepare(
+      `SELECT m.type, m.name, coalesce(m.sql, '') AS sql, p.name AS col FROM sqlite_master m
+       LEFT JOIN pragma_table_info(m.name) p ON m.type = 'table'
+       WHERE m.name NOT LIKE 'sqlite!_%' ESCAPE '!' AND m.name NOT LIKE '!_cf!_%' ESCAPE '!'
+       ORDER BY m.type, m.name, p.cid`,
+    )
+    .all<{ type: string; name: string; sql: string; col: string | null }>();
+  const schema = [...new Set(objects.map((o) => `${o.type} ${o.name}: ${o.sql}`))];
+  const columns = new Map<string, string[]>();
+  for (const { type, name, col } of objects) if (type === "table" && col !== null) columns.set(name, [...(columns.get(name) ?? []), col]);
+  const names = [...columns.keys()];
+  const results = await db.batch<{ row: string }>(names.map((name) => quotedRows(db, name, columns.get(name) ?? [])));
+  return {
+    schema,
+    tables: Object.fromEntries(names.map((name, i) => [name, (results[i]?.results ?? []).map((r) => r.row).sort()])),
+  };
+}
+
+/** Row counts per table of a dump, for readable failure messages. */
+export const rowCounts = (dump: Dump) => Object.fromEntries(Object.entries(dump.tables).map(([t, rows]) => [t, rows.length]));
