@@ -6,13 +6,15 @@ import { BROAD_FILTER, isArchived, pipelineBody, pipelineId, replacementBody } f
 /**
  * Throughput: the project's production Worker against the hand-written baseline, one at a time,
  * on loopback, for a fixed time each, after a short warm-up. Both run in the same workerd
- * process over the same database; which goes first alternates from scenario to scenario.
+ * process over the same database, in rounds of alternating order (project, baseline, then
+ * baseline, project), so that whatever else the machine does weighs on both alike.
  */
 
-export const LOAD = { seconds: 5, warmUpSeconds: 1, connections: 10 } as const;
+export const LOAD = { rounds: 2, seconds: 3, warmUpSeconds: 1, connections: 10 } as const;
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Median and 99th percentile latency: the mean over the rounds of each round's. */
   p50Ms: number;
   p99Ms: number;
   requests: number;
@@ -28,7 +30,7 @@ export interface LoadRow {
   ratio: number;
 }
 
-interface Scenario {
+export interface LoadScenario {
   name: string;
   request: string;
   /** The n-th request of a run; `label` tells runs apart. */
@@ -39,7 +41,7 @@ interface Scenario {
 const ROTATION = Array.from({ length: 900 }, (_, i) => i + 1).filter((i) => !isArchived(i));
 const rotate = (n: number) => ROTATION[n % ROTATION.length] as number;
 
-function scenarios(size: number): Scenario[] {
+export function loadScenarios(size: number): LoadScenario[] {
   return [
     { name: "get", request: "GET /v1/pipelines/{id}", call: (n) => ({ method: "GET", path: `/v1/pipelines/${pipelineId(rotate(n))}` }) },
     { name: "list page", request: "GET /v1/pipelines?limit=20", call: () => ({ method: "GET", path: "/v1/pipelines?limit=20" }) },
@@ -61,7 +63,7 @@ function scenarios(size: number): Scenario[] {
   ];
 }
 
-async function run(url: string, scenario: Scenario, label: string, seconds: number): Promise<LoadResult> {
+export async function runLoad(url: string, scenario: LoadScenario, label: string, seconds: number): Promise<LoadResult> {
   let n = 0;
   const result = await autocannon({
     url,
@@ -86,17 +88,33 @@ async function run(url: string, scenario: Scenario, label: string, seconds: numb
   };
 }
 
-export async function measureThroughput(size: number, urls: { project: string; baseline: string }): Promise<LoadRow[]> {
+type Side = "project" | "baseline";
+
+/** The rounds of one side as one result: all its requests over all its time. */
+function combine(runs: LoadResult[]): LoadResult {
+  const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+  const mean = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  return {
+    requestsPerSecond: requests / (runs.length * LOAD.seconds),
+    p50Ms: mean((run) => run.p50Ms),
+    p99Ms: mean((run) => run.p99Ms),
+    requests,
+    failed: runs.reduce((sum, run) => sum + run.failed, 0),
+  };
+}
+
+export async function measureThroughput(size: number, urls: Record<Side, string>): Promise<LoadRow[]> {
   const rows: LoadRow[] = [];
-  for (const [index, scenario] of scenarios(size).entries()) {
-    const order = (index % 2 === 0 ? ["project", "baseline"] : ["baseline", "project"]) as ("project" | "baseline")[];
-    const results: Partial<Record<"project" | "baseline", LoadResult>> = {};
-    for (const target of order) {
-      // Each run labels its creates' names, so no run reuses another's.
-      await run(urls[target], scenario, `${target}-warm-up`, LOAD.warmUpSeconds);
-      results[target] = await run(urls[target], scenario, target, LOAD.seconds);
+  for (const scenario of loadScenarios(size)) {
+    const runs: Record<Side, LoadResult[]> = { project: [], baseline: [] };
+    // Each run labels its creates' names, so no run reuses another's.
+    for (const side of ["project", "baseline"] as const) await runLoad(urls[side], scenario, `${side}-warm-up`, LOAD.warmUpSeconds);
+    for (let round = 0; round < LOAD.rounds; round++) {
+      const order: Side[] = round % 2 === 0 ? ["project", "baseline"] : ["baseline", "project"];
+      for (const side of order) runs[side].push(await runLoad(urls[side], scenario, `${side}-${round}`, LOAD.seconds));
     }
-    const { project, baseline } = results as Record<"project" | "baseline", LoadResult>;
+    const project = combine(runs.project);
+    const baseline = combine(runs.baseline);
     rows.push({ scenario: scenario.name, request: scenario.request, project, baseline, ratio: project.requestsPerSecond / baseline.requestsPerSecond });
   }
   return rows;

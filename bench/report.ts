@@ -1,11 +1,12 @@
-import type { BulkResult } from "./bulk.ts";
+import type { BULK, BulkResult } from "./bulk.ts";
 import { type CostRow, SLACK } from "./cost.ts";
-import type { LoadResult, LoadRow } from "./load.ts";
+import type { LOAD, LoadResult, LoadRow } from "./load.ts";
+import type { Breakdown, PROFILE } from "./profile.ts";
 
 export interface Results {
   generatedAt: string;
   environment: Record<string, string | number>;
-  settings: Record<string, unknown>;
+  settings: { load: typeof LOAD; slack: number; bulk: typeof BULK; profile: typeof PROFILE & { size: number } };
   sizes: number[];
   /** By size. */
   cost: Record<string, CostRow[]>;
@@ -16,6 +17,7 @@ export interface Results {
   /** Where the baseline did not answer what the project answers (should be none). */
   baselineDifferences: string[];
   bulk: BulkResult;
+  profile: Breakdown[];
   failures: string[];
   seconds: number;
 }
@@ -71,6 +73,21 @@ function scalingTable(results: Results): string {
   return table(["scenario", `project req/s, ${size(large)} / ${size(small)}`, `baseline req/s, ${size(large)} / ${size(small)}`], rows);
 }
 
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+function profileTable(results: Results): string {
+  const { shown } = results.settings.profile;
+  const parts = (b: Breakdown | undefined) =>
+    b ? b.shares.slice(0, shown).map(([group, share]) => `${group} ${percent(share)}`).join(", ") : "?";
+  const scenarios = [...new Set(results.profile.map((b) => b.scenario))];
+  const rows = scenarios.map((scenario) => {
+    const project = results.profile.find((b) => b.scenario === scenario && b.side === "project");
+    const baseline = results.profile.find((b) => b.scenario === scenario && b.side === "baseline");
+    return [scenario, project ? fixed(project.msPerRequest) : "?", baseline ? fixed(baseline.msPerRequest) : "?", parts(project), parts(baseline)];
+  });
+  return table(["scenario", "project ms/request", "baseline ms/request", "project: largest parts", "baseline: largest parts"], rows);
+}
+
 export function markdown(results: Results): string {
   const [small, large] = results.sizes as [number, number];
   const ratios = results.sizes.flatMap((n) => (results.throughput[n] ?? []).map((row) => row.ratio));
@@ -101,7 +118,7 @@ Budgets (the bench exits non-zero when one is broken):
 ${results.unmeasured.length === 0 ? "" : `\nNot measured (in the OpenAPI document, no case in the bench): ${results.unmeasured.map((o) => `\`${o}\``).join(", ")}.\n`}
 ## Throughput: the project against a hand-written baseline
 
-The production Worker and \`bench/baseline/\` (raw D1 prepared statements, no framework or ORM, same schema, same JSON, same bearer check, one D1 call per request) in one Miniflare process, one after the other, on loopback: ${results.settings.connections} connections, ${results.settings.seconds} s per run after ${results.settings.warmUpSeconds} s of warm-up, autocannon. Latencies in milliseconds.
+The production Worker and \`bench/baseline/\` (raw D1 prepared statements, no framework or ORM, same schema, same JSON, same bearer check, one D1 call per request) in one Miniflare process, one after the other, on loopback: ${results.settings.load.connections} connections, ${results.settings.load.rounds} rounds of ${results.settings.load.seconds} s per side in alternating order after ${results.settings.load.warmUpSeconds} s of warm-up, autocannon. Latencies in milliseconds, the mean of the rounds' percentiles. One-minute load average when the bench started: ${results.environment.loadBefore}, when it ended: ${results.environment.loadAfter} (the bench itself keeps about two cores busy; more than that is other work on the machine, which makes the figures noisier). Miniflare simulates D1 in the same workerd process, so its SQLite work shares the CPU with the Worker here; in production D1 runs elsewhere and a request waits on the network instead.
 ${results.baselineDifferences.length === 0 ? "The baseline's answers were checked to equal the project's (reads, and writes read back by the other side)." : `**The baseline's answers differ from the project's:**\n${results.baselineDifferences.map((d) => `- ${d}`).join("\n")}`}
 
 ${throughputTable(results)}
@@ -109,5 +126,11 @@ ${throughputTable(results)}
 ## Scaling: ${thousands(large)} against ${thousands(small)} pipelines
 
 ${scalingTable(results)}
+
+## Where the time goes
+
+V8 CPU profiles of each side's Worker isolate under the same load (${results.settings.profile.seconds} s per scenario at ${thousands(results.settings.profile.size)} pipelines, in a separate run: profiling slows the isolate down). Samples are attributed to the bundle's modules; *runtime native* is the runtime's own work (fetch, Response, crypto, the D1 binding's transport), *D1 client* its JavaScript side. Milliseconds are sampled wall time per request on the isolate's thread, comparable between the two sides, not CPU time; D1's own SQLite work is in another isolate and not included.
+
+${profileTable(results)}
 `;
 }

@@ -36,17 +36,26 @@ function build(name: WorkerName): string {
 export interface Workers {
   urls: Record<WorkerName, string>;
   db: D1;
+  /** Each Worker's script, as built. */
+  scripts: Record<WorkerName, string>;
+  /** The V8 inspector's base URL (`ws://host:port`), when started with it. */
+  inspector: string | null;
   dispose(): Promise<void>;
 }
 
-export async function startWorkers(): Promise<Workers> {
+/**
+ * Starts the Workers over a freshly migrated database: built now, or from `scripts` already
+ * built; `inspector` opens the V8 inspector on a free port (for CPU profiles, never while timing).
+ */
+export async function startWorkers(options: { scripts?: Record<WorkerName, string>; inspector?: boolean } = {}): Promise<Workers> {
   // Compatibility settings and [vars] come from wrangler.toml, as in production.
   const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
   const names = Object.keys(ENTRIES) as WorkerName[];
+  const scripts = options.scripts ?? (Object.fromEntries(names.map((name) => [name, build(name)])) as Record<WorkerName, string>);
   const workers = names.map((name) => ({
     name,
     modules: true,
-    scriptPath: build(name),
+    scriptPath: scripts[name],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     bindings: { ...config.vars, ADMIN_TOKEN: TOKEN },
@@ -54,12 +63,13 @@ export async function startWorkers(): Promise<Workers> {
     d1Databases: Object.fromEntries(config.d1_databases.map((d1: { binding: string }) => [d1.binding, "bench"])),
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   }));
-  const mf = new Miniflare(convertV4MiniflareOptions({ logRequests: false, workers }));
+  const mf = new Miniflare(convertV4MiniflareOptions({ logRequests: false, ...(options.inspector ? { inspectorPort: 0 } : {}), workers }));
   await mf.ready;
   const urls = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await mf.unsafeGetDirectURL(name))])));
   const db = await mf.getD1Database("DB", "project");
   await migrate(db);
-  return { urls: urls as Record<WorkerName, string>, db, dispose: () => mf.dispose() };
+  const inspector = options.inspector ? `ws://${(await mf.getInspectorURL()).host}` : null;
+  return { urls: urls as Record<WorkerName, string>, db, scripts, inspector, dispose: () => mf.dispose() };
 }
 
 /** The real migrations, in order, each file one batch (as `wrangler d1 migrations apply` does). */
