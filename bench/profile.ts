@@ -32,17 +32,21 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const MARKER = /^\/\/ ((?:node_modules\/(?:@[^/\s]+\/)?[^/\s]+)|src|bench)\//;
+/** esbuild's marker before each module: `// node_modules/<package>/…` (maybe behind `../`), or `// src/…`. */
+const PACKAGE = /^\/\/ (?:\S*\/)?node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//;
+const OWN = /^\/\/ (src|bench)\//;
 const SKIPPED = new Set(["(idle)", "(program)", "(root)"]);
 
 /** For each line of a bundle, the module group it belongs to. */
 function moduleGroups(script: string): string[] {
-  let current = "bundle";
+  let current = "bundler helpers";
   return readFileSync(script, "utf8")
     .split("\n")
     .map((line) => {
-      const marker = MARKER.exec(line)?.[1];
-      if (marker) current = marker === "src" ? "app (src/)" : marker === "bench" ? "baseline (bench/)" : marker.replace("node_modules/", "");
+      const own = OWN.exec(line)?.[1];
+      const dependency = PACKAGE.exec(line)?.[1];
+      if (own) current = own === "src" ? "app (src/)" : "baseline (bench/)";
+      else if (dependency) current = dependency;
       return current;
     });
 }
