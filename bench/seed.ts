@@ -27,6 +27,15 @@ export const pipelineId = (i: number) => `01P${String(i).padStart(23, "0")}`;
 export const stageId = (i: number, position: number) => `01S${String(i * STAGES.length + position).padStart(23, "0")}`;
 export const pipelineName = (i: number) => `pipeline-${String(i).padStart(6, "0")}`;
 export const isArchived = (i: number) => i % 10 === 0;
+const ENVIRONMENTS = ["prod", "staging", "dev"] as const;
+const TEAMS = 50;
+const REGIONS = 7;
+/** The configuration of seeded pipeline `i` (the SQL below writes the same). */
+export const seededConfiguration = (i: number): Record<string, string> => ({
+  env: ENVIRONMENTS[i % ENVIRONMENTS.length] as string,
+  team: `team-${String(i % TEAMS).padStart(2, "0")}`,
+  region: `region-${i % REGIONS}`,
+});
 /** `config.env=prod` matches a third of the seeded pipelines, `config.team=team-07` one in fifty. */
 export const BROAD_FILTER = "config.env=prod";
 export const NARROW_FILTER = "config.team=team-07";
@@ -40,9 +49,12 @@ export function pipelineBody(name: string, configuration: Record<string, string>
   };
 }
 
-/** A replacement (PUT) of seeded pipeline `i` as a client sends it after a GET: stage ids kept, one parameter changed. */
+/**
+ * A replacement (PUT) of seeded pipeline `i` as a client sends it after a GET: stage ids and
+ * configuration kept, one parameter changed, so the filters keep matching what they matched.
+ */
 export function replacementBody(i: number, revision: number) {
-  const body = pipelineBody(pipelineName(i));
+  const body = pipelineBody(pipelineName(i), seededConfiguration(i));
   return {
     ...body,
     stages: body.stages.map((stage, position) => ({
@@ -56,8 +68,9 @@ export function replacementBody(i: number, revision: number) {
 const sqlText = (value: string | number | boolean | null) =>
   value === null ? "NULL" : typeof value === "string" ? `'${value}'` : String(Number(value));
 
-const numbers = "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)";
-const created = "?3 + n.i * 50000";
+// D1 binds JavaScript numbers as REAL: the casts keep the arithmetic (and `'region-' || i % 7`) integral.
+const numbers = "WITH RECURSIVE n(i) AS (SELECT CAST(?1 AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i < ?2)";
+const created = "CAST(?3 AS INTEGER) + n.i * 50000";
 const stageKinds = `k(position, name, stage_type, algorithm, parallel_processing, chunk_size) AS (VALUES ${STAGES.map((s, position) =>
   `(${[position, s.name, s.stageType, s.algorithm, s.parallelProcessing, s.chunkSize].map(sqlText).join(", ")})`,
 ).join(", ")})`;
@@ -78,9 +91,9 @@ SELECT printf('01S%023d', i * ${STAGES.length} + position), key, value FROM n, k
 
 const CONFIGURATION = `${numbers}
 INSERT INTO pipeline_configuration (pipeline_id, key, value)
-SELECT printf('01P%023d', i), 'env', CASE i % 3 WHEN 0 THEN 'prod' WHEN 1 THEN 'staging' ELSE 'dev' END FROM n
-UNION ALL SELECT printf('01P%023d', i), 'team', printf('team-%02d', i % 50) FROM n
-UNION ALL SELECT printf('01P%023d', i), 'region', 'region-' || (i % 7) FROM n`;
+SELECT printf('01P%023d', i), 'env', CASE i % ${ENVIRONMENTS.length} ${ENVIRONMENTS.map((env, k) => `WHEN ${k} THEN '${env}'`).join(" ")} END FROM n
+UNION ALL SELECT printf('01P%023d', i), 'team', printf('team-%02d', i % ${TEAMS}) FROM n
+UNION ALL SELECT printf('01P%023d', i), 'region', 'region-' || (i % ${REGIONS}) FROM n`;
 
 /** Seeds pipelines `from` to `to` (inclusive); `epoch` is the creation time of pipeline 0. */
 export async function seedPipelines(db: D1, from: number, to: number, epoch: number): Promise<void> {
