@@ -96,8 +96,10 @@ export function markdown(results: Results): string {
 
 Generated ${results.generatedAt} by \`npm run bench\` in ${Math.round(results.seconds)} s on ${results.environment.cpuModel} (${results.environment.cpus} CPUs), Node ${results.environment.node}, wrangler ${results.environment.wrangler}, miniflare ${results.environment.miniflare}.
 
-**Budgets:** ${results.failures.length === 0 ? "all met." : `${results.failures.length} broken:\n${results.failures.map((f) => `- ${f}`).join("\n")}`}
+**Budgets:** ${results.failures.length === 0 ? "all met." : `${results.failures.length} broken:\n\n${results.failures.map((f) => `- ${f}`).join("\n")}\n`}
+
 **Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90).
+
 **Bulk import:** ${thousands(bulk.pipelines)} pipelines in ${bulk.requests} requests of ${bulk.pipelines / bulk.requests}: ${fixed(bulk.seconds, 1)} s (${thousands(Math.round(bulk.pipelinesPerSecond))} pipelines/s), ${bulk.d1Calls} D1 calls, ${thousands(bulk.rowsWritten)} rows written; slowest request ${Math.round(bulk.maxRequestMs)} ms.
 
 ## Cost per request, at ${thousands(small)} and ${thousands(large)} pipelines
