@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lte, notInArray, type SQL, sql } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -12,14 +12,8 @@ import {
 import { newId } from "../domain/ids";
 import type { Metrics, MetricsInput } from "../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, type Stage, stagesFrom } from "../domain/pipeline";
-import type {
-  ListQuery,
-  Page,
-  PipelineFilter,
-  PipelineRepository,
-  SortField,
-  WriteOptions,
-} from "../domain/repository";
+import type { ListQuery, Page, PipelineRepository, WriteOptions } from "../domain/repository";
+import { countQuery, pageQuery } from "./d1-list-queries";
 import * as schema from "./db/schema";
 import { writeGuard } from "./db/write-guard";
 
@@ -113,32 +107,6 @@ function toPipeline(row: PipelineRow): Pipeline {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
-}
-
-const SORT_COLUMNS: Record<SortField, SQLiteColumn> = {
-  name: pipelines.name,
-  createdAt: pipelines.createdAt,
-  updatedAt: pipelines.updatedAt,
-};
-
-/** The keyset value of a row as the API carries it (names as is, times as RFC 3339). */
-const keysetValue = (pipeline: Pipeline, field: SortField) => pipeline[field];
-const columnValue = (field: SortField, value: string) => (field === "name" ? value : ms(value));
-
-function filterConditions(filter: PipelineFilter): SQL[] {
-  const conditions: SQL[] = [];
-  if (filter.archived !== "all") conditions.push(eq(pipelines.archived, filter.archived === "true"));
-  if (filter.name !== undefined) conditions.push(eq(pipelines.name, filter.name));
-  for (const [key, value] of filter.config) {
-    conditions.push(
-      inArray(
-        pipelines.id,
-        // Plain column names: a relational query re-aliases every qualified column in `where`.
-        sql`(SELECT pipeline_id FROM pipeline_configuration WHERE key = ${key} AND value = ${value})`,
-      ),
-    );
-  }
-  return conditions;
 }
 
 /**
@@ -252,25 +220,11 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
   const lastResult = (results: unknown[]) => toPipeline(results.at(-1) as PipelineRow);
 
   async function list(query: ListQuery): Promise<Page> {
-    const column = SORT_COLUMNS[query.sort.field];
-    const order = query.sort.descending ? desc : asc;
-    const conditions = filterConditions(query);
-    if (query.after) {
-      const compare = query.sort.descending ? sql`<` : sql`>`;
-      const value = columnValue(query.sort.field, query.after.value);
-      conditions.push(sql`(${column}, ${pipelines.id}) ${compare} (${value}, ${query.after.id})`);
-    }
-    const rows = await db.query.pipelines.findMany({
-      where: and(...conditions),
-      orderBy: [order(column), order(pipelines.id)],
-      limit: query.limit + 1,
-      offset: query.offset,
-      with: WITH_CHILDREN,
-    });
-    const items = rows.slice(0, query.limit).map(toPipeline);
+    // Each row is one pipeline as the JSON of a relational query's row (see d1-list-queries).
+    const rows = await db.all<{ pipeline: string }>(pageQuery(query));
+    const items = rows.slice(0, query.limit).map((row) => toPipeline(JSON.parse(row.pipeline) as PipelineRow));
     const last = items.at(-1);
-    const next =
-      rows.length > query.limit && last ? { value: keysetValue(last, query.sort.field), id: last.id } : null;
+    const next = rows.length > query.limit && last ? { value: last[query.sort.field], id: last.id } : null;
     return { items, next };
   }
 
@@ -479,11 +433,7 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
           .where(filter.archived === "all" ? undefined : eq(pipelineCounts.archived, filter.archived === "true"));
         return rows.reduce((sum, row) => sum + row.total, 0);
       }
-      const row = await db
-        .select({ count: sql<number>`count(*)` })
-        .from(pipelines)
-        .where(and(...filterConditions(filter)))
-        .get();
+      const row = await db.get<{ count: number }>(countQuery(filter));
       return row?.count ?? 0;
     },
 

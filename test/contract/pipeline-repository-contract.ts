@@ -402,6 +402,36 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
         expect(await repo.count({ archived: "false", name: "alpha", config: [] })).toBe(1);
       });
 
+      it("filters by configuration in every sort and archived state, through keyset pages, after every kind of write", async () => {
+        const saved = await seed();
+        const [delta, alpha, charlie, bravo, accented, echo] = saved as [Pipeline, Pipeline, Pipeline, Pipeline, Pipeline, Pipeline];
+        clock.advance(5000);
+        await repo.patch(alpha.id, { name: "zulu" });
+        clock.advance(1000);
+        await repo.update(charlie.id, { name: "Charlie", configuration: { team: "odd", env: "prod" }, stages: charlie.stages });
+        clock.advance(1000);
+        await repo.patch(bravo.id, { configuration: { team: "even" } });
+        await repo.archive(accented.id);
+        await repo.archive(alpha.id);
+        await repo.archive(echo.id);
+        await repo.restore(delta.id);
+        clock.advance(1000);
+        await repo.save(newPipelineInput("foxtrot", { configuration: { team: "odd" } }));
+        const config = [["team", "odd"]] as const;
+        // The same listing without the filter, filtered here, is what the filtered one must give.
+        const expected = async (query: ListQuery) =>
+          (await repo.list({ ...query, config: [], limit: 100 })).items.filter((p) => p.configuration.team === "odd").map((p) => p.name);
+        for (const archived of ["false", "true", "all"] as const) {
+          for (const field of ["name", "createdAt", "updatedAt"] as const) {
+            for (const descending of [false, true]) {
+              const query: ListQuery = { ...byName, archived, config, sort: { field, descending }, limit: 2 };
+              expect(await walk(query), `${archived} ${descending ? "-" : ""}${field}`).toEqual(await expected(query));
+            }
+          }
+          expect(await repo.count({ archived, config })).toBe((await expected({ ...byName, archived })).length);
+        }
+      });
+
       it("tells whether a pipeline exists", async () => {
         const [archived] = await seed();
         expect(await repo.exists((archived as Pipeline).id)).toBe(true);

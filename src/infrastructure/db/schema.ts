@@ -73,6 +73,14 @@ export const stageParameters = sqliteTable(
   (t) => [primaryKey({ columns: [t.stageId, t.key] })],
 );
 
+/**
+ * Configuration entries, with copies of their pipeline's list keys (`pipeline_*`), kept by
+ * triggers (migrations/0004), so that a `config.<key>=<value>` listing walks one index in
+ * the page's order: each filter/sort pair has an index ending in the id tie-break, with and
+ * without the `archived` prefix, like the pipelines' own. The copies are nullable without a
+ * default: the inserts leave them out (drizzle writes NULL, binding no parameter) and the
+ * insert trigger fills them in at once.
+ */
 export const pipelineConfiguration = sqliteTable(
   "pipeline_configuration",
   {
@@ -81,10 +89,19 @@ export const pipelineConfiguration = sqliteTable(
       .references(() => pipelines.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     value: text("value").notNull(),
+    pipelineArchived: integer("pipeline_archived", { mode: "boolean" }),
+    pipelineName: text("pipeline_name"),
+    pipelineCreatedAt: integer("pipeline_created_at"),
+    pipelineUpdatedAt: integer("pipeline_updated_at"),
   },
   (t) => [
     primaryKey({ columns: [t.pipelineId, t.key] }),
-    index("pipeline_configuration_key_value_idx").on(t.key, t.value, t.pipelineId),
+    index("pipeline_configuration_archived_name_idx").on(t.key, t.value, t.pipelineArchived, t.pipelineName, t.pipelineId),
+    index("pipeline_configuration_archived_created_idx").on(t.key, t.value, t.pipelineArchived, t.pipelineCreatedAt, t.pipelineId),
+    index("pipeline_configuration_archived_updated_idx").on(t.key, t.value, t.pipelineArchived, t.pipelineUpdatedAt, t.pipelineId),
+    index("pipeline_configuration_name_idx").on(t.key, t.value, t.pipelineName, t.pipelineId),
+    index("pipeline_configuration_created_idx").on(t.key, t.value, t.pipelineCreatedAt, t.pipelineId),
+    index("pipeline_configuration_updated_idx").on(t.key, t.value, t.pipelineUpdatedAt, t.pipelineId),
   ],
 );
 

@@ -1,0 +1,309 @@
+import { type Call, expectStatus, type Reply, send } from "./http.ts";
+import { BROAD_FILTER, isArchived, NARROW_FILTER, pipelineBody, pipelineId, pipelineName, replacementBody } from "./seed.ts";
+
+/**
+ * The cost table: one request per endpoint and case through the metered Worker, with D1's own
+ * count of calls, rows read and rows written, checked against the budgets:
+ *
+ * - calls: exactly 1 D1 call per request (0 for the two documentation routes, which serve no data);
+ * - reads of one pipeline and of list pages: rows read <= rows returned + allowance, where
+ *   rows returned = pipelines + stages + parameters + configuration entries of the response, and
+ *   allowance = range ends + look-ahead + driving entries + C:
+ *     range ends: SQLite steps onto the row after the last one of every index range it scans
+ *       and D1 counts that row (2 per pipeline: its stages and its configuration, 1 per stage:
+ *       its parameters; none where a range ends at the end of its index);
+ *     look-ahead: a page reads one pipeline past its last (with its children and their range
+ *       ends) to know whether there is a next page;
+ *     driving entries: a page selected by a configuration filter reads that entry's index row
+ *       besides the pipeline row, per pipeline (look-ahead included);
+ *     C: a constant, SLACK;
+ * - the unfiltered count reads at most SLACK rows (the counter rows), whatever the table's size.
+ * Every one of these is the same at both sizes: none depends on how many pipelines there are.
+ */
+
+export const SLACK = 2;
+
+type ReadBudget =
+  | "one"
+  | "exists"
+  | "page"
+  | "configuration page"
+  | "counter"
+  /** No read budget, and why. */
+  | { unbudgeted: string };
+
+interface Case {
+  endpoint: string;
+  case: string;
+  call: Call;
+  status: number;
+  reads: ReadBudget;
+  /** D1 calls the request must make; 1 unless said. */
+  calls?: number;
+}
+
+export interface CostRow {
+  endpoint: string;
+  case: string;
+  status: number;
+  calls: number;
+  rowsRead: number;
+  rowsWritten: number;
+  /** Rows of the response (pipelines + stages + parameters + configuration entries), where budgeted. */
+  returned: number | null;
+  /** The most rows the request may read, where budgeted. */
+  readBudget: number | null;
+  note: string | null;
+  failures: string[];
+}
+
+interface PipelineJson {
+  stages: { parameters: Record<string, string> }[];
+  configuration: Record<string, string>;
+}
+
+const rowsOf = (p: PipelineJson) =>
+  1 + p.stages.length + p.stages.reduce((sum, s) => sum + Object.keys(s.parameters).length, 0) + Object.keys(p.configuration).length;
+const rangeEndsOf = (p: PipelineJson) => 2 + p.stages.length;
+
+/** The `n`-th active seeded pipeline counting down from `size` (the top of the table, away from earlier sizes' targets). */
+function activeIndex(size: number, n: number): number {
+  let i = size;
+  for (let found = 0; ; i--) {
+    if (!isArchived(i) && found++ === n) return i;
+  }
+}
+
+const withParams = (path: string, params: Record<string, string>) => {
+  const url = new URL(path, "http://x");
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return `${url.pathname}${url.search}`;
+};
+
+/** The cursor of a page 90% into a listing, taken with `offset` (whose own cost is not measured here). */
+async function deepCursor(base: string, path: string): Promise<string> {
+  const url = new URL(path, "http://x");
+  const filters = [...url.searchParams].filter(([name]) => name !== "sort");
+  const { count } = (await expectStatus(base, { method: "GET", path: `/v1/pipelines/count?${new URLSearchParams(filters)}` }, 200)).body;
+  const offset = Math.max(0, Math.floor(count * 0.9) - 40);
+  const reply = await expectStatus(base, { method: "GET", path: withParams(path, { offset: String(offset) }) }, 200);
+  if (!reply.body.nextCursor) throw new Error(`no page after offset ${offset} of ${path}`);
+  return reply.body.nextCursor;
+}
+
+async function cases(size: number, project: string): Promise<Case[]> {
+  const [readTarget, putTarget, archiveTarget, deleteTarget, metricsTarget] = [0, 1, 2, 3, 4].map((n) => pipelineId(activeIndex(size, n)));
+  const putIndex = activeIndex(size, 1);
+  const get = (path: string): Call => ({ method: "GET", path });
+  const etag = (await expectStatus(project, get(`/v1/pipelines/${readTarget}`), 200)).headers.get("ETag") ?? "";
+  const deep = Math.max(0, Math.floor(size * 0.9) - 40);
+  const byUpdated = "/v1/pipelines?sort=-updatedAt";
+  const broad = `/v1/pipelines?${BROAD_FILTER}`;
+  const unbudgeted = (reason: string) => ({ unbudgeted: reason });
+  return [
+    { endpoint: "GET /healthz", case: "liveness, with a database round trip", call: get("/healthz"), status: 200, reads: unbudgeted("no data") },
+    { endpoint: "POST /v1/pipelines", case: "create", call: { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-create`) }, status: 201, reads: unbudgeted("a write") },
+    {
+      endpoint: "POST /v1/pipelines",
+      case: "create with Idempotency-Key",
+      call: { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-once`), headers: { "Idempotency-Key": `bench-${size}` } },
+      status: 201,
+      reads: unbudgeted("a write"),
+    },
+    {
+      endpoint: "POST /v1/pipelines/import",
+      case: "import 100 pipelines",
+      call: { method: "POST", path: "/v1/pipelines/import", body: { pipelines: Array.from({ length: 100 }, (_, i) => pipelineBody(`bench-cost-${size}-import-${i}`)) } },
+      status: 201,
+      reads: unbudgeted("a write"),
+    },
+    { endpoint: "GET /v1/pipelines/{id}", case: "one pipeline", call: get(`/v1/pipelines/${readTarget}`), status: 200, reads: "one" },
+    {
+      endpoint: "GET /v1/pipelines/{id}",
+      case: "If-None-Match, 304",
+      call: { ...get(`/v1/pipelines/${readTarget}`), headers: { "If-None-Match": etag } },
+      status: 304,
+      reads: unbudgeted("reads the whole pipeline for its version, returns no body"),
+    },
+    { endpoint: "HEAD /v1/pipelines/{id}", case: "exists", call: { method: "HEAD", path: `/v1/pipelines/${readTarget}` }, status: 200, reads: "exists" },
+    { endpoint: "GET /v1/pipelines", case: "first page (limit 20, by name)", call: get("/v1/pipelines"), status: 200, reads: "page" },
+    { endpoint: "GET /v1/pipelines", case: "first page, limit=100", call: get("/v1/pipelines?limit=100"), status: 200, reads: "page" },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: "deep keyset page (90% in, by name)",
+      call: get(withParams("/v1/pipelines", { cursor: await deepCursor(project, "/v1/pipelines") })),
+      status: 200,
+      reads: "page",
+    },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: "deep keyset page, sort=-updatedAt",
+      call: get(withParams(byUpdated, { cursor: await deepCursor(project, byUpdated) })),
+      status: 200,
+      reads: "page",
+    },
+    { endpoint: "GET /v1/pipelines", case: `${BROAD_FILTER} (a third match)`, call: get(broad), status: 200, reads: "configuration page" },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: `${BROAD_FILTER}, deep keyset page`,
+      call: get(withParams(broad, { cursor: await deepCursor(project, broad) })),
+      status: 200,
+      reads: "configuration page",
+    },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: `${NARROW_FILTER} (1 in 50), sort=-createdAt`,
+      call: get(`/v1/pipelines?${NARROW_FILTER}&sort=-createdAt`),
+      status: 200,
+      reads: "configuration page",
+    },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: `${BROAD_FILTER}&archived=all, sort=updatedAt`,
+      call: get(`${broad}&archived=all&sort=updatedAt`),
+      status: 200,
+      reads: "configuration page",
+    },
+    { endpoint: "GET /v1/pipelines", case: "archived=all, sort=-updatedAt", call: get("/v1/pipelines?archived=all&sort=-updatedAt"), status: 200, reads: "page" },
+    { endpoint: "GET /v1/pipelines", case: "archived=true", call: get("/v1/pipelines?archived=true"), status: 200, reads: "page" },
+    { endpoint: "GET /v1/pipelines", case: "name=<one name>", call: get(`/v1/pipelines?name=${pipelineName(putIndex)}`), status: 200, reads: "page" },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: "deep offset page (90% in)",
+      call: get(`/v1/pipelines?offset=${deep}`),
+      status: 200,
+      reads: unbudgeted("offset paging reads every skipped row: O(offset); cursors are the fix"),
+    },
+    { endpoint: "GET /v1/pipelines/count", case: "unfiltered (active)", call: get("/v1/pipelines/count"), status: 200, reads: "counter" },
+    { endpoint: "GET /v1/pipelines/count", case: "archived=all", call: get("/v1/pipelines/count?archived=all"), status: 200, reads: "counter" },
+    {
+      endpoint: "GET /v1/pipelines/count",
+      case: `${BROAD_FILTER}`,
+      call: get(`/v1/pipelines/count?${BROAD_FILTER}`),
+      status: 200,
+      reads: unbudgeted("reads one index entry per match: O(matches)"),
+    },
+    {
+      endpoint: "GET /v1/pipelines/count",
+      case: "name=<one name>",
+      call: get(`/v1/pipelines/count?name=${pipelineName(putIndex)}`),
+      status: 200,
+      reads: unbudgeted("reads one index entry per pipeline of that name"),
+    },
+    {
+      endpoint: "PUT /v1/pipelines/{id}",
+      case: "replace, stage ids kept",
+      call: { method: "PUT", path: `/v1/pipelines/${putTarget}`, body: replacementBody(putIndex, 1) },
+      status: 200,
+      reads: unbudgeted("a write"),
+    },
+    {
+      endpoint: "PATCH /v1/pipelines/{id}",
+      case: "merge one configuration entry",
+      call: { method: "PATCH", path: `/v1/pipelines/${putTarget}`, body: { configuration: { owner: "data-team" } } },
+      status: 200,
+      reads: unbudgeted("a write"),
+    },
+    { endpoint: "POST /v1/pipelines/{id}/archive", case: "archive", call: { method: "POST", path: `/v1/pipelines/${archiveTarget}/archive` }, status: 200, reads: unbudgeted("a write") },
+    { endpoint: "POST /v1/pipelines/{id}/restore", case: "restore", call: { method: "POST", path: `/v1/pipelines/${archiveTarget}/restore` }, status: 200, reads: unbudgeted("a write") },
+    { endpoint: "DELETE /v1/pipelines/{id}", case: "delete with children", call: { method: "DELETE", path: `/v1/pipelines/${deleteTarget}` }, status: 204, reads: unbudgeted("a write") },
+    {
+      endpoint: "PUT /v1/pipelines/{id}/metrics",
+      case: "record",
+      call: {
+        method: "PUT",
+        path: `/v1/pipelines/${metricsTarget}/metrics`,
+        body: {
+          bytesProcessed: 512,
+          bytesTotal: 1024,
+          chunksProcessed: 1,
+          chunksTotal: 2,
+          processingDurationMs: 40,
+          throughputBytesPerSecond: 12800,
+          errorCount: 0,
+          warningCount: 0,
+          inputFileSizeBytes: 1024,
+          outputFileSizeBytes: 300,
+        },
+      },
+      status: 200,
+      reads: unbudgeted("a write"),
+    },
+    { endpoint: "GET /v1/pipelines/{id}/metrics", case: "latest", call: get(`/v1/pipelines/${metricsTarget}/metrics`), status: 200, reads: unbudgeted("one metrics row and its pipeline") },
+    {
+      endpoint: "POST /v1/archive-runs",
+      case: "run the archive job now (nothing due)",
+      call: { method: "POST", path: "/v1/archive-runs" },
+      status: 200,
+      reads: unbudgeted("a write; reads what is due, at most ARCHIVE_BATCH_SIZE"),
+    },
+    { endpoint: "GET /v1/archive-runs", case: "recent runs", call: get("/v1/archive-runs"), status: 200, reads: unbudgeted("at most 20 run rows") },
+    { endpoint: "GET /openapi.json", case: "the OpenAPI document", call: get("/openapi.json"), status: 200, reads: unbudgeted("no data"), calls: 0 },
+    { endpoint: "GET /docs", case: "the API reference page", call: get("/docs"), status: 200, reads: unbudgeted("no data"), calls: 0 },
+  ];
+}
+
+const header = (reply: Reply, name: string) => Number(reply.headers.get(name) ?? Number.NaN);
+
+/** The rows a read returned and the most it may read; null where it has no read budget. */
+async function readBudget(base: string, c: Case, reply: Reply): Promise<{ returned: number; budget: number } | null> {
+  if (typeof c.reads === "object") return null;
+  if (c.reads === "counter") return { returned: 1, budget: SLACK };
+  if (c.reads === "exists") return { returned: 1, budget: 1 + SLACK };
+  if (c.reads === "one") {
+    const pipeline = reply.body as PipelineJson;
+    return { returned: rowsOf(pipeline), budget: rowsOf(pipeline) + rangeEndsOf(pipeline) + SLACK };
+  }
+  const items = reply.body.data as PipelineJson[];
+  const returned = items.reduce((sum, p) => sum + rowsOf(p), 0);
+  let allowance = items.reduce((sum, p) => sum + rangeEndsOf(p), 0) + SLACK;
+  const next: string | null = reply.body.nextCursor;
+  if (next) {
+    const path = withParams(c.call.path, { cursor: next, limit: "1" });
+    const [lookAhead] = (await expectStatus(base, { method: "GET", path }, 200)).body.data as PipelineJson[];
+    if (lookAhead) allowance += rowsOf(lookAhead) + rangeEndsOf(lookAhead);
+  }
+  if (c.reads === "configuration page") allowance += items.length + (next ? 1 : 0);
+  return { returned, budget: returned + allowance };
+}
+
+/** Runs every case once against the metered Worker; `project` (same data) serves the set-up reads. */
+export async function measureCosts(size: number, metered: string, project: string): Promise<CostRow[]> {
+  const rows: CostRow[] = [];
+  for (const c of await cases(size, project)) {
+    const reply = await send(metered, c.call);
+    const calls = header(reply, "X-Bench-D1-Calls");
+    const rowsRead = header(reply, "X-Bench-Rows-Read");
+    const rowsWritten = header(reply, "X-Bench-Rows-Written");
+    const failures: string[] = [];
+    if (reply.status !== c.status) failures.push(`status ${reply.status}, expected ${c.status}: ${reply.text.slice(0, 200)}`);
+    const expectedCalls = c.calls ?? 1;
+    if (calls !== expectedCalls) failures.push(`${calls} D1 calls, budget ${expectedCalls}`);
+    const reads = failures.length === 0 ? await readBudget(metered, c, reply) : null;
+    if (reads && rowsRead > reads.budget) failures.push(`${rowsRead} rows read, budget ${reads.budget}`);
+    rows.push({
+      endpoint: c.endpoint,
+      case: c.case,
+      status: reply.status,
+      calls,
+      rowsRead,
+      rowsWritten,
+      returned: reads?.returned ?? null,
+      readBudget: reads?.budget ?? null,
+      note: typeof c.reads === "object" ? c.reads.unbudgeted : null,
+      failures,
+    });
+  }
+  return rows;
+}
+
+/** Operations of the OpenAPI document that no case measures (for example routes added since). */
+export async function unmeasured(project: string, rows: CostRow[]): Promise<string[]> {
+  const document = (await expectStatus(project, { method: "GET", path: "/openapi.json" }, 200)).body as { paths: Record<string, object> };
+  const measured = new Set(rows.map((row) => row.endpoint));
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations)
+      .map((method) => `${method.toUpperCase()} ${path}`)
+      .filter((operation) => !measured.has(operation)),
+  );
+}

@@ -1,0 +1,150 @@
+import { isDeepStrictEqual } from "node:util";
+import autocannon from "autocannon";
+import { type Call, expectStatus, TOKEN } from "./http.ts";
+import { BROAD_FILTER, isArchived, pipelineBody, pipelineId, replacementBody } from "./seed.ts";
+
+/**
+ * Throughput: the project's production Worker against the hand-written baseline, one at a time,
+ * on loopback, for a fixed time each, after a short warm-up. Both run in the same workerd
+ * process over the same database, in rounds of alternating order (project, baseline, then
+ * baseline, project), so that whatever else the machine does weighs on both alike.
+ */
+
+export const LOAD = { rounds: 4, seconds: 2, warmUpSeconds: 1, connections: 10 } as const;
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  /** Median and 99th percentile latency: the mean over the rounds of each round's. */
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  failed: number;
+}
+
+export interface LoadRow {
+  scenario: string;
+  request: string;
+  project: LoadResult;
+  baseline: LoadResult;
+  /** project / baseline requests per second. */
+  ratio: number;
+}
+
+export interface LoadScenario {
+  name: string;
+  request: string;
+  /** The n-th request of a run; `label` tells runs apart. */
+  call(n: number, label: string): Call;
+}
+
+/** Seeded pipelines the load reads and replaces: active ones, clear of the cost table's targets at the top. */
+const ROTATION = Array.from({ length: 900 }, (_, i) => i + 1).filter((i) => !isArchived(i));
+const rotate = (n: number) => ROTATION[n % ROTATION.length] as number;
+
+export function loadScenarios(size: number): LoadScenario[] {
+  return [
+    { name: "get", request: "GET /v1/pipelines/{id}", call: (n) => ({ method: "GET", path: `/v1/pipelines/${pipelineId(rotate(n))}` }) },
+    { name: "list page", request: "GET /v1/pipelines?limit=20", call: () => ({ method: "GET", path: "/v1/pipelines?limit=20" }) },
+    {
+      name: "filtered list",
+      request: `GET /v1/pipelines?${BROAD_FILTER}&limit=20`,
+      call: () => ({ method: "GET", path: `/v1/pipelines?${BROAD_FILTER}&limit=20` }),
+    },
+    {
+      name: "create",
+      request: "POST /v1/pipelines",
+      call: (n, label) => ({ method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-load-${size}-${label}-${n}`) }),
+    },
+    {
+      name: "update",
+      request: "PUT /v1/pipelines/{id}",
+      call: (n) => ({ method: "PUT", path: `/v1/pipelines/${pipelineId(rotate(n))}`, body: replacementBody(rotate(n), n) }),
+    },
+  ];
+}
+
+export async function runLoad(url: string, scenario: LoadScenario, label: string, seconds: number): Promise<LoadResult> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: LOAD.connections,
+    duration: seconds,
+    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const call = scenario.call(n++, label);
+          return { ...request, method: call.method as autocannon.Request["method"], path: call.path, body: call.body === undefined ? undefined : JSON.stringify(call.body) };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+type Side = "project" | "baseline";
+
+/** The rounds of one side as one result: all its requests over all its time. */
+function combine(runs: LoadResult[]): LoadResult {
+  const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+  const mean = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  return {
+    requestsPerSecond: requests / (runs.length * LOAD.seconds),
+    p50Ms: mean((run) => run.p50Ms),
+    p99Ms: mean((run) => run.p99Ms),
+    requests,
+    failed: runs.reduce((sum, run) => sum + run.failed, 0),
+  };
+}
+
+export async function measureThroughput(size: number, urls: Record<Side, string>): Promise<LoadRow[]> {
+  const rows: LoadRow[] = [];
+  for (const scenario of loadScenarios(size)) {
+    const runs: Record<Side, LoadResult[]> = { project: [], baseline: [] };
+    // Each run labels its creates' names, so no run reuses another's.
+    for (const side of ["project", "baseline"] as const) await runLoad(urls[side], scenario, `${side}-warm-up`, LOAD.warmUpSeconds);
+    for (let round = 0; round < LOAD.rounds; round++) {
+      const order: Side[] = round % 2 === 0 ? ["project", "baseline"] : ["baseline", "project"];
+      for (const side of order) runs[side].push(await runLoad(urls[side], scenario, `${side}-${round}`, LOAD.seconds));
+    }
+    const project = combine(runs.project);
+    const baseline = combine(runs.baseline);
+    rows.push({ scenario: scenario.name, request: scenario.request, project, baseline, ratio: project.requestsPerSecond / baseline.requestsPerSecond });
+  }
+  return rows;
+}
+
+/**
+ * The baseline answers what the project answers: the same JSON for the same reads, and
+ * writes that each side reads back as the other wrote them. Returns the differences.
+ */
+export async function compareWithBaseline(size: number, urls: { project: string; baseline: string }): Promise<string[]> {
+  const differences: string[] = [];
+  const same = (what: string, a: unknown, b: unknown) => {
+    if (!isDeepStrictEqual(a, b)) differences.push(`${what}: project ${JSON.stringify(a).slice(0, 300)} / baseline ${JSON.stringify(b).slice(0, 300)}`);
+  };
+  for (const path of [`/v1/pipelines/${pipelineId(rotate(0))}`, "/v1/pipelines?limit=20", `/v1/pipelines?${BROAD_FILTER}&limit=20`]) {
+    const [project, baseline] = await Promise.all([urls.project, urls.baseline].map((url) => expectStatus(url, { method: "GET", path }, 200)));
+    same(`GET ${path}`, project?.body, baseline?.body);
+    same(`GET ${path} ETag`, project?.headers.get("ETag"), baseline?.headers.get("ETag"));
+  }
+  for (const [writer, reader] of [
+    ["project", "baseline"],
+    ["baseline", "project"],
+  ] as const) {
+    const created = await expectStatus(urls[writer], { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-check-${size}-${writer}`) }, 201);
+    const readBack = await expectStatus(urls[reader], { method: "GET", path: `/v1/pipelines/${created.body.id}` }, 200);
+    same(`POST by ${writer}, read by ${reader}`, created.body, readBack.body);
+    const i = rotate(writer === "project" ? 1 : 2);
+    const replaced = await expectStatus(urls[writer], { method: "PUT", path: `/v1/pipelines/${pipelineId(i)}`, body: replacementBody(i, 7) }, 200);
+    const afterPut = await expectStatus(urls[reader], { method: "GET", path: `/v1/pipelines/${pipelineId(i)}` }, 200);
+    same(`PUT by ${writer}, read by ${reader}`, replaced.body, afterPut.body);
+  }
+  return differences;
+}
