@@ -216,6 +216,10 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
   const db: Db = drizzle(d1, { schema });
 
   const selectOne = (id: string) => db.query.pipelines.findFirst({ where: eq(pipelines.id, id), with: WITH_CHILDREN });
+  // The most frequent read, built once per repository: drizzle then only binds the id.
+  const findOne = db.query.pipelines
+    .findFirst({ where: eq(pipelines.id, sql.placeholder("id")), with: WITH_CHILDREN })
+    .prepare();
   /** The last statement of a write batch returns the pipeline as stored. */
   const lastResult = (results: unknown[]) => toPipeline(results.at(-1) as PipelineRow);
 
@@ -280,7 +284,7 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
     },
 
     async findById(id) {
-      const row = await selectOne(id);
+      const row = await findOne.execute({ id });
       return row ? toPipeline(row) : null;
     },
 
