@@ -3,6 +3,8 @@ import { drizzle } from "drizzle-orm/d1";
 import { type ApiKey, KEY_PREFIX, type NewApiKey, type Scope } from "../domain/api-key";
 import { newId } from "../domain/ids";
 import { apiKeys } from "./db/schema";
+import { iso } from "./db/time";
+import { sha256Hex } from "./sha256";
 
 /** 32 random bytes: 256 bits, base64url after the `plk_` prefix. */
 function generateKey(): string {
@@ -10,10 +12,8 @@ function generateKey(): string {
   return KEY_PREFIX + btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-export async function hashKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+/** Keys are stored and looked up only by their SHA-256. */
+export const hashKey = sha256Hex;
 
 const PREFIX_LENGTH = KEY_PREFIX.length + 8;
 
@@ -24,8 +24,8 @@ const toApiKey = (row: Row): ApiKey => ({
   name: row.name,
   scopes: row.scopes.split(" ") as Scope[],
   prefix: row.prefix,
-  createdAt: new Date(row.createdAt).toISOString(),
-  revokedAt: row.revokedAt === null ? null : new Date(row.revokedAt).toISOString(),
+  createdAt: iso(row.createdAt),
+  revokedAt: row.revokedAt === null ? null : iso(row.revokedAt),
 });
 
 /** Creates a key; the plain key is returned here only and never stored. */

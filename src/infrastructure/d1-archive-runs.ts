@@ -2,9 +2,8 @@ import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { ArchiveRun } from "../domain/archive-run";
 import { archiveRuns, pipelines } from "./db/schema";
+import { iso, ms } from "./db/time";
 
-const ms = (iso: string) => Date.parse(iso);
-const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /** A run about to archive: the record before the database says how many it archived. */
 export type PendingArchiveRun = Omit<ArchiveRun, "archivedCount" | "status" | "error">;

@@ -15,6 +15,7 @@ import { LIMITS, newPipeline, type Pipeline, type Stage, stagesFrom } from "../d
 import type { ListQuery, Page, PipelineRepository, WriteOptions } from "../domain/repository";
 import { countQuery, pageQuery } from "./d1-list-queries";
 import * as schema from "./db/schema";
+import { iso, ms } from "./db/time";
 import { writeGuard } from "./db/write-guard";
 
 const {
@@ -61,8 +62,6 @@ function insertRows<T extends SQLiteTable>(db: Db, table: T, rows: T["$inferInse
   });
 }
 
-const ms = (iso: string) => Date.parse(iso);
-const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /** A pipeline with its ordered stages, their parameters, and its configuration, in one statement. */
 const WITH_CHILDREN = {

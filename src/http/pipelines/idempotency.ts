@@ -1,5 +1,6 @@
 import type { Context, TypedResponse } from "hono";
 import type { NewPipeline, Pipeline } from "../../domain/pipeline";
+import { sha256Hex } from "../../infrastructure/sha256";
 import type { AppEnv } from "../context";
 import { badRequest, idempotencyKeyReused } from "../errors";
 
@@ -14,13 +15,7 @@ interface StoredResponse<T> {
   body: T;
 }
 
-async function fingerprintOf(c: Context<AppEnv>, body: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(`${c.req.method} ${c.req.path}\n${JSON.stringify(body)}`),
-  );
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+const fingerprintOf = (c: Context<AppEnv>, body: unknown) => sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(body)}`);
 
 /**
  * Creates `inputs` and answers with `render(created)`, honouring `Idempotency-Key`: within 24 h
