@@ -21,10 +21,18 @@ export const declaredScope = (handler: unknown): Scope | undefined =>
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
+const digest = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+/** The configured secret's digest, computed once per isolate rather than on every request. */
+const secretDigests = new Map<string, Promise<ArrayBuffer>>();
+
 /** Compares digests, so neither the length nor any prefix of the secret leaks through timing. */
 async function sameSecret(given: string, secret: string): Promise<boolean> {
-  const digest = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  const [a, b] = await Promise.all([digest(given), digest(secret)]);
+  let secretDigest = secretDigests.get(secret);
+  if (!secretDigest) {
+    secretDigest = digest(secret);
+    secretDigests.set(secret, secretDigest);
+  }
+  const [a, b] = await Promise.all([digest(given), secretDigest]);
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
