@@ -6,7 +6,7 @@ import { createApp } from "../../src/http/app";
 import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
 import { resetDatabase } from "../support/database";
 import { type Dump, dumpDatabase, rowCounts } from "../support/dump";
-import { type Fault, faultyD1, INJECTED_MESSAGE, NoSuchStatement } from "../support/faulty-d1";
+import { type Fault, faultyD1, INJECTED_MESSAGE } from "../support/faulty-d1";
 import { type CallOptions, call, callWith, createPipeline, metricsBody, type Reply, stage } from "../support/http";
 
 /**

@@ -306,7 +306,6 @@ interface Endpoint {
 
 const json = (value: unknown) => JSON.stringify(value);
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-const jsonHeaders = { ...auth, "Content-Type": "application/json" };
 
 const withHeader = (name: string, values: fc.Arbitrary<string>): Mutation => (spec) => values.map((value) => ({ ...spec, headers: { ...spec.headers, [name]: value } }));
 const withoutAuth: Mutation = (spec) => fc.constant({ ...spec, headers: Object.fromEntries(Object.entries(spec.headers).filter(([k]) => k !== "Authorization")) });

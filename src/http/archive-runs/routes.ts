@@ -3,13 +3,14 @@ import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import { ValidationError } from "../../domain/errors";
 import { closedObject } from "../../domain/pipeline";
-import { listArchiveRuns } from "../../infrastructure/d1-archive-runs";
+import { ARCHIVE_RUNS_LIMIT, listArchiveRuns } from "../../infrastructure/d1-archive-runs";
 import { ArchiveDaysSchema } from "../../jobs/archive-config";
 import { runArchiveJob } from "../../jobs/archive-job";
 import type { AppEnv } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
 import { TimestampSchema, jsonResponse, problemResponses } from "../openapi";
+import { parseLimit } from "../pipelines/query";
 
 const tags = ["Archive runs"];
 
@@ -49,7 +50,13 @@ export const archiveRunRoutes = new Hono<AppEnv>()
     describeRoute({
       tags,
       summary: "Recent runs, newest first",
-      parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } }],
+      parameters: [
+        {
+          name: "limit",
+          in: "query",
+          schema: { type: "integer", minimum: 1, maximum: ARCHIVE_RUNS_LIMIT.max, default: ARCHIVE_RUNS_LIMIT.default },
+        },
+      ],
       responses: {
         200: jsonResponse("The most recent runs.", v.object({ data: v.array(ArchiveRunSchema) })),
         ...problemResponses(400, 401, 403, 429),
@@ -57,10 +64,10 @@ export const archiveRunRoutes = new Hono<AppEnv>()
     }),
     requireScope("admin"),
     async (c) => {
-      const limitParam = c.req.query("limit") ?? "20";
-      const limit = Number(limitParam);
-      if (!/^[0-9]{1,3}$/.test(limitParam) || limit < 1 || limit > 100) {
-        throw new ValidationError([{ path: "/limit", message: "limit is an integer from 1 to 100" }], "The query is invalid; see errors.");
+      const limit = parseLimit(c.req.query("limit"), ARCHIVE_RUNS_LIMIT.default, ARCHIVE_RUNS_LIMIT.max);
+      if (limit === undefined) {
+        const message = `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}`;
+        throw new ValidationError([{ path: "/limit", message }], "The query is invalid; see errors.");
       }
       return c.json({ data: await listArchiveRuns(c.env.DB, limit) }, 200);
     },

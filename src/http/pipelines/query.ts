@@ -14,6 +14,13 @@ const SORTS: readonly SortField[] = ["name", "createdAt", "updatedAt"];
 
 const NON_NEGATIVE_INTEGER = /^(0|[1-9][0-9]{0,8})$/;
 
+/** A `limit` parameter: an integer from 1 to `max` (`fallback` when absent), or undefined when invalid. */
+export function parseLimit(param: string | undefined, fallback: number, max: number): number | undefined {
+  if (param === undefined) return fallback;
+  const limit = Number(param);
+  return NON_NEGATIVE_INTEGER.test(param) && limit >= 1 && limit <= max ? limit : undefined;
+}
+
 interface Parsed {
   filter: PipelineFilter;
   issues: FieldIssue[];
@@ -63,11 +70,8 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   const field = (descending ? sortParam.slice(1) : sortParam) as SortField;
   if (!SORTS.includes(field)) issue("sort", "sort is name, createdAt or updatedAt, with '-' in front for descending");
 
-  const limitParam = single("limit") ?? String(DEFAULT_LIMIT);
-  const limit = Number(limitParam);
-  if (!NON_NEGATIVE_INTEGER.test(limitParam) || limit < 1 || limit > MAX_LIMIT) {
-    issue("limit", `limit is an integer from 1 to ${MAX_LIMIT}`);
-  }
+  const limit = parseLimit(single("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+  if (limit === undefined) issue("limit", `limit is an integer from 1 to ${MAX_LIMIT}`);
 
   const offsetParam = single("offset");
   const cursor = single("cursor");
@@ -75,7 +79,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   if (offsetParam !== undefined && cursor !== undefined) issue("offset", "give either cursor or offset, not both");
 
   if (issues.length > 0) throw new ValidationError(issues, "The query is invalid; see errors.");
-  const query: ListQuery = { ...filter, sort: { field, descending }, limit };
+  const query: ListQuery = { ...filter, sort: { field, descending }, limit: limit ?? DEFAULT_LIMIT };
   if (cursor !== undefined) query.after = decodeCursor(query, cursor);
   if (offsetParam !== undefined) query.offset = Number(offsetParam);
   return query;
