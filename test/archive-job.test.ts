@@ -1,3 +1,4 @@
+import { save } from "../src/domain/repository";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -42,7 +43,7 @@ afterEach(() => {
 /** A pipeline last updated at `updatedAt` (the repository stamps its clock's time). */
 async function seed(name: string, updatedAt: number): Promise<Pipeline> {
   clock.set(at(updatedAt));
-  return repo.save(newPipelineInput(name));
+  return save(repo, newPipelineInput(name));
 }
 
 function run(

@@ -1,3 +1,4 @@
+import { save } from "../src/domain/repository";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
@@ -25,10 +26,10 @@ describe("D1 writes are atomic", () => {
     const clock = manualClock();
     const good = createD1PipelineRepository(env.DB, clock);
     const broken = createD1PipelineRepository(failingLast(env.DB), clock);
-    const saved = await good.save(newPipelineInput("kept"));
+    const saved = await save(good, newPipelineInput("kept"));
     const before = await dump();
     const writes: [string, () => Promise<unknown>][] = [
-      ["save", () => broken.save(newPipelineInput("new"))],
+      ["save", () => save(broken, newPipelineInput("new"))],
       ["saveMany", () => broken.saveMany([newPipelineInput("n1"), newPipelineInput("n2")])],
       ["update", () => broken.update(saved.id, newPipelineInput("renamed", { configuration: { a: "b" } }))],
       ["patch", () => broken.patch(saved.id, { name: "renamed", configuration: { env: null, x: "y" } })],
@@ -44,7 +45,7 @@ describe("D1 writes are atomic", () => {
 
   it("an import with a taken name in the middle writes none of it", async () => {
     const repo = createD1PipelineRepository(env.DB);
-    await repo.save(newPipelineInput("taken"));
+    await save(repo, newPipelineInput("taken"));
     const before = await dump();
     const batch = Array.from({ length: 40 }, (_, i) => newPipelineInput(i === 20 ? "taken" : `p${i}`));
     await expect(repo.saveMany(batch)).rejects.toThrow();
@@ -57,15 +58,15 @@ describe("D1 writes are atomic", () => {
     const stages = Array.from({ length: 32 }, (_, i) => ({ ...compressStage, name: `s${i}`, stageType: "transform" as const, algorithm: "t", parameters }));
     const many = Array.from({ length: 100 }, (_, i) => newPipelineInput(`bulk-${i}`, { stages: stages.slice(0, 3) }));
     await repo.saveMany(many);
-    const huge = await repo.save(newPipelineInput("huge", { stages }));
+    const huge = await save(repo, newPipelineInput("huge", { stages }));
     expect((await repo.findById(huge.id))?.stages.flatMap((s) => Object.keys(s.parameters))).toHaveLength(32 * 64);
     expect(await repo.count({ archived: "all", config: [] })).toBe(101);
   });
 
   it("keeps the pipeline counter equal to the rows through every kind of write", async () => {
     const repo = createD1PipelineRepository(env.DB);
-    const a = await repo.save(newPipelineInput("a"));
-    const b = await repo.save(newPipelineInput("b"));
+    const a = await save(repo, newPipelineInput("a"));
+    const b = await save(repo, newPipelineInput("b"));
     await repo.saveMany([newPipelineInput("c"), newPipelineInput("d")]);
     await repo.archive(a.id);
     await repo.archive(a.id);

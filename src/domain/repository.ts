@@ -69,14 +69,11 @@ export type IdempotentOutcome =
   | { kind: "claimed-before"; fingerprint: string; record: string };
 
 export interface PipelineRepository {
-  save(input: NewPipeline): Promise<Pipeline>;
   /** All or nothing. */
   saveMany(inputs: NewPipeline[]): Promise<Pipeline[]>;
   /** saveMany under an idempotency claim: creates only if the key is free (or expired). */
   saveManyOnce(inputs: NewPipeline[], claim: IdempotencyClaim): Promise<IdempotentOutcome>;
   findById(id: string): Promise<Pipeline | null>;
-  /** The active pipeline with this name. */
-  findByName(name: string): Promise<Pipeline | null>;
   /** Replace name, configuration and stages (stages carrying an existing id keep it and its createdAt). */
   update(id: string, input: PipelineReplacement, options?: WriteOptions): Promise<Pipeline>;
   /** Merge-patch name and configuration. */
@@ -89,10 +86,36 @@ export interface PipelineRepository {
   exists(id: string): Promise<boolean>;
   count(filter: PipelineFilter): Promise<number>;
   list(query: ListQuery): Promise<Page>;
-  listArchived(query: Omit<ListQuery, "archived">): Promise<Page>;
-  findByConfig(config: PipelineFilter["config"], query: Omit<ListQuery, "config">): Promise<Page>;
   /** Null when none were recorded; a NotFoundError for an unknown pipeline. */
   getMetrics(pipelineId: string): Promise<Metrics | null>;
   /** A NotFoundError for an unknown pipeline, a ConflictError for an archived one. */
   putMetrics(pipelineId: string, input: MetricsInput): Promise<Metrics>;
 }
+
+/**
+ * The operations of the design this registry comes from (save, find by name, list archived,
+ * find by configuration), as thin compositions over the port: both implementations share
+ * them, and the port stays small.
+ */
+const ONE: Omit<ListQuery, keyof PipelineFilter> = { sort: { field: "name", descending: false }, limit: 1 };
+
+export async function save(repository: PipelineRepository, input: NewPipeline): Promise<Pipeline> {
+  const [pipeline] = await repository.saveMany([input]);
+  if (!pipeline) throw new Error("saveMany returned nothing for one input");
+  return pipeline;
+}
+
+/** The active pipeline with this name (active names are unique). */
+export async function findByName(repository: PipelineRepository, name: string): Promise<Pipeline | null> {
+  const { items } = await repository.list({ ...ONE, archived: "false", name, config: [] });
+  return items[0] ?? null;
+}
+
+export const listArchived = (repository: PipelineRepository, query: Omit<ListQuery, "archived">) =>
+  repository.list({ ...query, archived: "true" });
+
+export const findByConfig = (
+  repository: PipelineRepository,
+  config: PipelineFilter["config"],
+  query: Omit<ListQuery, "config">,
+) => repository.list({ ...query, config });

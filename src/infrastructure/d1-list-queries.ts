@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { ListQuery, PipelineFilter, SortField } from "../domain/repository";
+import { PIPELINE_JSON } from "./db/projection";
 
 /**
  * The SQL of list pages and filtered counts. A page walks one index in its own order, from
@@ -66,28 +67,6 @@ function source(filter: PipelineFilter): Source {
 }
 
 const where = (conditions: SQL[]) => (conditions.length === 0 ? sql`` : sql`WHERE ${sql.join(conditions, sql` AND `)}`);
-
-const bool = (column: string) => `json(iif(${column}, 'true', 'false'))`;
-
-/**
- * Pipeline `p` as the JSON of the row a relational query returns (children included): the
- * repository maps it with the same function. Children come by their indexes, stages in order.
- * One raw chunk: it has no parameters, and drizzle then has nothing to walk on each request.
- */
-const PIPELINE_JSON = sql.raw(`json_object(
-  'id', p.id, 'name', p.name, 'archived', ${bool("p.archived")}, 'version', p.version,
-  'createdAt', p.created_at, 'updatedAt', p.updated_at,
-  'stages', json((SELECT json_group_array(json_object(
-    'id', s.id, 'pipelineId', s.pipeline_id, 'position', s.position, 'name', s.name,
-    'stageType', s.stage_type, 'algorithm', s.algorithm, 'enabled', ${bool("s.enabled")},
-    'parallelProcessing', ${bool("s.parallel_processing")}, 'chunkSize', s.chunk_size,
-    'createdAt', s.created_at, 'updatedAt', s.updated_at,
-    'parameters', json((SELECT json_group_array(json_object('key', sp.key, 'value', sp.value))
-      FROM stage_parameters sp WHERE sp.stage_id = s.id))))
-    FROM (SELECT * FROM pipeline_stages WHERE pipeline_id = p.id ORDER BY position) s)),
-  'configuration', json((SELECT json_group_array(json_object('key', c.key, 'value', c.value))
-    FROM pipeline_configuration c WHERE c.pipeline_id = p.id))
-)`);
 
 /** `limit + 1` pipelines of the page, each one JSON column `pipeline`. */
 export function pageQuery(query: ListQuery): SQL {

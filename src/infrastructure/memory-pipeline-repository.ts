@@ -96,11 +96,6 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
   }
 
   return {
-    async save(input) {
-      if (nameIsTaken(input.name)) throw nameTaken();
-      return store(newPipeline(input, clock().toISOString()));
-    },
-
     saveMany,
 
     async saveManyOnce(inputs, claim) {
@@ -116,11 +111,6 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
 
     async findById(id) {
       const pipeline = pipelines.get(id);
-      return pipeline ? structuredClone(pipeline) : null;
-    },
-
-    async findByName(name) {
-      const pipeline = [...pipelines.values()].find((p) => !p.archived && p.name === name);
       return pipeline ? structuredClone(pipeline) : null;
     },
 
@@ -187,14 +177,6 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
 
     async list(query) {
       return list(query);
-    },
-
-    async listArchived(query) {
-      return list({ ...query, archived: "true" });
-    },
-
-    async findByConfig(config, query) {
-      return list({ ...query, config });
     },
 
     async getMetrics(pipelineId) {

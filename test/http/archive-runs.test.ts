@@ -1,3 +1,4 @@
+import { save } from "../../src/domain/repository";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
@@ -11,8 +12,8 @@ const daysAgo = (days: number) => () => new Date(Date.now() - days * 86_400_000)
 
 describe("/v1/archive-runs", () => {
   it("runs the job now with olderThanDays, and lists runs newest first", async () => {
-    const old = await createD1PipelineRepository(env.DB, daysAgo(40)).save(newPipelineInput("old"));
-    const recent = await createD1PipelineRepository(env.DB, daysAgo(5)).save(newPipelineInput("recent"));
+    const old = await save(createD1PipelineRepository(env.DB, daysAgo(40)), newPipelineInput("old"));
+    const recent = await save(createD1PipelineRepository(env.DB, daysAgo(5)), newPipelineInput("recent"));
 
     const defaultRun = await call("POST", "/v1/archive-runs");
     expect(defaultRun.status).toBe(200);

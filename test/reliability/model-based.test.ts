@@ -1,3 +1,4 @@
+import { save, findByName, listArchived, findByConfig } from "../../src/domain/repository";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -264,7 +265,7 @@ class Step implements fc.AsyncCommand<World, World> {
 const show = (value: unknown) => JSON.stringify(value);
 
 const saveCommand = newPipelineArb.map(
-  (input) => new Step(`save(${show(input.name)})`, (w) => w.both(`save ${show(input.name)}`, (repo) => repo.save(input))),
+  (input) => new Step(`save(${show(input.name)})`, (w) => w.both(`save ${show(input.name)}`, (repo) => save(repo, input))),
 );
 
 const saveManyCommand = fc
@@ -421,8 +422,8 @@ const listCommand = fc
       new Step(`${via}(${show(filter)}, ${descending ? "-" : ""}${field}, ${limit}, ${show(paging)})`, async (w) => {
         const base: ListQuery = { ...filter, sort: { field, descending }, limit };
         const page = (repo: PipelineRepository, query: ListQuery) => {
-          if (via === "findByConfig") return repo.findByConfig(query.config, query);
-          if (via === "listArchived") return repo.listArchived(query);
+          if (via === "findByConfig") return findByConfig(repo, query.config, query);
+          if (via === "listArchived") return listArchived(repo, query);
           return repo.list(query);
         };
         if (paging.kind === "offset") {
@@ -461,7 +462,7 @@ const findCommand = fc
           if (op === "findById") return repo.findById(id);
           if (op === "exists") return repo.exists(id);
           if (op === "getMetrics") return repo.getMetrics(id);
-          return repo.findByName(name);
+          return findByName(repo, name);
         }),
         "nothing",
       ),
@@ -506,7 +507,7 @@ describe("the D1 repository and the in-memory model agree", () => {
           await resetDatabase();
           const world = new World();
           // A few pipelines first, so that most commands meet existing ones (and names collide).
-          for (const input of seed) await world.both(`seed ${show(input.name)}`, (repo) => repo.save(input));
+          for (const input of seed) await world.both(`seed ${show(input.name)}`, (repo) => save(repo, input));
           await world.expectSameState({ metrics: false });
           await fc.asyncModelRun(() => ({ model: world, real: world }), commands);
           await world.expectSameState({ metrics: true });

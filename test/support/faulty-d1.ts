@@ -1,3 +1,5 @@
+import { interceptD1 } from "./intercept-d1";
+
 /**
  * A D1 binding for fault injection. With no fault planned it is the binding itself; with one,
  * the next batch (or the k-th prepare) fails in the planned way:
@@ -33,39 +35,31 @@ export function faultyD1(db: D1Database) {
   /** The number of statements of each batch sent, faulty or not. */
   const batches: number[] = [];
 
-  const batch = async (statements: D1PreparedStatement[]) => {
-    batches.push(statements.length);
-    const planned = fault;
-    if (planned === undefined || planned.kind === "prepare") return db.batch(statements);
-    if (planned.kind === "throw") {
+  const binding = interceptD1(db, {
+    batch: async (statements, send) => {
+      batches.push(statements.length);
+      const planned = fault;
+      if (planned === undefined || planned.kind === "prepare") return send(statements);
+      if (planned.kind === "throw") {
+        injected = true;
+        throw new Error(INJECTED_MESSAGE);
+      }
+      const at = planned.at === "last" ? statements.length - 1 : planned.at;
+      if (at >= statements.length) throw new NoSuchStatement(`the batch has ${statements.length} statements, none at ${at}`);
       injected = true;
-      throw new Error(INJECTED_MESSAGE);
-    }
-    const at = planned.at === "last" ? statements.length - 1 : planned.at;
-    if (at >= statements.length) throw new NoSuchStatement(`the batch has ${statements.length} statements, none at ${at}`);
-    injected = true;
-    const changed =
-      planned.kind === "replace"
-        ? statements.map((s, i) => (i === at ? db.prepare(RUNTIME_FAILURE) : s))
-        : [...statements.slice(0, at + 1), db.prepare(CONSTRAINT_FAILURE), ...statements.slice(at + 1)];
-    return db.batch(changed);
-  };
-
-  const prepare = (query: string) => {
-    prepares++;
-    if (fault?.kind === "prepare" && prepares === fault.call) {
-      injected = true;
-      throw new Error(INJECTED_MESSAGE);
-    }
-    return db.prepare(query);
-  };
-
-  const binding = new Proxy(db, {
-    get(target, property) {
-      if (property === "batch") return batch;
-      if (property === "prepare") return prepare;
-      const value = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
+      const changed =
+        planned.kind === "replace"
+          ? statements.map((s, i) => (i === at ? db.prepare(RUNTIME_FAILURE) : s))
+          : [...statements.slice(0, at + 1), db.prepare(CONSTRAINT_FAILURE), ...statements.slice(at + 1)];
+      return send(changed);
+    },
+    prepare: (query, prepare) => {
+      prepares++;
+      if (fault?.kind === "prepare" && prepares === fault.call) {
+        injected = true;
+        throw new Error(INJECTED_MESSAGE);
+      }
+      return prepare(query);
     },
   });
 

@@ -1,0 +1,61 @@
+/**
+ * The one wrapper of a D1 binding that tests and the bench put between the app and D1: the
+ * call counter (./d1-calls.ts), the fault injector (./faulty-d1.ts) and the bench's meter
+ * (bench/worker/d1-meter.ts) are each a few hooks over it. Every round trip passes through a
+ * hook: a `batch`, or one statement run on its own (`first`, `all`, `run`, `raw`), or `exec`.
+ */
+
+export type StatementMethod = "first" | "all" | "run" | "raw";
+
+export interface D1Hooks {
+  /** A batch; `send` sends the statements given (D1's own objects, never the wrappers). */
+  batch?: (statements: D1PreparedStatement[], send: (statements: D1PreparedStatement[]) => Promise<D1Result[]>) => Promise<D1Result[]>;
+  /** One statement run on its own; `send` runs it as the caller asked. */
+  statement?: (method: StatementMethod, statement: D1PreparedStatement, args: unknown[], send: () => Promise<unknown>) => Promise<unknown>;
+  /** `exec` of raw SQL. */
+  exec?: (query: string, send: () => Promise<D1ExecResult>) => Promise<D1ExecResult>;
+  /** Preparing a statement (before anything is sent). */
+  prepare?: (query: string, prepare: (query: string) => D1PreparedStatement) => D1PreparedStatement;
+}
+
+const RAW = Symbol("unwrapped statement");
+const METHODS = new Set<string | symbol>(["first", "all", "run", "raw"]);
+
+type Wrapped = D1PreparedStatement & { [RAW]?: D1PreparedStatement };
+
+/** D1's own statement behind a wrapper (D1 refuses anything else in a batch). */
+export const unwrap = (statement: D1PreparedStatement) => (statement as Wrapped)[RAW] ?? statement;
+
+export function interceptD1(db: D1Database, hooks: D1Hooks): D1Database {
+  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, property) {
+        if (property === RAW) return target;
+        if (property === "bind") return (...values: unknown[]) => wrapStatement(target.bind(...values));
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== "function") return value;
+        if (METHODS.has(property) && hooks.statement) {
+          const method = property as StatementMethod;
+          return (...args: unknown[]) => hooks.statement?.(method, target, args, () => value.apply(target, args));
+        }
+        return value.bind(target);
+      },
+    });
+
+  const prepare = (query: string) => db.prepare(query);
+  const send = (statements: D1PreparedStatement[]) => db.batch(statements);
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === "prepare") return (query: string) => wrapStatement(hooks.prepare ? hooks.prepare(query, prepare) : prepare(query));
+      if (property === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          const own = statements.map(unwrap);
+          return hooks.batch ? hooks.batch(own, send) : send(own);
+        };
+      }
+      if (property === "exec" && hooks.exec) return (query: string) => hooks.exec?.(query, () => target.exec(query));
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
