@@ -11,4 +11,8 @@ export interface Env {
   ARCHIVE_AFTER_DAYS?: string;
   /** At most this many pipelines archived per run (default 500). */
   ARCHIVE_BATCH_SIZE?: string;
+  /** Revisions kept per pipeline, newest first (default 100); older ones are pruned by the write that adds one. */
+  REVISIONS_KEEP?: string;
+  /** Audit events are kept this many days (default 365), pruned by the archive job. */
+  AUDIT_RETENTION_DAYS?: string;
 }

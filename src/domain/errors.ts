@@ -36,6 +36,8 @@ export class ValidationError extends Error {
 export type DomainError = NotFoundError | ConflictError | VersionMismatchError | ValidationError;
 
 export const pipelineNotFound = (id: string) => new NotFoundError(`No pipeline has the id ${id}.`);
+export const revisionNotFound = (id: string) =>
+  new NotFoundError(`Pipeline ${id} has no such revision (it never existed, or it was pruned).`);
 export const metricsNotRecorded = (id: string) => new NotFoundError(`No metrics were recorded for pipeline ${id}.`);
 export const nameTaken = () => new ConflictError("An active pipeline already has this name.");
 export const pipelineArchived = () =>

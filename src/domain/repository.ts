@@ -1,3 +1,4 @@
+import type { AuditPage, AuditQuery, Revision, RevisionPage, RevisionQuery, WriteContext } from "./history";
 import type { Metrics, MetricsInput } from "./metrics";
 import type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement } from "./pipeline";
 
@@ -44,7 +45,13 @@ export interface Page {
   next: Keyset | null;
 }
 
-export interface WriteOptions {
+/**
+ * Who writes and for which request: every change records it in its revision and audit event.
+ * Left out, the write is the system's (`INTERNAL_WRITE`).
+ */
+export type WriteMeta = Partial<WriteContext>;
+
+export interface WriteOptions extends WriteMeta {
   /** When set, the write happens only if the stored version equals it. */
   expectedVersion?: number;
 }
@@ -70,9 +77,9 @@ export type IdempotentOutcome =
 
 export interface PipelineRepository {
   /** All or nothing. */
-  saveMany(inputs: NewPipeline[]): Promise<Pipeline[]>;
+  saveMany(inputs: NewPipeline[], meta?: WriteMeta): Promise<Pipeline[]>;
   /** saveMany under an idempotency claim: creates only if the key is free (or expired). */
-  saveManyOnce(inputs: NewPipeline[], claim: IdempotencyClaim): Promise<IdempotentOutcome>;
+  saveManyOnce(inputs: NewPipeline[], claim: IdempotencyClaim, meta?: WriteMeta): Promise<IdempotentOutcome>;
   findById(id: string): Promise<Pipeline | null>;
   /** Replace name, configuration and stages (stages carrying an existing id keep it and its createdAt). */
   update(id: string, input: PipelineReplacement, options?: WriteOptions): Promise<Pipeline>;
@@ -89,7 +96,18 @@ export interface PipelineRepository {
   /** Null when none were recorded; a NotFoundError for an unknown pipeline. */
   getMetrics(pipelineId: string): Promise<Metrics | null>;
   /** A NotFoundError for an unknown pipeline, a ConflictError for an archived one. */
-  putMetrics(pipelineId: string, input: MetricsInput): Promise<Metrics>;
+  putMetrics(pipelineId: string, input: MetricsInput, meta?: WriteMeta): Promise<Metrics>;
+  /**
+   * Makes revision `version`'s name, configuration and stages (with their ids) the current
+   * content, as a new version. PUT's rules; a NotFoundError for a version that is not kept.
+   */
+  rollback(id: string, version: number, options?: WriteOptions): Promise<Pipeline>;
+  /** Newest first; a NotFoundError for an unknown pipeline. */
+  listRevisions(pipelineId: string, query: RevisionQuery): Promise<RevisionPage>;
+  /** The kept revisions among `versions` (at most two: one read or one diff), in no particular order. */
+  getRevisions(pipelineId: string, versions: readonly number[]): Promise<Revision[]>;
+  /** The pipelines' audit events (API keys and archive runs add theirs), newest first in commit order. */
+  listAuditEvents(query: AuditQuery): Promise<AuditPage>;
 }
 
 /**
@@ -99,8 +117,8 @@ export interface PipelineRepository {
  */
 const ONE: Omit<ListQuery, keyof PipelineFilter> = { sort: { field: "name", descending: false }, limit: 1 };
 
-export async function save(repository: PipelineRepository, input: NewPipeline): Promise<Pipeline> {
-  const [pipeline] = await repository.saveMany([input]);
+export async function save(repository: PipelineRepository, input: NewPipeline, meta?: WriteMeta): Promise<Pipeline> {
+  const [pipeline] = await repository.saveMany([input], meta);
   if (!pipeline) throw new Error("saveMany returned nothing for one input");
   return pipeline;
 }

@@ -7,7 +7,10 @@ import { secureHeaders } from "hono/secure-headers";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
 import { createD1PipelineRepository } from "../infrastructure/d1-pipeline-repository";
+import { readRevisionsKeep } from "../jobs/archive-config";
 import { apiKeyRoutes } from "./api-keys/routes";
+import { auditEventRoutes } from "./audit-events/routes";
+import { historyRoutes } from "./history/routes";
 import { archiveRunRoutes } from "./archive-runs/routes";
 import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
@@ -36,7 +39,7 @@ const repositories = new WeakMap<D1Database, PipelineRepository>();
 function d1Repository(env: Env): PipelineRepository {
   let repository = repositories.get(env.DB);
   if (!repository) {
-    repository = createD1PipelineRepository(env.DB);
+    repository = createD1PipelineRepository(env.DB, undefined, { revisionsKeep: readRevisionsKeep(env) });
     repositories.set(env.DB, repository);
   }
   return repository;
@@ -82,6 +85,8 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
   const routes = app
     .route("/", healthRoutes)
     .route("/v1/pipelines", pipelineRoutes)
+    .route("/v1/pipelines", historyRoutes)
+    .route("/v1/audit-events", auditEventRoutes)
     .route("/v1/archive-runs", archiveRunRoutes)
     .route("/v1/api-keys", apiKeyRoutes);
 

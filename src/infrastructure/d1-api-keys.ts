@@ -1,7 +1,9 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type ApiKey, KEY_PREFIX, type NewApiKey, type Scope } from "../domain/api-key";
+import { INTERNAL_WRITE, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
+import { recordEvent } from "./db/history-statements";
 import { apiKeys } from "./db/schema";
 import { iso } from "./db/time";
 import { sha256Hex } from "./sha256";
@@ -28,8 +30,8 @@ const toApiKey = (row: Row): ApiKey => ({
   revokedAt: row.revokedAt === null ? null : iso(row.revokedAt),
 });
 
-/** Creates a key; the plain key is returned here only and never stored. */
-export async function createApiKey(d1: D1Database, input: NewApiKey, now = new Date()) {
+/** Creates a key (with its audit event); the plain key is returned here only and never stored. */
+export async function createApiKey(d1: D1Database, input: NewApiKey, now = new Date(), context: WriteContext = INTERNAL_WRITE) {
   const key = generateKey();
   const row: Row = {
     id: newId(),
@@ -40,7 +42,9 @@ export async function createApiKey(d1: D1Database, input: NewApiKey, now = new D
     createdAt: now.getTime(),
     revokedAt: null,
   };
-  await drizzle(d1).insert(apiKeys).values(row).run();
+  const db = drizzle(d1);
+  const event = { action: "apiKey.created", resource: { type: "apiKey", id: row.id }, version: null, at: row.createdAt } as const;
+  await db.batch([db.insert(apiKeys).values(row), recordEvent(db, event, context)]);
   return { apiKey: toApiKey(row), key };
 }
 
@@ -49,10 +53,13 @@ export async function listApiKeys(d1: D1Database): Promise<ApiKey[]> {
   return rows.map(toApiKey);
 }
 
-/** Revokes at once (idempotent); false for an unknown id. */
-export async function revokeApiKey(d1: D1Database, id: string, now = new Date()): Promise<boolean> {
+/** Revokes at once (idempotent: only the first revocation is an audit event); false for an unknown id. */
+export async function revokeApiKey(d1: D1Database, id: string, now = new Date(), context: WriteContext = INTERNAL_WRITE): Promise<boolean> {
   const db = drizzle(d1);
-  const [, found] = await db.batch([
+  const event = { action: "apiKey.revoked", resource: { type: "apiKey", id }, version: null, at: now.getTime() } as const;
+  const [, , found] = await db.batch([
+    // Judged before the revocation, in the same batch: only a key still active gets the event.
+    recordEvent(db, event, context, sql`EXISTS (SELECT 1 FROM api_keys WHERE id = ${id} AND revoked_at IS NULL)`),
     db.update(apiKeys).set({ revokedAt: now.getTime() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
     db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id)),
   ]);

@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { ArchiveRun } from "../domain/archive-run";
-import { archiveRuns, pipelines } from "./db/schema";
+import type { WriteContext } from "../domain/history";
+import { recordEvent, recordRevisions } from "./db/history-statements";
+import { archiveRuns, auditEvents, pipelines } from "./db/schema";
 import { iso, ms } from "./db/time";
 
 
@@ -33,18 +35,28 @@ const toRow = (run: PendingArchiveRun) => ({
   finishedAt: ms(run.finishedAt),
 });
 
+export interface ArchiveBatch {
+  batchSize: number;
+  revisionsKeep: number;
+  /** Audit events before this instant are pruned. */
+  auditCutoff: string;
+  /** Who runs it (the system for cron, the caller for a manual run) and for which request. */
+  context: WriteContext;
+}
+
+const finishedEvent = (run: ArchiveRun | PendingArchiveRun) =>
+  ({ action: "archiveRun.finished", resource: { type: "archiveRun", id: run.id }, version: null, at: ms(run.finishedAt) }) as const;
+
 /**
  * Archives up to `batchSize` active pipelines updated strictly before the cutoff, oldest first
  * (updatedAt, then id), exactly as a manual archive does (version + 1, updatedAt = the run's
- * start), and records the run, in one batch: one round trip, atomic, and a constant number of
+ * start, a revision and an audit event each), records the run and its event, and prunes audit
+ * events past their retention, in one batch: one round trip, atomic, and a constant number of
  * bound parameters whatever the batch size. The selection is a subquery of the UPDATE itself,
  * so a pipeline changed before the statement runs is judged on its new updatedAt.
  */
-export async function archiveStalePipelines(
-  d1: D1Database,
-  run: PendingArchiveRun,
-  batchSize: number,
-): Promise<ArchiveRun> {
+export async function archiveStalePipelines(d1: D1Database, run: PendingArchiveRun, batch: ArchiveBatch): Promise<ArchiveRun> {
+  const { batchSize } = batch;
   const db = drizzle(d1);
   const due = db
     .select({ id: pipelines.id })
@@ -63,17 +75,27 @@ export async function archiveStalePipelines(
       .insert(archiveRuns)
       .values({ ...toRow(run), archivedCount: sql`changes()`, status: "succeeded" })
       .returning(),
+    // What this run archived is what now carries its start as updatedAt without a revision of
+    // that version yet (every other write records its revision in its own batch).
+    ...recordRevisions(db, sql`p.archived = 1 AND p.updated_at = ${ms(run.startedAt)}`, "archived", batch.context, {
+      keep: batch.revisionsKeep,
+      count: batchSize,
+      writeId: run.id,
+    }),
+    recordEvent(db, finishedEvent(run), batch.context),
+    db.delete(auditEvents).where(lt(auditEvents.at, ms(batch.auditCutoff))),
   ]);
   if (!recorded) throw new Error("The archive run was not recorded.");
   return toArchiveRun(recorded);
 }
 
-/** Records a run that did not archive (a failed one), on its own after the failure. */
-export async function recordArchiveRun(d1: D1Database, run: ArchiveRun): Promise<void> {
-  await drizzle(d1)
-    .insert(archiveRuns)
-    .values({ ...toRow(run), archivedCount: run.archivedCount, status: run.status, error: run.error ?? null })
-    .run();
+/** Records a run that did not archive (a failed one), with its event, on its own after the failure. */
+export async function recordArchiveRun(d1: D1Database, run: ArchiveRun, context: WriteContext): Promise<void> {
+  const db = drizzle(d1);
+  await db.batch([
+    db.insert(archiveRuns).values({ ...toRow(run), archivedCount: run.archivedCount, status: run.status, error: run.error ?? null }),
+    recordEvent(db, finishedEvent(run), context),
+  ]);
 }
 
 /** The most recent runs, newest first; `limit` is kept within 1 to 100. */

@@ -1,24 +1,31 @@
-import { and, eq, getTableColumns, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, lte, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { pipelineNotFound } from "../domain/errors";
+import { type Change, HISTORY_DEFAULTS, INTERNAL_WRITE, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
 import type { Metrics, MetricsInput } from "../domain/metrics";
-import { LIMITS, newPipeline, type Pipeline, type Stage, stagesFrom } from "../domain/pipeline";
-import type { ListQuery, Page, PipelineRepository, WriteOptions } from "../domain/repository";
+import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
+import type { ListQuery, Page, PipelineRepository, WriteMeta, WriteOptions } from "../domain/repository";
+import { historyQueries } from "./d1-history-queries";
 import { countQuery, pageQuery } from "./d1-list-queries";
+import { insertConfiguration, insertPipelines, replaceContent } from "./db/content-statements";
 import { domainError, firstFailure, type GuardReason, writeGuard } from "./db/guard";
-import { mapEntries, selectRows } from "./db/json-rows";
+import { recordEvent, recordRevisions } from "./db/history-statements";
 import { p, PIPELINE_JSON } from "./db/projection";
 import * as schema from "./db/schema";
 import { iso, ms } from "./db/time";
 
-const { pipelines, pipelineStages, stageParameters, pipelineConfiguration, processingMetrics, pipelineCounts, idempotencyKeys } =
-  schema;
+const { pipelines, pipelineConfiguration, processingMetrics, pipelineCounts, idempotencyKeys } = schema;
 
 type Db = DrizzleD1Database<typeof schema>;
 type Statement = BatchItem<"sqlite">;
 type Check = readonly [condition: SQL, reason: GuardReason];
+
+export interface D1RepositorySettings {
+  /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
+  revisionsKeep: number;
+}
 
 async function runBatch(db: Db, statements: Statement[], id?: string) {
   try {
@@ -45,78 +52,16 @@ function pipelineGuard(db: Db, id: string, options: WriteOptions, checks: Check[
 
 const notArchived: Check = [sql`p.archived = 1`, "archived"];
 
-/** Another active pipeline already has `name`. */
-const nameFree = (name: string): Check => [
+/** Another active pipeline already has `name` (SQL). */
+const nameFree = (name: SQL): Check => [
   sql`EXISTS (SELECT 1 FROM pipelines o WHERE o.name = ${name} AND o.archived = 0 AND o.id <> p.id)`,
   "name_taken",
 ];
 
-const pipelineMembers = Object.keys(getTableColumns(pipelines));
-const stageMembers = Object.keys(getTableColumns(pipelineStages));
-
-const pipelineRow = (pipeline: Pipeline) => ({
-  id: pipeline.id,
-  name: pipeline.name,
-  archived: pipeline.archived,
-  version: pipeline.version,
-  createdAt: ms(pipeline.createdAt),
-  updatedAt: ms(pipeline.updatedAt),
+const contextOf = (meta: WriteMeta = {}): WriteContext => ({
+  actor: meta.actor ?? INTERNAL_WRITE.actor,
+  requestId: meta.requestId ?? INTERNAL_WRITE.requestId,
 });
-
-const stageRows = (pipelineId: string, stages: Stage[]) =>
-  stages.map((stage) => ({
-    id: stage.id,
-    pipelineId,
-    position: stage.order,
-    name: stage.name,
-    stageType: stage.stageType,
-    algorithm: stage.algorithm,
-    enabled: stage.enabled,
-    parallelProcessing: stage.parallelProcessing,
-    chunkSize: stage.chunkSize,
-    createdAt: ms(stage.createdAt),
-    updatedAt: ms(stage.updatedAt),
-  }));
-
-/** Parameters of `stages`, one statement. */
-function insertParameters(db: Db, stages: Stage[], condition: SQL = sql`1`): Statement {
-  const { from, owner } = mapEntries(
-    stages.map((stage) => ({ id: stage.id, parameters: stage.parameters })),
-    "id",
-    "parameters",
-  );
-  return db.insert(stageParameters).select(sql`SELECT ${owner}, e.key, e.value FROM ${from} WHERE ${condition}`);
-}
-
-/**
- * Configuration entries (`null` values skipped: a merge patch's removals), written with the
- * copies of their pipeline's list keys read from the pipeline row itself, whichever statement
- * of the batch last changed it (later changes reach the copies through the pipelines' triggers).
- */
-function insertConfiguration(
-  db: Db,
-  owners: { id: string; configuration: Record<string, string | null> }[],
-  condition: SQL = sql`1`,
-) {
-  const { from, owner } = mapEntries(owners, "id", "configuration");
-  return db
-    .insert(pipelineConfiguration)
-    .select(
-      sql`SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
-        FROM ${from} JOIN pipelines p ON p.id = ${owner} WHERE e.type <> 'null' AND ${condition}`,
-    );
-}
-
-/** Every row of new pipelines, in four statements whatever their number; with `condition`, only where it holds. */
-function insertStatements(db: Db, items: Pipeline[], condition?: SQL): Statement[] {
-  const stages = items.flatMap((pipeline) => pipeline.stages);
-  return [
-    db.insert(pipelines).select(selectRows(pipelineMembers, items.map(pipelineRow), condition)),
-    db.insert(pipelineStages).select(selectRows(stageMembers, items.flatMap((item) => stageRows(item.id, item.stages)), condition)),
-    insertParameters(db, stages, condition),
-    insertConfiguration(db, items, condition),
-  ];
-}
 
 function toMetrics(pipelineId: string, row: typeof processingMetrics.$inferSelect): Metrics {
   const { pipelineId: _, updatedAt, startTime, endTime, ...values } = row;
@@ -131,8 +76,13 @@ function toMetrics(pipelineId: string, row: typeof processingMetrics.$inferSelec
 
 const parsePipeline = (row: { pipeline: string } | undefined) => (row ? (JSON.parse(row.pipeline) as Pipeline) : null);
 
-export function createD1PipelineRepository(d1: D1Database, clock: () => Date = () => new Date()): PipelineRepository {
+export function createD1PipelineRepository(
+  d1: D1Database,
+  clock: () => Date = () => new Date(),
+  settings: D1RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
+): PipelineRepository {
   const db: Db = drizzle(d1, { schema });
+  const keep = settings.revisionsKeep;
 
   const selectOne = (id: string) => db.select({ pipeline: sql<string>`${PIPELINE_JSON}` }).from(p).where(eq(p.id, id));
   // The most frequent read, built once per repository: drizzle then only binds the id.
@@ -142,25 +92,29 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
     .where(eq(p.id, sql.placeholder("id")))
     .prepare();
 
-  /** Runs `writes` and then reads pipeline `id` as it is after them, in one batch. */
-  async function writeAndRead(id: string, writes: Statement[]): Promise<Pipeline> {
-    const results = await runBatch(db, [...writes, selectOne(id)], id);
-    const pipeline = parsePipeline((results[writes.length] as { pipeline: string }[])[0]);
+  /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
+  async function change(id: string, kind: Change, meta: WriteMeta, writes: Statement[]): Promise<Pipeline> {
+    const history = recordRevisions(db, sql`p.id = ${id}`, kind, contextOf(meta), { keep, count: 1 });
+    const statements = [...writes, ...history];
+    const results = await runBatch(db, [...statements, selectOne(id)], id);
+    const pipeline = parsePipeline((results[statements.length] as { pipeline: string }[])[0]);
     if (!pipeline) throw new Error("the written pipeline vanished within its own batch");
     return pipeline;
   }
 
-  async function saveMany(inputs: Parameters<PipelineRepository["saveMany"]>[0]) {
-    const now = clock().toISOString();
-    const items = inputs.map((input) => newPipeline(input, now));
-    await runBatch(db, insertStatements(db, items));
-    return items;
+  /** New pipelines with their revisions and events; with `condition`, written only where it holds. */
+  function creation(items: Pipeline[], meta: WriteMeta, condition?: SQL): Statement[] {
+    const ids = sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(items.map((item) => item.id))}))`;
+    return [
+      ...insertPipelines(db, items, condition),
+      ...recordRevisions(db, ids, "created", contextOf(meta), { keep, count: items.length }),
+    ];
   }
 
-  async function setArchived(id: string, archived: boolean, options: WriteOptions): Promise<Pipeline> {
-    return writeAndRead(id, [
+  function setArchived(id: string, archived: boolean, options: WriteOptions): Promise<Pipeline> {
+    return change(id, archived ? "archived" : "restored", options, [
       pipelineGuard(db, id, options),
-      // Already in the wanted state changes nothing (idempotent).
+      // Already in the wanted state changes nothing (idempotent), and so records no revision.
       db
         .update(pipelines)
         .set({ archived, version: sql`${pipelines.version} + 1`, updatedAt: ms(clock().toISOString()) })
@@ -169,9 +123,14 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
   }
 
   return {
-    saveMany,
+    async saveMany(inputs, meta = {}) {
+      const now = clock().toISOString();
+      const items = inputs.map((input) => newPipeline(input, now));
+      await runBatch(db, creation(items, meta));
+      return items;
+    },
 
-    async saveManyOnce(inputs, claim) {
+    async saveManyOnce(inputs, claim, meta = {}) {
       const now = clock().toISOString();
       const items = inputs.map((input) => newPipeline(input, now));
       const nonce = newId();
@@ -192,7 +151,7 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
             expiresAt: ms(claim.expiresAt),
           })
           .onConflictDoNothing(),
-        ...insertStatements(db, items, claimWon),
+        ...creation(items, meta, claimWon),
       ];
       const claimRead = statements.push(
         db
@@ -214,42 +173,39 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
 
     update(id, input, options = {}) {
       const now = clock().toISOString();
-      const stages = stagesFrom(input.stages, now);
+      const content = { name: input.name, configuration: input.configuration, stages: stagesFrom(input.stages, now) };
       const keptIds = JSON.stringify(input.stages.flatMap((stage) => (stage.id ? [stage.id] : [])));
-      const kept = sql`(SELECT value FROM json_each(${keptIds}))`;
-      const stageSet = Object.fromEntries(
-        stageMembers
-          .filter((member) => member !== "id" && member !== "pipelineId" && member !== "createdAt")
-          .map((member) => [member, sql.raw(`excluded.${getTableColumns(pipelineStages)[member as "name"].name}`)]),
-      );
-      return writeAndRead(id, [
+      return change(id, "replaced", options, [
         pipelineGuard(db, id, options, [
           notArchived,
-          nameFree(input.name),
+          nameFree(sql`${input.name}`),
           // Every id the client gave must name one of this pipeline's stages.
           [
-            sql`(SELECT count(*) FROM pipeline_stages s WHERE s.pipeline_id = p.id AND s.id IN ${kept}) <> json_array_length(${keptIds})`,
+            sql`(SELECT count(*) FROM pipeline_stages s WHERE s.pipeline_id = p.id AND s.id IN (SELECT value FROM json_each(${keptIds})))
+              <> json_array_length(${keptIds})`,
             "foreign_stage",
           ],
         ]),
-        db.update(pipelines).set({ name: input.name, version: sql`${pipelines.version} + 1`, updatedAt: ms(now) }).where(eq(pipelines.id, id)),
-        db.delete(pipelineStages).where(and(eq(pipelineStages.pipelineId, id), sql`${pipelineStages.id} NOT IN ${kept}`)),
-        db.delete(stageParameters).where(sql`${stageParameters.stageId} IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ${id})`),
-        // A kept stage keeps its createdAt: every other column is replaced.
-        db
-          .insert(pipelineStages)
-          .select(selectRows(stageMembers, stageRows(id, stages)))
-          .onConflictDoUpdate({ target: pipelineStages.id, set: stageSet }),
-        insertParameters(db, stages),
-        db.delete(pipelineConfiguration).where(eq(pipelineConfiguration.pipelineId, id)),
-        insertConfiguration(db, [{ id, configuration: input.configuration }]),
+        ...replaceContent(db, id, sql`${JSON.stringify(content)}`, ms(now)),
+      ]);
+    },
+
+    rollback(id, version, options = {}) {
+      const revision = sql`(SELECT pipeline FROM pipeline_revisions WHERE pipeline_id = ${id} AND version = ${version})`;
+      return change(id, "rolledBack", options, [
+        pipelineGuard(db, id, options, [
+          notArchived,
+          [sql`${revision} IS NULL`, "revision_not_found"],
+          nameFree(sql`${revision} ->> '$.name'`),
+        ]),
+        ...replaceContent(db, id, revision, ms(clock().toISOString())),
       ]);
     },
 
     patch(id, input, options = {}) {
       const now = clock().toISOString();
       const changes = input.configuration;
-      const checks: Check[] = [notArchived, ...(input.name === undefined ? [] : [nameFree(input.name)])];
+      const checks: Check[] = [notArchived, ...(input.name === undefined ? [] : [nameFree(sql`${input.name}`)])];
       const configurationStatements: Statement[] = [];
       if (changes === null) {
         configurationStatements.push(db.delete(pipelineConfiguration).where(eq(pipelineConfiguration.pipelineId, id)));
@@ -276,7 +232,7 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
           }),
         );
       }
-      return writeAndRead(id, [
+      return change(id, "patched", options, [
         pipelineGuard(db, id, options, checks),
         db
           .update(pipelines)
@@ -287,7 +243,12 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
     },
 
     async delete(id, options = {}) {
-      await runBatch(db, [pipelineGuard(db, id, options), db.delete(pipelines).where(eq(pipelines.id, id))], id);
+      const event = { action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null, at: clock().getTime() } as const;
+      await runBatch(
+        db,
+        [pipelineGuard(db, id, options), recordEvent(db, event, contextOf(options)), db.delete(pipelines).where(eq(pipelines.id, id))],
+        id,
+      );
     },
 
     archive(id, options = {}) {
@@ -335,7 +296,7 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
       return row.metrics ? toMetrics(pipelineId, row.metrics) : null;
     },
 
-    async putMetrics(pipelineId, input: MetricsInput) {
+    async putMetrics(pipelineId, input: MetricsInput, meta = {}) {
       const updatedAt = clock().toISOString();
       const values = {
         ...input,
@@ -345,15 +306,24 @@ export function createD1PipelineRepository(d1: D1Database, clock: () => Date = (
         updatedAt: ms(updatedAt),
       };
       const { pipelineId: _, ...changes } = values;
+      const event = {
+        action: "pipeline.metricsRecorded",
+        resource: { type: "pipeline", id: pipelineId },
+        version: sql`(SELECT version FROM pipelines WHERE id = ${pipelineId})`,
+        at: ms(updatedAt),
+      } as const;
       await runBatch(
         db,
         [
           pipelineGuard(db, pipelineId, {}, [notArchived]),
           db.insert(processingMetrics).values(values).onConflictDoUpdate({ target: processingMetrics.pipelineId, set: changes }),
+          recordEvent(db, event, contextOf(meta)),
         ],
         pipelineId,
       );
       return { ...input, pipelineId, updatedAt };
     },
+
+    ...historyQueries(db),
   };
 }

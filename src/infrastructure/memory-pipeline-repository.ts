@@ -2,12 +2,31 @@ import {
   nameTaken,
   pipelineArchived,
   pipelineNotFound,
+  revisionNotFound,
   ValidationError,
   versionMismatch,
 } from "../domain/errors";
+import {
+  type AuditEvent,
+  type Change,
+  HISTORY_DEFAULTS,
+  INTERNAL_WRITE,
+  type Revision,
+  type WriteContext,
+} from "../domain/history";
+import { newId } from "../domain/ids";
 import type { Metrics } from "../domain/metrics";
 import { LIMITS, type NewPipeline, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
-import type { Keyset, ListQuery, Page, PipelineFilter, PipelineRepository, Sort, WriteOptions } from "../domain/repository";
+import type {
+  Keyset,
+  ListQuery,
+  Page,
+  PipelineFilter,
+  PipelineRepository,
+  Sort,
+  WriteMeta,
+  WriteOptions,
+} from "../domain/repository";
 
 /**
  * The in-memory model of the repository: the same contract as the D1 one (the contract
@@ -34,10 +53,45 @@ function matches(pipeline: Pipeline, filter: PipelineFilter): boolean {
   return filter.config.every(([key, value]) => Object.hasOwn(pipeline.configuration, key) && pipeline.configuration[key] === value);
 }
 
-export function createMemoryPipelineRepository(clock: () => Date = () => new Date()): PipelineRepository {
+const contextOf = (meta: WriteMeta = {}): WriteContext => ({
+  actor: meta.actor ?? INTERNAL_WRITE.actor,
+  requestId: meta.requestId ?? INTERNAL_WRITE.requestId,
+});
+
+export function createMemoryPipelineRepository(
+  clock: () => Date = () => new Date(),
+  settings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep as number },
+): PipelineRepository {
   const pipelines = new Map<string, Pipeline>();
   const metrics = new Map<string, Metrics>();
   const claims = new Map<string, { fingerprint: string; record: string; expiresAt: string }>();
+  /** Each pipeline's kept revisions, oldest first. */
+  const revisions = new Map<string, Revision[]>();
+  /** The audit log in commit order; `seq` is its position. */
+  const events: (AuditEvent & { seq: number })[] = [];
+
+  function audit(event: Omit<AuditEvent, "id" | "actor" | "requestId">, meta: WriteMeta) {
+    const { actor, requestId } = contextOf(meta);
+    events.push({ ...event, id: newId(), actor: { ...actor }, requestId, seq: events.length + 1 });
+  }
+
+  /** Stores a changed pipeline with its revision and audit event, pruning the oldest revisions beyond the kept number. */
+  function changed(pipeline: Pipeline, change: Change, meta: WriteMeta): Pipeline {
+    const { actor, requestId } = contextOf(meta);
+    const kept = [...(revisions.get(pipeline.id) ?? [])];
+    kept.push({
+      pipelineId: pipeline.id,
+      version: pipeline.version,
+      change,
+      actor: { ...actor },
+      requestId,
+      changedAt: pipeline.updatedAt,
+      pipeline: structuredClone(pipeline),
+    });
+    revisions.set(pipeline.id, kept.filter((revision) => revision.version > pipeline.version - settings.revisionsKeep));
+    audit({ at: pipeline.updatedAt, action: `pipeline.${change}`, resource: { type: "pipeline", id: pipeline.id }, version: pipeline.version }, meta);
+    return store(pipeline);
+  }
 
   const nameIsTaken = (name: string, exceptId?: string) =>
     [...pipelines.values()].some((p) => !p.archived && p.name === name && p.id !== exceptId);
@@ -78,33 +132,37 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
     };
   }
 
-  async function saveMany(inputs: NewPipeline[]): Promise<Pipeline[]> {
+  async function saveMany(inputs: NewPipeline[], meta: WriteMeta = {}): Promise<Pipeline[]> {
     const names = new Set<string>();
     for (const { name } of inputs) {
       if (nameIsTaken(name) || names.has(name)) throw nameTaken();
       names.add(name);
     }
     const now = clock().toISOString();
-    return inputs.map((input) => store(newPipeline(input, now)));
+    const created = inputs.map((input) => newPipeline(input, now));
+    // D1 records the events of one write in the order of the pipelines' ids.
+    for (const pipeline of [...created].sort((a, b) => compareCodePoints(a.id, b.id))) changed(pipeline, "created", meta);
+    return created.map((pipeline) => structuredClone(pipeline));
   }
 
   function setArchived(id: string, archived: boolean, options: WriteOptions): Pipeline {
     const pipeline = current(id, options);
     if (pipeline.archived === archived) return structuredClone(pipeline);
     if (!archived && nameIsTaken(pipeline.name)) throw nameTaken();
-    return store({ ...pipeline, archived, version: pipeline.version + 1, updatedAt: clock().toISOString() });
+    const next = { ...pipeline, archived, version: pipeline.version + 1, updatedAt: clock().toISOString() };
+    return changed(next, archived ? "archived" : "restored", options);
   }
 
   return {
     saveMany,
 
-    async saveManyOnce(inputs, claim) {
+    async saveManyOnce(inputs, claim, meta = {}) {
       const claimKey = `${claim.scope}\n${claim.key}`;
       const earlier = claims.get(claimKey);
       if (earlier && earlier.expiresAt > clock().toISOString()) {
         return { kind: "claimed-before", fingerprint: earlier.fingerprint, record: earlier.record };
       }
-      const pipelines = await saveMany(inputs);
+      const pipelines = await saveMany(inputs, meta);
       claims.set(claimKey, { fingerprint: claim.fingerprint, record: claim.record(pipelines), expiresAt: claim.expiresAt });
       return { kind: "created", pipelines };
     },
@@ -126,14 +184,24 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
         ...stage,
         createdAt: existing.get(stage.id)?.createdAt ?? stage.createdAt,
       }));
-      return store({
-        ...pipeline,
-        name: input.name,
-        configuration: { ...input.configuration },
-        stages,
-        version: pipeline.version + 1,
+      const next = { ...pipeline, name: input.name, configuration: { ...input.configuration }, stages, version: pipeline.version + 1, updatedAt: now };
+      return changed(next, "replaced", options);
+    },
+
+    async rollback(id, version, options = {}) {
+      const pipeline = writable(id, options);
+      const revision = revisions.get(id)?.find((kept) => kept.version === version);
+      if (!revision) throw revisionNotFound(id);
+      if (nameIsTaken(revision.pipeline.name, id)) throw nameTaken();
+      const now = clock().toISOString();
+      const existing = new Map(pipeline.stages.map((stage) => [stage.id, stage]));
+      const stages = structuredClone(revision.pipeline.stages).map((stage) => ({
+        ...stage,
+        createdAt: existing.get(stage.id)?.createdAt ?? stage.createdAt,
         updatedAt: now,
-      });
+      }));
+      const { name, configuration } = structuredClone(revision.pipeline);
+      return changed({ ...pipeline, name, configuration, stages, version: pipeline.version + 1, updatedAt: now }, "rolledBack", options);
     },
 
     async patch(id, input, options = {}) {
@@ -150,13 +218,16 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
       if (Object.keys(configuration).length > LIMITS.mapEntries) {
         throw new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]);
       }
-      return store({ ...pipeline, name, configuration, version: pipeline.version + 1, updatedAt: clock().toISOString() });
+      const next = { ...pipeline, name, configuration, version: pipeline.version + 1, updatedAt: clock().toISOString() };
+      return changed(next, "patched", options);
     },
 
     async delete(id, options = {}) {
       current(id, options);
+      audit({ at: clock().toISOString(), action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null }, options);
       pipelines.delete(id);
       metrics.delete(id);
+      revisions.delete(id);
     },
 
     async archive(id, options = {}) {
@@ -185,11 +256,44 @@ export function createMemoryPipelineRepository(clock: () => Date = () => new Dat
       return recorded ? structuredClone(recorded) : null;
     },
 
-    async putMetrics(pipelineId, input) {
-      writable(pipelineId, {});
+    async putMetrics(pipelineId, input, meta = {}) {
+      const pipeline = writable(pipelineId, {});
       const recorded: Metrics = { ...input, pipelineId, updatedAt: clock().toISOString() };
       metrics.set(pipelineId, structuredClone(recorded));
+      const resource = { type: "pipeline", id: pipelineId } as const;
+      audit({ at: recorded.updatedAt, action: "pipeline.metricsRecorded", resource, version: pipeline.version }, meta);
       return recorded;
+    },
+
+    async listRevisions(pipelineId, query) {
+      if (!pipelines.has(pipelineId)) throw pipelineNotFound(pipelineId);
+      const newestFirst = [...(revisions.get(pipelineId) ?? [])]
+        .reverse()
+        .filter((revision) => query.before === undefined || revision.version < query.before);
+      const items = newestFirst.slice(0, query.limit).map(({ pipeline: _, ...summary }) => structuredClone(summary));
+      return { items, next: newestFirst.length > query.limit ? (items.at(-1)?.version ?? null) : null };
+    },
+
+    async getRevisions(pipelineId, versions) {
+      const kept = revisions.get(pipelineId) ?? [];
+      return structuredClone(kept.filter((revision) => versions.includes(revision.version)));
+    },
+
+    async listAuditEvents(query) {
+      const matching = events
+        .filter(
+          (event) =>
+            (query.resourceId === undefined || event.resource.id === query.resourceId) &&
+            (query.action === undefined || event.action === query.action) &&
+            (query.actorId === undefined || event.actor.id === query.actorId) &&
+            (query.before === undefined || event.seq < query.before),
+        )
+        .reverse();
+      const page = matching.slice(0, query.limit);
+      return {
+        items: page.map(({ seq: _, ...event }) => structuredClone(event)),
+        next: matching.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
+      };
     },
   };
 }

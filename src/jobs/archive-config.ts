@@ -1,19 +1,24 @@
 import * as v from "valibot";
+import { HISTORY_DEFAULTS } from "../domain/history";
 import type { Env } from "../env";
 
 /** What the archive job reads from the Worker's environment (wrangler.toml [vars] or .dev.vars). */
-export type ArchiveEnv = Pick<Env, "ARCHIVE_AFTER_DAYS" | "ARCHIVE_BATCH_SIZE">;
+export type ArchiveEnv = Pick<Env, "ARCHIVE_AFTER_DAYS" | "ARCHIVE_BATCH_SIZE" | "AUDIT_RETENTION_DAYS" | "REVISIONS_KEEP">;
 
 export interface ArchiveConfig {
   /** Pipelines not updated for this many days are archived. */
   afterDays: number;
   /** At most this many pipelines per run; the rest wait for the next run. */
   batchSize: number;
+  /** Audit events older than this many days are pruned by the run. */
+  auditRetentionDays: number;
+  /** Revisions kept per pipeline (the archive adds one to each pipeline it archives). */
+  revisionsKeep: number;
 }
 
 export const ARCHIVE_DEFAULTS = { afterDays: 90, batchSize: 500 } as const;
 /** 100 years of retention; a batch of 10,000 still runs as one D1 statement well within a run's limits. */
-export const ARCHIVE_LIMITS = { maxAfterDays: 36_500, maxBatchSize: 10_000 } as const;
+export const ARCHIVE_LIMITS = { maxAfterDays: 36_500, maxBatchSize: 10_000, maxRevisionsKeep: 10_000 } as const;
 
 /** A bad setting: the run fails with this message instead of archiving with a wrong cutoff. */
 export class ArchiveConfigError extends Error {}
@@ -42,9 +47,15 @@ const setting = (fallback: number, schema: ReturnType<typeof wholeNumber>) =>
     schema,
   );
 
+const HistorySettingsSchema = v.object({
+  AUDIT_RETENTION_DAYS: setting(HISTORY_DEFAULTS.auditRetentionDays, ArchiveDaysSchema),
+  REVISIONS_KEEP: setting(HISTORY_DEFAULTS.revisionsKeep, wholeNumber(ARCHIVE_LIMITS.maxRevisionsKeep)),
+});
+
 const SettingsSchema = v.object({
   ARCHIVE_AFTER_DAYS: setting(ARCHIVE_DEFAULTS.afterDays, ArchiveDaysSchema),
   ARCHIVE_BATCH_SIZE: setting(ARCHIVE_DEFAULTS.batchSize, wholeNumber(ARCHIVE_LIMITS.maxBatchSize)),
+  ...HistorySettingsSchema.entries,
   olderThanDays: v.optional(ArchiveDaysSchema),
 });
 
@@ -55,19 +66,27 @@ const shown = (value: unknown) => (typeof value === "string" ? JSON.stringify(va
  * ARCHIVE_AFTER_DAYS. A bad environment fails even a run that overrides it: it needs fixing.
  */
 export function readArchiveConfig(env: ArchiveEnv, overrides: { olderThanDays?: number } = {}): ArchiveConfig {
-  const input: Record<string, unknown> = {
-    ARCHIVE_AFTER_DAYS: env.ARCHIVE_AFTER_DAYS,
-    ARCHIVE_BATCH_SIZE: env.ARCHIVE_BATCH_SIZE,
-    olderThanDays: overrides.olderThanDays,
+  const settings = parseSettings(SettingsSchema, "archive", { ...env, olderThanDays: overrides.olderThanDays });
+  return {
+    afterDays: settings.olderThanDays ?? settings.ARCHIVE_AFTER_DAYS,
+    batchSize: settings.ARCHIVE_BATCH_SIZE,
+    auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
+    revisionsKeep: settings.REVISIONS_KEEP,
   };
-  const result = v.safeParse(SettingsSchema, input);
-  if (!result.success) {
-    const problems = result.issues.map((issue) => {
-      const key = v.getDotPath(issue) ?? "";
-      return `${key} ${issue.message}, not ${shown(input[key])}`;
-    });
-    throw new ArchiveConfigError(`Invalid archive configuration: ${problems.join("; ")}.`);
-  }
-  const { ARCHIVE_AFTER_DAYS, ARCHIVE_BATCH_SIZE, olderThanDays } = result.output;
-  return { afterDays: olderThanDays ?? ARCHIVE_AFTER_DAYS, batchSize: ARCHIVE_BATCH_SIZE };
+}
+
+/** REVISIONS_KEEP as the repository needs it; a bad value is an error, never a silent default. */
+export function readRevisionsKeep(env: Pick<Env, "REVISIONS_KEEP">): number {
+  return parseSettings(v.pick(HistorySettingsSchema, ["REVISIONS_KEEP"]), "history", env).REVISIONS_KEEP;
+}
+
+function parseSettings<S extends v.GenericSchema>(schema: S, what: string, env: object): v.InferOutput<S> {
+  const input = env as Record<string, unknown>;
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const problems = result.issues.map((issue) => {
+    const key = v.getDotPath(issue) ?? "";
+    return `${key} ${issue.message}, not ${shown(input[key])}`;
+  });
+  throw new ArchiveConfigError(`Invalid ${what} configuration: ${problems.join("; ")}.`);
 }

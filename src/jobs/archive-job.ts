@@ -1,4 +1,5 @@
 import { type ArchiveRun, type ArchiveTrigger, archiveCutoff } from "../domain/archive-run";
+import { SYSTEM, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
 import { archiveStalePipelines, recordArchiveRun } from "../infrastructure/d1-archive-runs";
 import { type ArchiveConfig, type ArchiveEnv, ArchiveConfigError, readArchiveConfig } from "./archive-config";
@@ -14,6 +15,8 @@ export interface ArchiveJobOptions {
   trigger: ArchiveTrigger;
   /** A manual run's retention, instead of ARCHIVE_AFTER_DAYS. */
   olderThanDays?: number;
+  /** Who asked for a manual run, and in which request; cron runs are the system's, their request id the run's id. */
+  context?: WriteContext;
 }
 
 /** Database messages can carry SQL: the record and API get a fixed sentence, the log the cause. */
@@ -44,6 +47,7 @@ export async function runArchiveJob(deps: ArchiveJobDeps, options: ArchiveJobOpt
   const clock = deps.clock ?? (() => new Date());
   const startedAt = clock();
   const started = { id: newId(), trigger: options.trigger, startedAt: startedAt.toISOString() };
+  const context = options.context ?? { actor: SYSTEM, requestId: started.id };
 
   async function fail(cutoff: Date, error: unknown): Promise<ArchiveRun> {
     const run: ArchiveRun = {
@@ -55,7 +59,7 @@ export async function runArchiveJob(deps: ArchiveJobDeps, options: ArchiveJobOpt
       error: error instanceof ArchiveConfigError ? error.message : DATABASE_FAILURE,
     };
     log(run, error);
-    await recordArchiveRun(deps.db, run);
+    await recordArchiveRun(deps.db, run, context);
     return run;
   }
 
@@ -71,7 +75,12 @@ export async function runArchiveJob(deps: ArchiveJobDeps, options: ArchiveJobOpt
     const run = await archiveStalePipelines(
       deps.db,
       { ...started, cutoff: cutoff.toISOString(), finishedAt: clock().toISOString() },
-      config.batchSize,
+      {
+        batchSize: config.batchSize,
+        revisionsKeep: config.revisionsKeep,
+        auditCutoff: archiveCutoff(startedAt, config.auditRetentionDays).toISOString(),
+        context,
+      },
     );
     log(run);
     return run;

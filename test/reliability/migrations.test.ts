@@ -111,6 +111,23 @@ const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>) => Row
   idempotency_keys: (step) => [
     { scope: "admin", key: `key-${step}`, fingerprint: "f".repeat(64), nonce: seedId(step, "nonce", 0), response: '{"status":201,"headers":{},"body":{"name":"é"}}', created_at: T0, expires_at: T0 + 86_400_000 },
   ],
+  // Versions far above the pipelines' own, so the backfill of their current revisions (0007) is checked beside them.
+  pipeline_revisions: (step, parents) =>
+    (parents.get("pipelines") ?? []).map((p, i) => ({
+      pipeline_id: p.id ?? null,
+      version: 100 + i,
+      change: i === 0 ? "rolledBack" : "patched",
+      actor_type: i === 0 ? "apiKey" : "admin",
+      actor_id: i === 0 ? seedId(step, "actor", 0) : null,
+      request_id: `req-${step}-😀`,
+      changed_at: T0 + i,
+      pipeline: JSON.stringify({ id: p.id, name: "as it was ✓", configuration: { "a.b": "x" }, stages: [] }),
+      write_id: seedId(step, "write", i),
+    })),
+  audit_events: (step) => [
+    { seq: 1000 + step, id: seedId(step, "audit_events", 0), at: T0, action: "pipeline.created", actor_type: "system", actor_id: null, resource_type: "pipeline", resource_id: seedId(step, "gone", 0), version: 1, request_id: "r" },
+    { seq: 2000 + step, id: seedId(step, "audit_events", 1), at: T0 + 1, action: "apiKey.revoked", actor_type: "apiKey", actor_id: seedId(step, "actor", 1), resource_type: "apiKey", resource_id: seedId(step, "key", 0), version: null, request_id: "r ✓" },
+  ],
   archive_runs: (step) => [
     { id: seedId(step, "archive_runs", 0), trigger: "cron", cutoff: T0 - 90 * 86_400_000, archived_count: 12, status: "succeeded", started_at: T0, finished_at: T0 + 5, error: null },
     { id: seedId(step, "archive_runs", 1), trigger: "manual", cutoff: 0, archived_count: 0, status: "failed", started_at: T0 + 10, finished_at: T0 + 11, error: "Invalid archive configuration: 'x'." },
@@ -260,8 +277,11 @@ describe("migrations keep every row", () => {
     expect(migrations.length).toBeGreaterThanOrEqual(3);
     const seededTables = new Set<string>();
     const pipelineIds: string[] = [];
+    /** The pipelines that existed when the history backfill (0007) ran. */
+    const beforeBackfill: string[] = [];
     let before = new Map<string, TableSnapshot>();
     for (const [step, migration] of migrations.entries()) {
+      if (migration.name.startsWith("0007_")) beforeBackfill.push(...pipelineIds);
       await applyD1Migrations(db, migrations.slice(0, step + 1));
       await expectSurvived(before, migration.name);
       const rows = await seed(step);
@@ -286,6 +306,13 @@ describe("migrations keep every row", () => {
         [1, 2],
       ]);
       expect(pipeline?.configuration, id).toEqual({ env: "prod", "a.b": "50%_off = 'yes' & more" });
+    }
+    // The backfill gave each pipeline of that time the revision of its current version: the pipeline as the API answers it.
+    expect(beforeBackfill.length).toBeGreaterThan(0);
+    for (const id of beforeBackfill) {
+      const pipeline = await repo.findById(id);
+      const [revision] = await repo.getRevisions(id, [pipeline?.version ?? 0]);
+      expect(revision?.pipeline, id).toEqual(pipeline);
     }
     const oldest = pipelineIds[0] as string;
     expect((await repo.getMetrics(oldest))?.bytesTotal).toBe(Number.MAX_SAFE_INTEGER);

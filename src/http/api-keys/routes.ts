@@ -5,7 +5,7 @@ import { NewApiKeySchema, SCOPES } from "../../domain/api-key";
 import { NotFoundError } from "../../domain/errors";
 import { isId } from "../../domain/ids";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../infrastructure/d1-api-keys";
-import type { AppEnv } from "../context";
+import { type AppEnv, writeContext } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
 import { TimestampSchema, jsonResponse, problemResponses } from "../openapi";
@@ -39,7 +39,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     requireScope("admin"),
     jsonBody(NewApiKeySchema),
     async (c) => {
-      const { apiKey, key } = await createApiKey(c.env.DB, c.req.valid("json"));
+      const { apiKey, key } = await createApiKey(c.env.DB, c.req.valid("json"), new Date(), writeContext(c));
       const { revokedAt: _, ...shown } = apiKey;
       return c.json({ ...shown, key }, 201);
     },
@@ -64,7 +64,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     requireScope("admin"),
     async (c) => {
       const id = c.req.param("id");
-      if (!isId(id) || !(await revokeApiKey(c.env.DB, id))) throw apiKeyNotFound(id);
+      if (!isId(id) || !(await revokeApiKey(c.env.DB, id, new Date(), writeContext(c)))) throw apiKeyNotFound(id);
       return c.body(null, 204);
     },
   );

@@ -6,7 +6,7 @@ import { closedObject } from "../../domain/pipeline";
 import { ARCHIVE_RUNS_LIMIT, listArchiveRuns } from "../../infrastructure/d1-archive-runs";
 import { ArchiveDaysSchema } from "../../jobs/archive-config";
 import { runArchiveJob } from "../../jobs/archive-job";
-import type { AppEnv } from "../context";
+import { type AppEnv, writeContext } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
 import { TimestampSchema, jsonResponse, problemResponses } from "../openapi";
@@ -41,7 +41,7 @@ export const archiveRunRoutes = new Hono<AppEnv>()
     jsonBody(RunRequestSchema, { optional: true }),
     async (c) => {
       const { olderThanDays } = c.req.valid("json");
-      const run = await runArchiveJob({ db: c.env.DB, env: c.env }, { trigger: "manual", olderThanDays });
+      const run = await runArchiveJob({ db: c.env.DB, env: c.env }, { trigger: "manual", olderThanDays, context: writeContext(c) });
       return c.json(run, 200);
     },
   )

@@ -25,12 +25,12 @@ const sortKey = ({ sort }: Shape) => `${sort.descending ? "-" : ""}${sort.field}
 const filtersKey = (query: Shape) =>
   JSON.stringify([query.archived, query.name ?? null, [...query.config].map(([k, val]) => `${k}=${val}`).sort()]);
 
-const toBase64Url = (text: string) => {
+export const toBase64Url = (text: string) => {
   const bytes = new TextEncoder().encode(text);
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 };
 
-const fromBase64Url = (text: string) => {
+export const fromBase64Url = (text: string) => {
   const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
   return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 };

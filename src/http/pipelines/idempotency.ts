@@ -1,7 +1,7 @@
 import type { Context, TypedResponse } from "hono";
 import type { NewPipeline, Pipeline } from "../../domain/pipeline";
 import { sha256Hex } from "../../infrastructure/sha256";
-import type { AppEnv } from "../context";
+import { type AppEnv, writeContext } from "../context";
 import { badRequest, idempotencyKeyReused } from "../errors";
 
 /** How long a key's first response is replayed. */
@@ -32,7 +32,7 @@ export async function createOnce<T extends object>(
   const reply = ({ status, headers, body }: StoredResponse<T>, extra: Record<string, string> = {}) =>
     c.json(body, status, { ...headers, ...extra }) as unknown as TypedResponse<T, 201, "json">;
   const key = c.req.header("Idempotency-Key");
-  if (key === undefined) return reply(render(await c.var.repository.saveMany(inputs)));
+  if (key === undefined) return reply(render(await c.var.repository.saveMany(inputs, writeContext(c))));
   if (!KEY.test(key)) throw badRequest("Idempotency-Key is 1 to 255 visible ASCII characters.");
 
   const fingerprint = await fingerprintOf(c, inputs);
@@ -42,7 +42,7 @@ export async function createOnce<T extends object>(
     fingerprint,
     expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
     record: (created) => JSON.stringify(render(created)),
-  });
+  }, writeContext(c));
   if (outcome.kind === "created") return reply(render(outcome.pipelines));
   if (outcome.fingerprint !== fingerprint) throw idempotencyKeyReused();
   return reply(JSON.parse(outcome.record) as StoredResponse<T>, { "Idempotent-Replayed": "true" });

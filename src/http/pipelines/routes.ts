@@ -12,7 +12,7 @@ import {
   PipelinePatchSchema,
   PipelineReplacementSchema,
 } from "../../domain/pipeline";
-import type { AppEnv } from "../context";
+import { type AppEnv, writeContext } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
 import { jsonResponse, problemResponses } from "../openapi";
@@ -210,7 +210,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     requireScope("write"),
     jsonBody(PipelineReplacementSchema, { rules: pipelineIssues }),
     async (c) => {
-      const options = expectedVersion(c.req.header("If-Match"));
+      const options = { ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) };
       const pipeline = await c.var.repository.update(pipelineId(c), c.req.valid("json"), options);
       return c.json(withEtag(c, pipeline), 200);
     },
@@ -231,7 +231,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     requireScope("write"),
     jsonBody(PipelinePatchSchema, { mediaTypes: ["application/merge-patch+json", "application/json"] }),
     async (c) => {
-      const options = expectedVersion(c.req.header("If-Match"));
+      const options = { ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) };
       const pipeline = await c.var.repository.patch(pipelineId(c), c.req.valid("json"), options);
       return c.json(withEtag(c, pipeline), 200);
     },
@@ -246,7 +246,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     }),
     requireScope("write"),
     async (c) => {
-      await c.var.repository.delete(pipelineId(c), expectedVersion(c.req.header("If-Match")));
+      await c.var.repository.delete(pipelineId(c), { ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
       return c.body(null, 204);
     },
   )
@@ -263,7 +263,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     }),
     requireScope("write"),
     async (c) => {
-      const pipeline = await c.var.repository.archive(pipelineId(c), expectedVersion(c.req.header("If-Match")));
+      const pipeline = await c.var.repository.archive(pipelineId(c), { ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
       return c.json(withEtag(c, pipeline), 200);
     },
   )
@@ -281,7 +281,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     }),
     requireScope("write"),
     async (c) => {
-      const pipeline = await c.var.repository.restore(pipelineId(c), expectedVersion(c.req.header("If-Match")));
+      const pipeline = await c.var.repository.restore(pipelineId(c), { ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
       return c.json(withEtag(c, pipeline), 200);
     },
   )
@@ -300,7 +300,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     requireScope("write"),
     jsonBody(MetricsInputSchema),
     async (c) => {
-      const metrics = await c.var.repository.putMetrics(pipelineId(c), c.req.valid("json"));
+      const metrics = await c.var.repository.putMetrics(pipelineId(c), c.req.valid("json"), writeContext(c));
       return c.json(metrics, 200);
     },
   )

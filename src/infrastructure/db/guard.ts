@@ -5,6 +5,7 @@ import {
   nameTaken,
   pipelineArchived,
   pipelineNotFound,
+  revisionNotFound,
   ValidationError,
   versionMismatch,
 } from "../../domain/errors";
@@ -32,6 +33,7 @@ const REASONS = {
   name_taken: () => nameTaken(),
   foreign_stage: () =>
     new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
+  revision_not_found: (id) => revisionNotFound(id),
   too_many_entries: () => new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]),
 } satisfies Record<string, (id: string) => Error>;
 

@@ -201,3 +201,54 @@ export const archiveRuns = sqliteTable(
     check("archive_runs_status_known", sql`status IN ('succeeded', 'failed')`),
   ],
 );
+
+/**
+ * Revisions: each version of a pipeline as the API answered it (`pipeline`, the projection's
+ * JSON), recorded in the same batch as the change, so version n has exactly one revision n
+ * (the primary key). Deleted with their pipeline. `write_id` names the write that recorded the
+ * revision (never shown): the write's audit events are inserted from its own revisions.
+ */
+export const pipelineRevisions = sqliteTable(
+  "pipeline_revisions",
+  {
+    pipelineId: text("pipeline_id")
+      .notNull()
+      .references(() => pipelines.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    change: text("change", { enum: ["created", "replaced", "patched", "archived", "restored", "rolledBack"] }).notNull(),
+    actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    requestId: text("request_id").notNull(),
+    changedAt: integer("changed_at").notNull(),
+    pipeline: text("pipeline").notNull(),
+    writeId: text("write_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pipelineId, t.version] })],
+);
+
+/**
+ * The audit log: one row per change made through the API or the archive job, in the same
+ * batch as the change. `seq` is the order of commit (D1 runs one write at a time); `id` is the
+ * event's public id.
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull().unique("audit_events_id_key"),
+    at: integer("at").notNull(),
+    action: text("action").notNull(),
+    actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    resourceType: text("resource_type", { enum: ["pipeline", "apiKey", "archiveRun"] }).notNull(),
+    resourceId: text("resource_id").notNull(),
+    version: integer("version"),
+    requestId: text("request_id").notNull(),
+  },
+  (t) => [
+    index("audit_events_resource_idx").on(t.resourceId, t.seq),
+    index("audit_events_action_idx").on(t.action, t.seq),
+    index("audit_events_actor_idx").on(t.actorId, t.seq),
+    index("audit_events_at_idx").on(t.at),
+  ],
+);
