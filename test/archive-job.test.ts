@@ -67,11 +67,20 @@ async function archivedNames() {
   return (await allPipelines()).filter((p) => p.archived).map((p) => p.name).sort();
 }
 
-/** The D1 binding with its batch() replaced; everything else goes to the real database. */
+/**
+ * The D1 binding with its first batch() (the run's own) replaced; later ones (the failed run's
+ * record with its audit event) and everything else go to the real database.
+ */
 function withBatch(batch: (statements: D1PreparedStatement[]) => Promise<D1Result[]>): D1Database {
+  let replaced = false;
   return new Proxy(env.DB, {
     get(target, property) {
-      if (property === "batch") return batch;
+      if (property === "batch" && !replaced) {
+        return (statements: D1PreparedStatement[]) => {
+          replaced = true;
+          return batch(statements);
+        };
+      }
       const value = Reflect.get(target, property);
       return typeof value === "function" ? value.bind(target) : value;
     },
@@ -400,5 +409,56 @@ describe("the cron trigger", () => {
       expect.objectContaining({ trigger: "cron", status: "failed", archivedCount: 0 }),
     ]);
     expect(await repo.findById(due.id)).toEqual(due);
+  });
+});
+
+describe("history of the archive job", () => {
+  it("records a revision and an event per archived pipeline, and the run's own event, all as the system for cron", async () => {
+    const stale = await seed("stale", CUTOFF - DAY);
+    const older = await seed("older", CUTOFF - 2 * DAY);
+    const fresh = await seed("fresh", NOW - DAY);
+    const result = await run(NOW, { trigger: "cron" });
+    expect(result.archivedCount).toBe(2);
+    for (const pipeline of [stale, older]) {
+      const [revision] = await repo.getRevisions(pipeline.id, [2]);
+      expect(revision).toEqual({
+        pipelineId: pipeline.id,
+        version: 2,
+        change: "archived",
+        actor: { type: "system", id: null },
+        requestId: result.id,
+        changedAt: at(NOW),
+        pipeline: await repo.findById(pipeline.id),
+      });
+    }
+    expect(await repo.getRevisions(fresh.id, [2])).toEqual([]);
+    const events = (await repo.listAuditEvents({ limit: 10 })).items.filter((e) => e.requestId === result.id);
+    expect(events.map((e) => [e.action, e.resource.id, e.version]).sort()).toEqual(
+      [
+        ["archiveRun.finished", result.id, null],
+        ["pipeline.archived", stale.id, 2],
+        ["pipeline.archived", older.id, 2],
+      ].sort(),
+    );
+    // The run's event is recorded last, after those of what it archived.
+    expect(events[0]?.action).toBe("archiveRun.finished");
+  });
+
+  it("records a failed run's event too, and archives nothing", async () => {
+    const result = await run(NOW, { trigger: "manual" }, { env: { ARCHIVE_AFTER_DAYS: "x" } });
+    expect(result.status).toBe("failed");
+    const [event] = (await repo.listAuditEvents({ limit: 10, resourceId: result.id })).items;
+    expect(event).toMatchObject({ action: "archiveRun.finished", resource: { type: "archiveRun", id: result.id } });
+  });
+
+  it("prunes audit events older than AUDIT_RETENTION_DAYS in the same batch, keeping newer ones", async () => {
+    const old = await seed("old-event", NOW - 40 * DAY);
+    const recent = await seed("recent-event", NOW - 10 * DAY);
+    await run(NOW, { trigger: "cron" }, { env: { ...settings, ARCHIVE_AFTER_DAYS: "365", AUDIT_RETENTION_DAYS: "30" } });
+    const left = (await repo.listAuditEvents({ limit: 10 })).items.map((e) => [e.action, e.resource.id]);
+    expect(left).toContainEqual(["pipeline.created", recent.id]);
+    expect(left).not.toContainEqual(["pipeline.created", old.id]);
+    const bad = await run(NOW, { trigger: "cron" }, { env: { ...settings, AUDIT_RETENTION_DAYS: "0" } });
+    expect(bad).toMatchObject({ status: "failed", error: expect.stringContaining("AUDIT_RETENTION_DAYS") });
   });
 });

@@ -11,12 +11,8 @@ import { faultyD1 } from "./support/faulty-d1";
 /** What is in every table, to prove a failed write left no trace. */
 const dump = () => dumpDatabase();
 
-/** A binding whose batches get one more statement that fails, after all the real ones. */
-function failingLast(db: D1Database): D1Database {
-  const faulty = faultyD1(db);
-  faulty.plan({ kind: "after", at: "last" });
-  return faulty.db;
-}
+/** A binding whose next batch gets one more statement that fails, after all the real ones. */
+const faulty = faultyD1(env.DB);
 
 beforeEach(() => resetDatabase());
 
@@ -25,7 +21,7 @@ describe("D1 writes are atomic", () => {
   it("a batch that fails at its last statement leaves nothing behind, for every multi-statement write", async () => {
     const clock = manualClock();
     const good = createD1PipelineRepository(env.DB, clock);
-    const broken = createD1PipelineRepository(failingLast(env.DB), clock);
+    const broken = createD1PipelineRepository(faulty.db, clock);
     const saved = await save(good, newPipelineInput("kept"));
     const before = await dump();
     const writes: [string, () => Promise<unknown>][] = [
@@ -35,9 +31,11 @@ describe("D1 writes are atomic", () => {
       ["patch", () => broken.patch(saved.id, { name: "renamed", configuration: { env: null, x: "y" } })],
       ["delete", () => broken.delete(saved.id)],
       ["archive", () => broken.archive(saved.id)],
+      ["rollback", () => broken.rollback(saved.id, 1)],
       ["putMetrics", () => broken.putMetrics(saved.id, sampleMetrics)],
     ];
     for (const [name, write] of writes) {
+      faulty.plan({ kind: "after", at: "last" });
       await expect(write(), name).rejects.toThrow();
       expect(await dump(), name).toEqual(before);
     }

@@ -52,6 +52,12 @@ describe("one D1 call per request", () => {
       ["GET", `/v1/pipelines/${id}/metrics`, {}, 200],
       ["POST", `/v1/pipelines/${id}/archive`, {}, 200],
       ["POST", `/v1/pipelines/${id}/restore`, {}, 200],
+      ["GET", `/v1/pipelines/${id}/revisions?limit=2`, {}, 200],
+      ["GET", `/v1/pipelines/${id}/revisions/2`, {}, 200],
+      ["GET", `/v1/pipelines/${id}/diff?from=1&to=5`, {}, 200],
+      ["POST", `/v1/pipelines/${id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"5"' } }, 200],
+      ["GET", `/v1/audit-events?resourceId=${id}&limit=3`, {}, 200],
+      ["POST", "/v1/api-keys", { body: { name: "k", scopes: ["read"] } }, 201],
       ["POST", "/v1/pipelines", { body: pipelineBody("fresh", { stages: big }) }, 201],
       ["POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody("i1"), pipelineBody("i2")] } }, 201],
       ["DELETE", `/v1/pipelines/${id}`, {}, 204],
@@ -68,6 +74,8 @@ describe("one D1 call per request", () => {
       ["PUT", `/v1/pipelines/${target}`, { body: pipelineBody("x"), headers: { "If-Match": '"9"' } }, 412],
       ["POST", "/v1/pipelines", { body: pipelineBody("refusals") }, 409],
       ["DELETE", "/v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0", {}, 404],
+      ["POST", `/v1/pipelines/${target}/rollback`, { body: { version: 7 } }, 404],
+      ["GET", `/v1/pipelines/${target}/revisions/7`, {}, 404],
     ] as const) {
       const { calls, status } = await callsFor(method, path, options);
       expect({ status, calls }).toEqual({ status: expected, calls: 1 });

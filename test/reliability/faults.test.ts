@@ -36,6 +36,7 @@ afterEach(() => {
 interface World {
   kept: Pipeline;
   archived: Pipeline;
+  rolling: Pipeline;
   apiKeyId: string;
 }
 
@@ -53,6 +54,10 @@ async function seed(): Promise<World> {
   const archived = await createPipeline("archived");
   expect((await call("POST", `/v1/pipelines/${archived.id}/archive`)).status).toBe(200);
   for (const name of ["stale-1", "stale-2"]) await createPipeline(name);
+  // A second pipeline with a history to roll back: created, archived, restored (version 3).
+  const rolling = await createPipeline("rolling", { stages: bigStages("rolling", 3) });
+  await call("POST", `/v1/pipelines/${rolling.id}/archive`);
+  expect((await call("POST", `/v1/pipelines/${rolling.id}/restore`)).status).toBe(200);
   await env.DB.batch([
     env.DB.prepare("UPDATE pipelines SET updated_at = updated_at - 200 * 86400000 WHERE name LIKE 'stale-%'"),
     env.DB.prepare(
@@ -61,7 +66,7 @@ async function seed(): Promise<World> {
   ]);
   const apiKey = await call("POST", "/v1/api-keys", { body: { name: "to revoke", scopes: ["read"] } });
   expect(apiKey.status).toBe(201);
-  return { kept, archived: { ...archived, archived: true }, apiKeyId: apiKey.body.id };
+  return { kept, archived: { ...archived, archived: true }, rolling, apiKeyId: apiKey.body.id };
 }
 
 interface Write {
@@ -103,6 +108,14 @@ const WRITES: Write[] = [
   { name: "archive", method: "POST", path: (w) => `/v1/pipelines/${w.kept.id}/archive`, status: 200, options: () => ({}) },
   { name: "restore", method: "POST", path: (w) => `/v1/pipelines/${w.archived.id}/restore`, status: 200, options: () => ({}) },
   { name: "metrics put", method: "PUT", path: (w) => `/v1/pipelines/${w.kept.id}/metrics`, status: 200, options: () => ({ body: metricsBody({ bytesProcessed: 20 }) }) },
+  {
+    name: "rollback",
+    method: "POST",
+    path: (w) => `/v1/pipelines/${w.rolling.id}/rollback`,
+    status: 200,
+    options: () => ({ body: { version: 1 }, headers: { "If-Match": '"3"' } }),
+  },
+  { name: "API key create", method: "POST", path: () => "/v1/api-keys", status: 201, options: () => ({ body: { name: "new key", scopes: ["write"] } }) },
   { name: "API key revoke", method: "DELETE", path: (w) => `/v1/api-keys/${w.apiKeyId}`, status: 204, options: () => ({}) },
   {
     name: "idempotent create",
@@ -192,10 +205,13 @@ describe("a write whose batch fails at any statement leaves no trace", () => {
       expect(reply.body, context).toMatchObject({ status: "failed", archivedCount: 0 });
       for (const leak of LEAKS) expect(reply.text, context).not.toMatch(leak);
       const after = await dumpDatabase();
-      expect({ ...after.tables, archive_runs: [] }, context).toEqual({ ...before.tables, archive_runs: [] });
+      // Only the failed run's record and its audit event were added.
+      expect({ ...after.tables, archive_runs: [], audit_events: [] }, context).toEqual({ ...before.tables, archive_runs: [], audit_events: [] });
       expect(after.tables.archive_runs?.length, context).toBe((before.tables.archive_runs?.length ?? 0) + 1);
+      expect(after.tables.audit_events?.length, context).toBe((before.tables.audit_events?.length ?? 0) + 1);
     }
-    expect(positions).toBe(4);
+    // Two kinds of fault at each of the batch's statements: archive, run record, revisions, their events, pruning, the run's event, retention.
+    expect(positions).toBe(2 * 7);
     faulty.plan(undefined);
     const reply = await callWith(overFaultyD1, "POST", "/v1/archive-runs", { body: { olderThanDays: 30 } });
     expect(reply.body).toMatchObject({ status: "succeeded", archivedCount: 2 });

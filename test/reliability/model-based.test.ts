@@ -7,6 +7,7 @@ import { ID_PATTERN } from "../../src/domain/ids";
 import type { MetricsInput } from "../../src/domain/metrics";
 import type { NewPipeline, NewStage, Pipeline, ReplacementStage, StageType } from "../../src/domain/pipeline";
 import type { ArchivedFilter, Keyset, ListQuery, PipelineRepository, SortField, WriteOptions } from "../../src/domain/repository";
+import type { AuditQuery } from "../../src/domain/history";
 import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
 import { createMemoryPipelineRepository } from "../../src/infrastructure/memory-pipeline-repository";
 import { manualClock } from "../support/clock";
@@ -96,6 +97,15 @@ async function settle(run: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
+/** An audit page with whether another follows: positions are each store's own (D1's never reused), not comparable. */
+async function auditPage(repo: PipelineRepository, query: AuditQuery) {
+  const { items, next } = await repo.listAuditEvents(query);
+  return { items, more: next !== null };
+}
+
+/** Revisions kept per pipeline in this test. */
+const KEEP = 3;
+
 class World {
   readonly clock = manualClock(START);
   readonly labels = new IdLabels();
@@ -109,8 +119,9 @@ class World {
   log: string[] = [];
 
   constructor() {
-    this.d1 = createD1PipelineRepository(env.DB, this.clock);
-    this.memory = createMemoryPipelineRepository(this.clock);
+    // Few revisions kept, so that pruning happens within a run.
+    this.d1 = createD1PipelineRepository(env.DB, this.clock, { revisionsKeep: KEEP });
+    this.memory = createMemoryPipelineRepository(this.clock, { revisionsKeep: KEEP });
   }
 
   /** A pipeline label from a generated reference: -1, or no pipeline yet, names an unknown id. */
@@ -145,7 +156,15 @@ class World {
       after = page.next ?? undefined;
     } while (after);
     const counts = [await repo.count({ archived: "false", config: [] }), await repo.count({ archived: "true", config: [] })];
-    return { pipelines, counts, metrics: metrics ? await Promise.all(pipelines.map((p) => repo.getMetrics(p.id))) : [] };
+    // History: each pipeline's kept revisions (listed, and read whole), and the audit log.
+    const history = [];
+    for (const pipeline of pipelines) {
+      const listed = await repo.listRevisions(pipeline.id, { limit: 100 });
+      const kept = await repo.getRevisions(pipeline.id, listed.items.map((revision) => revision.version));
+      history.push({ listed, kept: kept.sort((a, b) => a.version - b.version) });
+    }
+    const events = await auditPage(repo, { limit: 100 });
+    return { pipelines, counts, history, events, metrics: metrics ? await Promise.all(pipelines.map((p) => repo.getMetrics(p.id))) : [] };
   }
 
   async expectSameState({ metrics }: { metrics: boolean }) {
@@ -475,6 +494,35 @@ const putMetricsCommand = fc
       new Step(`putMetrics(${ref})`, (w) => w.both("putMetrics", (repo, side) => repo.putMetrics(w.labels.id(w.pipeline(ref), side), metrics)), "metrics"),
   );
 
+/** Rollback to a version that may be kept, pruned or never existed. */
+const rollbackCommand = fc
+  .record({ ref: refArb, back: fc.nat(4), version: versionArb })
+  .map(
+    ({ ref, back, version }) =>
+      new Step(`rollback(${ref}, -${back}, ${version})`, async (w) => {
+        const label = w.pipeline(ref);
+        const options = await writeOptions(w, label, version);
+        const target = Math.max(1, ((await w.version(label)) ?? 1) - back);
+        await w.both(`rollback ${label} to ${target}`, (repo, side) => repo.rollback(w.labels.id(label, side), target, options));
+      }),
+  );
+
+/** History reads: a page of revisions, a revision, or a filtered page of the audit log. */
+const historyCommand = fc
+  .record({ op: fc.constantFrom("listRevisions", "getRevisions", "listAuditEvents"), ref: refArb, limit: fc.integer({ min: 1, max: 3 }), version: fc.nat(6) })
+  .map(
+    ({ op, ref, limit, version }) =>
+      new Step(`${op}(${ref}, ${limit}, ${version})`, (w) =>
+        w.both(op, (repo, side) => {
+          const id = w.labels.id(w.pipeline(ref), side);
+          if (op === "listRevisions") return repo.listRevisions(id, { limit, before: version > 0 ? version + 1 : undefined });
+          if (op === "getRevisions") return repo.getRevisions(id, [version]);
+          return auditPage(repo, { limit, resourceId: version % 2 === 0 ? id : undefined });
+        }),
+        "nothing",
+      ),
+  );
+
 const tickCommand = fc
   .constantFrom(1, 500, 86_400_000)
   .map((ms) => new Step(`tick(${ms})`, async (w) => w.clock.advance(ms), "nothing"));
@@ -493,6 +541,8 @@ const commandsArb = fc.commands(
     countCommand,
     findCommand,
     putMetricsCommand,
+    rollbackCommand,
+    historyCommand,
     tickCommand,
   ],
   { maxCommands: 12, size: "+1" },

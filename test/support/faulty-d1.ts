@@ -40,6 +40,8 @@ export function faultyD1(db: D1Database) {
       batches.push(statements.length);
       const planned = fault;
       if (planned === undefined || planned.kind === "prepare") return send(statements);
+      // One batch only: what the app does after the failure (such as recording it) runs normally.
+      fault = undefined;
       if (planned.kind === "throw") {
         injected = true;
         throw new Error(INJECTED_MESSAGE);
