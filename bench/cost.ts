@@ -29,6 +29,10 @@ type ReadBudget =
   | "page"
   | "configuration page"
   | "counter"
+  /** One revision: its row, the pipeline's revision read by primary key. */
+  | "revision"
+  /** A page of revisions or audit events: one row per item, plus the pipeline's row (revisions) and the look-ahead. */
+  | "history page"
   /** No read budget, and why. */
   | { unbudgeted: string };
 
@@ -237,6 +241,42 @@ async function cases(size: number, project: string): Promise<Case[]> {
       status: 200,
       reads: unbudgeted("a write; reads what is due, at most ARCHIVE_BATCH_SIZE"),
     },
+    {
+      endpoint: "GET /v1/pipelines/{id}/revisions",
+      case: "newest first (limit 20)",
+      call: get(`/v1/pipelines/${putTarget}/revisions`),
+      status: 200,
+      reads: "history page",
+    },
+    {
+      endpoint: "GET /v1/pipelines/{id}/revisions/{version}",
+      case: "one revision",
+      call: get(`/v1/pipelines/${putTarget}/revisions/2`),
+      status: 200,
+      reads: "revision",
+    },
+    {
+      endpoint: "GET /v1/pipelines/{id}/diff",
+      case: "versions 1 and 3",
+      call: get(`/v1/pipelines/${putTarget}/diff?from=1&to=3`),
+      status: 200,
+      reads: unbudgeted("two revision rows"),
+    },
+    {
+      endpoint: "POST /v1/pipelines/{id}/rollback",
+      case: "to version 1",
+      call: { method: "POST", path: `/v1/pipelines/${putTarget}/rollback`, body: { version: 1 } },
+      status: 200,
+      reads: unbudgeted("a write"),
+    },
+    { endpoint: "GET /v1/audit-events", case: "newest first (limit 20)", call: get("/v1/audit-events"), status: 200, reads: "history page" },
+    {
+      endpoint: "GET /v1/audit-events",
+      case: "resourceId=<one pipeline>",
+      call: get(`/v1/audit-events?resourceId=${putTarget}`),
+      status: 200,
+      reads: "history page",
+    },
     { endpoint: "GET /v1/archive-runs", case: "recent runs", call: get("/v1/archive-runs"), status: 200, reads: unbudgeted("at most 20 run rows") },
     { endpoint: "GET /openapi.json", case: "the OpenAPI document", call: get("/openapi.json"), status: 200, reads: unbudgeted("no data"), calls: 0 },
     { endpoint: "GET /docs", case: "the API reference page", call: get("/docs"), status: 200, reads: unbudgeted("no data"), calls: 0 },
@@ -250,6 +290,13 @@ async function readBudget(base: string, c: Case, reply: Reply): Promise<{ return
   if (typeof c.reads === "object") return null;
   if (c.reads === "counter") return { returned: 1, budget: SLACK };
   if (c.reads === "exists") return { returned: 1, budget: 1 + SLACK };
+  if (c.reads === "revision") return { returned: 1, budget: 1 + SLACK };
+  if (c.reads === "history page") {
+    const returned = (reply.body.data as unknown[]).length;
+    const lookAhead = reply.body.nextCursor ? 1 : 0;
+    const pipelineRow = c.call.path.includes("/revisions") ? 1 : 0;
+    return { returned, budget: returned + lookAhead + pipelineRow + SLACK };
+  }
   if (c.reads === "one") {
     const pipeline = reply.body as PipelineJson;
     return { returned: rowsOf(pipeline), budget: rowsOf(pipeline) + rangeEndsOf(pipeline) + SLACK };

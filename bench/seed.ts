@@ -1,4 +1,5 @@
 import type { Miniflare } from "miniflare";
+import { PIPELINE_JSON_SQL } from "../src/infrastructure/db/pipeline-json.ts";
 
 export type D1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
 
@@ -8,7 +9,7 @@ export type D1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
  * with SQL (not through the API): one in ten is archived, and all were updated within the last
  * 60 days, so the archive job (90 days) finds nothing due. Rows come from a recursive CTE, so a
  * statement binds at most three parameters whatever the number of rows, and each batch of
- * `CHUNK` pipelines is one D1 call.
+ * `CHUNK` pipelines is one D1 call. Each gets the revision of its version 1.
  */
 
 const CHUNK = 10_000;
@@ -89,11 +90,18 @@ const STAGE_PARAMETERS = `${numbers}, ${stageKinds}, ${parameterRows}
 INSERT INTO stage_parameters (stage_id, key, value)
 SELECT printf('01S%023d', i * ${STAGES.length} + position), key, value FROM n, k, p`;
 
-const CONFIGURATION = `${numbers}
-INSERT INTO pipeline_configuration (pipeline_id, key, value)
+// Each entry carries copies of its pipeline's list keys, as the API writes them.
+const CONFIGURATION = `${numbers}, c(pipeline_id, key, value) AS (
 SELECT printf('01P%023d', i), 'env', CASE i % ${ENVIRONMENTS.length} ${ENVIRONMENTS.map((env, k) => `WHEN ${k} THEN '${env}'`).join(" ")} END FROM n
 UNION ALL SELECT printf('01P%023d', i), 'team', printf('team-%02d', i % ${TEAMS}) FROM n
-UNION ALL SELECT printf('01P%023d', i), 'region', 'region-' || (i % ${REGIONS}) FROM n`;
+UNION ALL SELECT printf('01P%023d', i), 'region', 'region-' || (i % ${REGIONS}) FROM n)
+INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
+SELECT c.pipeline_id, c.key, c.value, p.archived, p.name, p.created_at, p.updated_at FROM c JOIN pipelines p ON p.id = c.pipeline_id`;
+
+// Every version has its revision (API.md "History"): the seeded version 1 gets its own, as the migration backfills them.
+const REVISIONS = `INSERT INTO pipeline_revisions (pipeline_id, version, change, actor_type, actor_id, request_id, changed_at, pipeline, write_id)
+SELECT p.id, p.version, 'created', 'system', NULL, 'bench-seed', p.updated_at, ${PIPELINE_JSON_SQL}, 'bench-seed'
+FROM pipelines p WHERE p.id BETWEEN printf('01P%023d', CAST(?1 AS INTEGER)) AND printf('01P%023d', CAST(?2 AS INTEGER))`;
 
 /** Seeds pipelines `from` to `to` (inclusive); `epoch` is the creation time of pipeline 0. */
 export async function seedPipelines(db: D1, from: number, to: number, epoch: number): Promise<void> {
@@ -104,6 +112,7 @@ export async function seedPipelines(db: D1, from: number, to: number, epoch: num
       db.prepare(PIPELINE_STAGES).bind(start, end, epoch),
       db.prepare(STAGE_PARAMETERS).bind(start, end),
       db.prepare(CONFIGURATION).bind(start, end),
+      db.prepare(REVISIONS).bind(start, end),
     ]);
   }
 }

@@ -4,8 +4,8 @@ import { type Issue, type PipelineInput, validatePipeline } from "./validate";
 /**
  * The bench's baseline: what the routes the bench loads (get, list page, filtered list, create,
  * replace) cost written by hand, with no framework and no ORM. Same schema, same response JSON,
- * same bearer check, one D1 call per request; the pipeline JSON is built by SQLite itself and
- * passed through as text. Anything else is a 404: this is a yardstick, not a second API.
+ * same bearer check, the same rows written (history included), one D1 call per request; the
+ * pipeline JSON is built by SQLite itself and passed through as text. Anything else is a 404: this is a yardstick, not a second API.
  */
 
 interface Env {
@@ -76,7 +76,48 @@ function childRows(db: D1Database, pipelineId: string, input: PipelineInput, sta
   return [
     ...insertRows(db, STAGE_COLUMNS, 11, stages, upsert ? keepCreatedAt : ""),
     ...insertRows(db, "INSERT INTO stage_parameters (stage_id, key, value)", 3, parameters),
-    ...insertRows(db, "INSERT INTO pipeline_configuration (pipeline_id, key, value)", 3, configuration),
+    ...configurationRows(db, configuration),
+  ];
+}
+
+/** Configuration entries with the copies of their pipeline's list keys (as the project writes them), chunked. */
+function configurationRows(db: D1Database, rows: unknown[][]): D1PreparedStatement[] {
+  const size = Math.floor(MAX_PARAMETERS / 3);
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
+           SELECT v.column1, v.column2, v.column3, p.archived, p.name, p.created_at, p.updated_at
+           FROM (VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}) v JOIN pipelines p ON p.id = v.column1`,
+        )
+        .bind(...chunk.flat()),
+    );
+  }
+  return statements;
+}
+
+/** The history a change records (API.md "History"): its revision, its audit event, and the pruning of old revisions. */
+function history(db: D1Database, id: string, change: "created" | "replaced"): D1PreparedStatement[] {
+  const requestId = newId();
+  return [
+    db
+      .prepare(
+        `INSERT INTO pipeline_revisions (pipeline_id, version, change, actor_type, actor_id, request_id, changed_at, pipeline, write_id)
+         SELECT p.id, p.version, ?2, 'admin', NULL, ?3, p.updated_at, ${PIPELINE_JSON}, ?3 FROM pipelines p WHERE p.id = ?1 ON CONFLICT DO NOTHING`,
+      )
+      .bind(id, change, requestId),
+    db
+      .prepare(
+        `INSERT INTO audit_events (id, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)
+         SELECT ?2, p.updated_at, 'pipeline.' || ?3, 'admin', NULL, 'pipeline', p.id, p.version, ?4 FROM pipelines p WHERE p.id = ?1`,
+      )
+      .bind(id, newId(), change, requestId),
+    db
+      .prepare("DELETE FROM pipeline_revisions WHERE pipeline_id = ?1 AND version <= (SELECT version FROM pipelines WHERE id = ?1) - 100")
+      .bind(id),
   ];
 }
 
@@ -157,6 +198,7 @@ async function createPipeline(request: Request, env: Env): Promise<Response> {
     await env.DB.batch([
       env.DB.prepare("INSERT INTO pipelines (id, name, archived, version, created_at, updated_at) VALUES (?, ?, 0, 1, ?, ?)").bind(id, input.name, now, now),
       ...childRows(env.DB, id, input, stageIds, now, false),
+      ...history(env.DB, id, "created"),
     ]);
   } catch (error) {
     return refusal(error);
@@ -212,6 +254,7 @@ async function replacePipeline(request: Request, env: Env, id: string): Promise<
       db.prepare("DELETE FROM stage_parameters WHERE stage_id IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ?)").bind(id),
       db.prepare("DELETE FROM pipeline_configuration WHERE pipeline_id = ?").bind(id),
       ...childRows(db, id, input, stageIds, now, true),
+      ...history(db, id, "replaced"),
       db.prepare(`SELECT p.version, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.id = ?`).bind(id),
     ]);
     const [row] = (results.at(-1) as D1Result<{ version: number; body: string }>).results;
