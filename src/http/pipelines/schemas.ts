@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { TimestampSchema } from "../openapi";
-import { MetricsInputSchema } from "../../domain/metrics";
+import { metricsEntries } from "../../domain/metrics";
 import { STAGE_TYPES } from "../../domain/pipeline";
 
 /** Response shapes, for the OpenAPI document and the typed client (requests use the domain's schemas). */
@@ -43,7 +43,7 @@ export const PipelineListSchema = v.object({ data: v.array(PipelineSchema) });
 export const CountSchema = v.object({ count: v.number() });
 
 export const MetricsSchema = v.object({
-  ...MetricsInputSchema.pipe[0].entries,
+  ...metricsEntries,
   pipelineId: Id,
   updatedAt: TimestampSchema,
 });
