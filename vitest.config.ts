@@ -24,6 +24,9 @@ export default defineConfig(async () => {
                   // test/http/security.test.ts checks the 429 path with the small one.
                   RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
                   SMALL_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 3, period: 60 } },
+                  // Likewise for 401s per address; test/http/auth-throttle.test.ts uses the small one.
+                  AUTH_FAILURE_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
+                  SMALL_AUTH_FAILURE_LIMITER: { namespace_id: "1004", simple: { limit: 3, period: 60 } },
                 },
               },
             }),

@@ -5,6 +5,8 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** Per-token request budget (`[[ratelimits]]` in wrangler.toml). */
   RATE_LIMITER?: RateLimit;
+  /** Per-address budget of requests refused with 401 (`[[ratelimits]]`), so guessing keys is throttled. */
+  AUTH_FAILURE_LIMITER?: RateLimit;
   /** Comma-separated origins allowed by CORS; none by default. */
   CORS_ORIGINS?: string;
   /** Archive active pipelines not updated for this many days (default 90); see src/jobs/archive-config.ts. */

@@ -187,6 +187,17 @@ describe("which pipelines a run archives", () => {
     expect(await archivedNames()).toEqual(["31-days"]);
   });
 
+  it("takes olderThanDays 0 as a cutoff at the run's start: everything not changed since", async () => {
+    await seed("a-second-ago", NOW - 1000);
+    await seed("just-before", NOW - 1);
+    await seed("at-the-start", NOW);
+
+    const result = await run(NOW, { trigger: "manual", olderThanDays: 0 });
+
+    expect(result).toMatchObject({ status: "succeeded", cutoff: at(NOW), archivedCount: 2 });
+    expect(await archivedNames()).toEqual(["a-second-ago", "just-before"]);
+  });
+
   it("is one round trip to D1", async () => {
     await seed("old", CUTOFF - 1);
     const counting = countingD1(env.DB);
@@ -287,11 +298,11 @@ describe("a failed run", () => {
   it("is recorded for a bad olderThanDays, even with a good environment", async () => {
     await seed("old", CUTOFF - DAY);
 
-    const result = await run(NOW, { trigger: "manual", olderThanDays: 0 });
+    const result = await run(NOW, { trigger: "manual", olderThanDays: -1 });
 
     expect(result).toMatchObject({
       status: "failed",
-      error: "Invalid archive configuration: olderThanDays must be a whole number from 1 to 36500, not 0.",
+      error: "Invalid archive configuration: olderThanDays must be a whole number from 0 to 36500, not -1.",
     });
     expect(await archivedNames()).toEqual([]);
   });

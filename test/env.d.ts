@@ -6,6 +6,7 @@ declare global {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       SMALL_RATE_LIMITER: RateLimit;
+      SMALL_AUTH_FAILURE_LIMITER: RateLimit;
       /** Empty D1 for test/reliability/migrations.test.ts (vitest.config.ts). */
       MIGRATIONS_DB: D1Database;
       /** Property-test knobs from the environment of `vitest run`; "" when unset. */

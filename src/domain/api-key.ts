@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { closedObject, NameSchema } from "./pipeline";
+import { jsonObject } from "./json-schemas";
+import { NameSchema } from "./pipeline";
 
 /** API keys (API.md "Auth"): random, shown once, stored only as a SHA-256 hash, revocable. */
 
@@ -28,7 +29,7 @@ export interface ApiKey {
   revokedAt: string | null;
 }
 
-export const NewApiKeySchema = closedObject({
+export const NewApiKeySchema = jsonObject({
   name: NameSchema,
   scopes: v.pipe(
     v.array(v.picklist(SCOPES, `scopes are ${SCOPES.join(", ")}`)),

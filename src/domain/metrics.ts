@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { closedObject } from "./pipeline";
+import { jsonObject } from "./json-schemas";
+import { TimeInputSchema } from "./time";
 
 /** The latest processing metrics of a pipeline (API.md "Metrics"). */
 
@@ -10,31 +11,29 @@ const count = v.pipe(
   v.maxValue(Number.MAX_SAFE_INTEGER, "is too large"),
 );
 const nonNegative = v.pipe(v.number(), v.minValue(0, "must not be negative"), v.maxValue(Number.MAX_VALUE));
-const timestamp = v.pipe(
-  v.string(),
-  v.isoTimestamp("must be an RFC 3339 timestamp"),
-  v.transform((s) => new Date(s).toISOString()),
-);
 const checksum = v.pipe(v.string(), v.maxLength(128, "at most 128 characters"));
 
+/** The members of the metrics a client sends; the response adds pipelineId and updatedAt. */
+export const metricsEntries = {
+  bytesProcessed: count,
+  bytesTotal: count,
+  chunksProcessed: count,
+  chunksTotal: count,
+  startTime: v.optional(v.nullable(TimeInputSchema), null),
+  endTime: v.optional(v.nullable(TimeInputSchema), null),
+  processingDurationMs: count,
+  throughputBytesPerSecond: nonNegative,
+  compressionRatio: v.optional(v.nullable(nonNegative), null),
+  errorCount: count,
+  warningCount: count,
+  inputFileSizeBytes: count,
+  outputFileSizeBytes: count,
+  inputFileChecksum: v.optional(v.nullable(checksum), null),
+  outputFileChecksum: v.optional(v.nullable(checksum), null),
+};
+
 export const MetricsInputSchema = v.pipe(
-  closedObject({
-    bytesProcessed: count,
-    bytesTotal: count,
-    chunksProcessed: count,
-    chunksTotal: count,
-    startTime: v.optional(v.nullable(timestamp), null),
-    endTime: v.optional(v.nullable(timestamp), null),
-    processingDurationMs: count,
-    throughputBytesPerSecond: nonNegative,
-    compressionRatio: v.optional(v.nullable(nonNegative), null),
-    errorCount: count,
-    warningCount: count,
-    inputFileSizeBytes: count,
-    outputFileSizeBytes: count,
-    inputFileChecksum: v.optional(v.nullable(checksum), null),
-    outputFileChecksum: v.optional(v.nullable(checksum), null),
-  }),
+  jsonObject(metricsEntries),
   v.forward(
     v.partialCheck(
       [["bytesProcessed"], ["bytesTotal"]],

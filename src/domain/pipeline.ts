@@ -1,13 +1,7 @@
 import * as v from "valibot";
 import type { FieldIssue } from "./errors";
 import { IdSchema, newId } from "./ids";
-
-/**
- * An object that names every unknown member as an error (strictObject stops at the first).
- * Typed as a plain object schema: the `never` rest would otherwise add an index signature.
- */
-export const closedObject = <E extends v.ObjectEntries>(entries: E) =>
-  v.objectWithRest(entries, v.never("unknown member; it cannot be set")) as unknown as v.ObjectSchema<E, undefined>;
+import { boundedArray, isPlainObject as isRecord, jsonObject, stringMap } from "./json-schemas";
 
 /** The rules of API.md's "Pipeline" section, written once; the HTTP layer reuses these schemas. */
 
@@ -81,23 +75,29 @@ export const NameSchema = v.pipe(
   v.check((s) => s.trim() === s, "name may not start or end with white space"),
 );
 
-const MapKeySchema = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "keys are 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', '-'"),
-);
-const MapValueSchema = v.pipe(
-  v.string(),
-  v.maxLength(LIMITS.valueLength, `values are at most ${LIMITS.valueLength} characters`),
-);
+/** Keys of configuration and parameters (and of `config.<key>` filters). */
+export const MAP_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const MAP_KEY_RULE = "keys are 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', '-'";
+export const MAP_VALUE_RULE = `values are at most ${LIMITS.valueLength} characters`;
 
-const maxEntries = <T extends object>() =>
-  v.check<T, string>(
-    (map) => Object.keys(map).length <= LIMITS.mapEntries,
-    `at most ${LIMITS.mapEntries} entries`,
-  );
+const MapKeySchema = v.pipe(v.string(), v.regex(MAP_KEY_PATTERN, MAP_KEY_RULE));
+const MapValueSchema = v.pipe(v.string(), v.maxLength(LIMITS.valueLength, MAP_VALUE_RULE));
+
+/** What the OpenAPI document shows for a string map (its checks are code, which the converter cannot read). */
+const mapDocumentation = <T>(values: object) =>
+  v.metadata<T, Record<string, unknown>>({
+    type: "object",
+    maxProperties: LIMITS.mapEntries,
+    propertyNames: { type: "string", pattern: MAP_KEY_PATTERN.source },
+    additionalProperties: values,
+  });
+const valueDocumentation = { type: "string", maxLength: LIMITS.valueLength };
 
 /** `configuration` and `parameters`: string to string, bounded. */
-export const StringMapSchema = v.pipe(v.record(MapKeySchema, MapValueSchema), maxEntries<Record<string, string>>());
+export const StringMapSchema = v.pipe(
+  stringMap(MapKeySchema, MapValueSchema, LIMITS.mapEntries),
+  mapDocumentation<Record<string, string>>(valueDocumentation),
+);
 
 export const AlgorithmSchema = v.pipe(
   v.string(),
@@ -129,43 +129,46 @@ const stageEntries = {
   parameters: v.optional(StringMapSchema, {}),
 };
 
-export const NewStageSchema = closedObject(stageEntries);
+export const NewStageSchema = jsonObject(stageEntries);
 /** In a replacement (PUT), a stage may carry the id of one of the pipeline's stages to keep it. */
-export const ReplacementStageSchema = closedObject({ id: v.optional(IdSchema), ...stageEntries });
+export const ReplacementStageSchema = jsonObject({ id: v.optional(IdSchema), ...stageEntries });
 
 const stagesOf = <S extends typeof NewStageSchema | typeof ReplacementStageSchema>(stage: S) =>
-  v.pipe(
-    v.array(stage),
-    v.minLength(1, "a pipeline has at least one stage"),
-    v.maxLength(LIMITS.stages, `a pipeline has at most ${LIMITS.stages} stages`),
-  );
+  boundedArray(stage, 1, LIMITS.stages, {
+    min: "a pipeline has at least one stage",
+    max: `a pipeline has at most ${LIMITS.stages} stages`,
+  });
 
-export const NewPipelineSchema = closedObject({
+export const NewPipelineSchema = jsonObject({
   name: NameSchema,
   configuration: v.optional(StringMapSchema, {}),
   stages: stagesOf(NewStageSchema),
 });
 
-export const PipelineReplacementSchema = closedObject({
+export const PipelineReplacementSchema = jsonObject({
   name: NameSchema,
   configuration: v.optional(StringMapSchema, {}),
   stages: stagesOf(ReplacementStageSchema),
 });
 
 /** JSON merge patch (RFC 7396) of name and configuration; `null` removes a configuration key. */
-export const PipelinePatchSchema = closedObject({
+export const PipelinePatchSchema = jsonObject({
   name: v.optional(NameSchema),
   configuration: v.optional(
-    v.nullable(v.pipe(v.record(MapKeySchema, v.nullable(MapValueSchema)), maxEntries<Record<string, string | null>>())),
+    v.nullable(
+      v.pipe(
+        stringMap(MapKeySchema, v.nullable(MapValueSchema), LIMITS.mapEntries),
+        mapDocumentation<Record<string, string | null>>({ anyOf: [valueDocumentation, { type: "null" }] }),
+      ),
+    ),
   ),
 });
 
-export const PipelineImportSchema = closedObject({
-  pipelines: v.pipe(
-    v.array(NewPipelineSchema),
-    v.minLength(1, "import at least one pipeline"),
-    v.maxLength(LIMITS.importSize, `import at most ${LIMITS.importSize} pipelines at once`),
-  ),
+export const PipelineImportSchema = jsonObject({
+  pipelines: boundedArray(NewPipelineSchema, 1, LIMITS.importSize, {
+    min: "import at least one pipeline",
+    max: `import at most ${LIMITS.importSize} pipelines at once`,
+  }),
 });
 
 export type NewPipeline = v.InferOutput<typeof NewPipelineSchema>;
@@ -175,8 +178,9 @@ export type ReplacementStage = v.InferOutput<typeof ReplacementStageSchema>;
 export type PipelinePatch = v.InferOutput<typeof PipelinePatchSchema>;
 export type PipelineImport = v.InferOutput<typeof PipelineImportSchema>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+/** Cross-item rules run only on an array within its bounds: beyond them, the bound is the one issue. */
+const withinBounds = (items: unknown, max: number): items is unknown[] =>
+  Array.isArray(items) && items.length >= 1 && items.length <= max;
 
 /**
  * Rules that span stages (unique names and ids, order = position, algorithm allowed for
@@ -184,7 +188,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * report alongside the schema's own issues, and every failing field is listed at once.
  */
 export function stageSequenceIssues(stages: unknown, base = "/stages"): FieldIssue[] {
-  if (!Array.isArray(stages)) return [];
+  if (!withinBounds(stages, LIMITS.stages)) return [];
   const issues: FieldIssue[] = [];
   const names = new Set<string>();
   const ids = new Set<string>();
@@ -225,7 +229,7 @@ export function pipelineIssues(input: unknown, base = ""): FieldIssue[] {
 }
 
 export function importIssues(input: unknown): FieldIssue[] {
-  if (!isRecord(input) || !Array.isArray(input.pipelines)) return [];
+  if (!isRecord(input) || !withinBounds(input.pipelines, LIMITS.importSize)) return [];
   const issues: FieldIssue[] = [];
   const names = new Set<string>();
   input.pipelines.forEach((pipeline, index) => {

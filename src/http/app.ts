@@ -15,7 +15,7 @@ import { archiveRunRoutes } from "./archive-runs/routes";
 import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
-import { authenticate } from "./middleware/auth";
+import { authenticate, authorize } from "./middleware/auth";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { openApiDocument } from "./openapi";
@@ -50,6 +50,11 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, routeNotFound()));
   app.use(requestId);
+  // API answers are per caller and change with every write: no cache may keep one, errors and 304s included.
+  app.use(async (c, next) => {
+    await next();
+    if (c.req.path === "/v1" || c.req.path.startsWith("/v1/")) c.res.headers.set("Cache-Control", "no-store");
+  });
   app.use(secureHeaders());
   const corsPolicy = cors({
     origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
@@ -68,6 +73,7 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
   );
   app.use("/v1/*", authenticate);
   app.use("/v1/*", rateLimit);
+  app.use("/v1/*", authorize);
   app.use(
     "/v1/*",
     bodyLimit({

@@ -38,7 +38,7 @@ export const idempotencyKeyReused = () =>
     "Idempotency key reused",
     "This Idempotency-Key was used with a different request in the last 24 hours.",
   );
-export const rateLimited = (retryAfterSeconds: number) =>
-  new HttpError(429, "rate-limited", "Too many requests", "This token has used its request budget; retry later.", {
+export const rateLimited = (retryAfterSeconds: number, detail: string) =>
+  new HttpError(429, "rate-limited", "Too many requests", detail, {
     "Retry-After": String(retryAfterSeconds),
   });

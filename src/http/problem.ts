@@ -5,6 +5,19 @@ import { ConflictError, type FieldIssue, NotFoundError, ValidationError, Version
 import type { AppEnv } from "./context";
 import { HttpError } from "./errors";
 
+/**
+ * Refusing a request must cost no more than reading it: a body of 87,000 bad stages once
+ * gave a 26.7 MB problem. So a problem lists at most MAX_ISSUES issues, each text is clipped,
+ * and the whole stays under MAX_PROBLEM_BYTES (issues that would not fit are left off, with
+ * `errorsTruncated: true`).
+ */
+export const MAX_ISSUES = 100;
+export const MAX_PROBLEM_BYTES = 64 * 1024;
+/** Characters of a path, message or detail shown; paths and details can echo what the client sent. */
+const MAX_TEXT = 500;
+/** Room for the members around the issues: `,"errors":[]` and `,"errorsTruncated":true`. */
+const ENVELOPE_BYTES = 64;
+
 /** RFC 9457 problem details: the one shape of every error this API returns. */
 export const ProblemSchema = v.object({
   type: v.string(),
@@ -13,11 +26,31 @@ export const ProblemSchema = v.object({
   detail: v.string(),
   requestId: v.string(),
   errors: v.optional(v.array(v.object({ path: v.pipe(v.string(), v.description("JSON pointer")), message: v.string() }))),
+  errorsTruncated: v.optional(
+    v.pipe(v.literal(true), v.description(`Present when \`errors\` lists only the first of the issues found (at most ${MAX_ISSUES}).`)),
+  ),
 });
 
 export type Problem = v.InferOutput<typeof ProblemSchema>;
 
 export const PROBLEM_TYPE_BASE = "urn:pipeline-registry:problem:";
+
+const encoder = new TextEncoder();
+const bytesOf = (value: unknown) => encoder.encode(JSON.stringify(value)).length;
+const clip = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text);
+
+function boundedIssues(issues: readonly FieldIssue[], budget: number) {
+  const errors: FieldIssue[] = [];
+  let used = 0;
+  for (const issue of issues.slice(0, MAX_ISSUES)) {
+    const shown = { path: clip(issue.path), message: clip(issue.message) };
+    const size = bytesOf(shown) + 1;
+    if (used + size > budget) break;
+    errors.push(shown);
+    used += size;
+  }
+  return errors.length < issues.length ? { errors, errorsTruncated: true as const } : { errors };
+}
 
 interface Mapped {
   status: ContentfulStatusCode;
@@ -65,7 +98,8 @@ export function problemResponse(c: Context<AppEnv>, error: unknown): Response {
     title: "Internal server error",
     detail: `Something went wrong on our side; quote request id ${requestId} when reporting it.`,
   };
-  const body: Problem = { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail, requestId, ...(errors ? { errors } : {}) };
+  const base: Problem = { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail: clip(detail), requestId };
+  const body: Problem = errors ? { ...base, ...boundedIssues(errors, MAX_PROBLEM_BYTES - ENVELOPE_BYTES - bytesOf(base)) } : base;
   return new Response(JSON.stringify(body), {
     status,
     headers: { "Content-Type": "application/problem+json", ...headers },

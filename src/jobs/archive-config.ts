@@ -23,13 +23,18 @@ export const ARCHIVE_LIMITS = { maxAfterDays: 36_500, maxBatchSize: 10_000, maxR
 /** A bad setting: the run fails with this message instead of archiving with a wrong cutoff. */
 export class ArchiveConfigError extends Error {}
 
-const wholeNumber = (max: number) => {
-  const message = `must be a whole number from 1 to ${max}`;
-  return v.pipe(v.number(message), v.integer(message), v.minValue(1, message), v.maxValue(max, message));
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
 };
 
-/** `olderThanDays` of a manual run, and ARCHIVE_AFTER_DAYS once read; the HTTP layer can reuse it. */
-export const ArchiveDaysSchema = wholeNumber(ARCHIVE_LIMITS.maxAfterDays);
+/**
+ * `olderThanDays` of a manual run; the HTTP layer reuses it. 0 archives every active pipeline
+ * not changed since the run started (the cutoff is the run's start). ARCHIVE_AFTER_DAYS starts
+ * at 1: a daily cron with 0 would archive everything every day, which is no retention at all.
+ */
+export const ArchiveDaysSchema = wholeNumber(0, ARCHIVE_LIMITS.maxAfterDays);
+const AfterDaysSchema = wholeNumber(1, ARCHIVE_LIMITS.maxAfterDays);
 
 /**
  * A setting as wrangler hands it over: a string (a TOML number in [vars] arrives as a number);
@@ -48,13 +53,13 @@ const setting = (fallback: number, schema: ReturnType<typeof wholeNumber>) =>
   );
 
 const HistorySettingsSchema = v.object({
-  AUDIT_RETENTION_DAYS: setting(HISTORY_DEFAULTS.auditRetentionDays, ArchiveDaysSchema),
-  REVISIONS_KEEP: setting(HISTORY_DEFAULTS.revisionsKeep, wholeNumber(ARCHIVE_LIMITS.maxRevisionsKeep)),
+  AUDIT_RETENTION_DAYS: setting(HISTORY_DEFAULTS.auditRetentionDays, AfterDaysSchema),
+  REVISIONS_KEEP: setting(HISTORY_DEFAULTS.revisionsKeep, wholeNumber(1, ARCHIVE_LIMITS.maxRevisionsKeep)),
 });
 
 const SettingsSchema = v.object({
-  ARCHIVE_AFTER_DAYS: setting(ARCHIVE_DEFAULTS.afterDays, ArchiveDaysSchema),
-  ARCHIVE_BATCH_SIZE: setting(ARCHIVE_DEFAULTS.batchSize, wholeNumber(ARCHIVE_LIMITS.maxBatchSize)),
+  ARCHIVE_AFTER_DAYS: setting(ARCHIVE_DEFAULTS.afterDays, AfterDaysSchema),
+  ARCHIVE_BATCH_SIZE: setting(ARCHIVE_DEFAULTS.batchSize, wholeNumber(1, ARCHIVE_LIMITS.maxBatchSize)),
   ...HistorySettingsSchema.entries,
   olderThanDays: v.optional(ArchiveDaysSchema),
 });

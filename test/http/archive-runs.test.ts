@@ -32,8 +32,16 @@ describe("/v1/archive-runs", () => {
     expect((await call("GET", "/v1/archive-runs?limit=1")).body.data).toHaveLength(1);
   });
 
+  it("takes olderThanDays 0: every active pipeline not changed since the run started", async () => {
+    const old = await save(createD1PipelineRepository(env.DB, daysAgo(1 / 86_400)), newPipelineInput("a-second-ago"));
+    const run = await call("POST", "/v1/archive-runs", { body: { olderThanDays: 0 } });
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ status: "succeeded", archivedCount: 1, cutoff: run.body.startedAt });
+    expect((await call("GET", `/v1/pipelines/${old.id}`)).body).toMatchObject({ archived: true });
+  });
+
   it("validates the request", async () => {
-    for (const body of [{ olderThanDays: 0 }, { olderThanDays: 1.5 }, { olderThanDays: "30" }, { days: 3 }]) {
+    for (const body of [{ olderThanDays: -1 }, { olderThanDays: 36_501 }, { olderThanDays: 1.5 }, { olderThanDays: "30" }, { days: 3 }]) {
       const reply = await call("POST", "/v1/archive-runs", { body });
       expect(reply.status).toBe(400);
       expect(reply.headers.get("Content-Type")).toBe("application/problem+json");

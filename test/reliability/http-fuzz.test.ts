@@ -12,13 +12,15 @@ import { propertyParameters, propertyTimeout } from "../support/properties";
  * a bad or missing token, an invalid body (wrong types, missing and unknown members, huge and
  * unicode strings, control characters, deep nesting, invalid JSON, too large), a wrong content
  * type, a bad id, a bad If-Match or Idempotency-Key, a bad query or cursor. Garbage in
- * X-Request-Id and other headers rides along. Every answer must be a 4xx problem+json with
- * the request id (HEAD: a 4xx without a body), and the database must be byte for byte what it
- * was. The last test sends the unspoiled requests to show they were valid.
+ * X-Request-Id and other headers rides along. Every answer must be the status its spoiling
+ * calls for, as a problem+json of at most 64 KiB with the request id (HEAD: no body), and the
+ * database must be byte for byte what it was. The last test sends the unspoiled requests to
+ * show they were valid.
  */
 
 const RUNS_PER_ENDPOINT = 40;
 const VISIBLE_ASCII = /^[\x21-\x7e]{1,128}$/;
+const MAX_PROBLEM_BYTES = 64 * 1024;
 
 interface Seeded {
   active: { id: string; version: number; stageId: string };
@@ -72,7 +74,13 @@ interface Spec {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** The statuses the spoiling calls for (the valid request itself expects none). */
+  expected?: readonly number[];
 }
+
+/** Marks every request a mutation makes with the status it must get. */
+const expecting = (expected: readonly number[], mutation: (spec: Spec) => fc.Arbitrary<Spec>) => (spec: Spec) =>
+  mutation(spec).map((spoiled) => ({ ...spoiled, expected }));
 
 /** A Request, or null when the platform refuses to build it (e.g. a header value it rejects). */
 function toRequest(spec: Spec): Request | null {
@@ -87,7 +95,8 @@ const LEAKS = [/SQLITE/i, /\bD1_/, /\bSELECT\b/, /\bINSERT\b/, /\bUPDATE\b.*\bSE
 
 async function expectRefusedWithoutChange(spec: Spec) {
   const request = toRequest(spec);
-  if (request === null) return;
+  // spoiled() only makes requests the platform builds: each one is sent and checked.
+  if (request === null) throw new Error(`unbuildable request generated: ${JSON.stringify(spec).slice(0, 300)}`);
   const sentRequestId = request.headers.get("X-Request-Id");
   const before = current;
   const response = await exports.default.fetch(request);
@@ -99,8 +108,8 @@ async function expectRefusedWithoutChange(spec: Spec) {
   if (JSON.stringify(after) !== JSON.stringify(before)) {
     expect({ counts: rowCounts(after), after }, `the database changed: ${context}`).toEqual({ counts: rowCounts(before), after: before });
   }
-  expect(response.status, context).toBeGreaterThanOrEqual(400);
-  expect(response.status, context).toBeLessThan(500);
+  expect(spec.expected, context).toContain(response.status);
+  expect(new TextEncoder().encode(text).length, context).toBeLessThanOrEqual(MAX_PROBLEM_BYTES);
   const requestId = response.headers.get("X-Request-Id") ?? "";
   expect(requestId, context).toMatch(VISIBLE_ASCII);
   if (sentRequestId !== null && VISIBLE_ASCII.test(sentRequestId)) expect(requestId, context).toBe(sentRequestId);
@@ -187,6 +196,11 @@ function unknownMember(known: string[]) {
   ).filter(([k]) => !known.includes(k));
 }
 
+/** Up to 80,000 `{}` (a body just under 256 KiB): one issue on the bound, never one per item. */
+const hugeArrayOfEmptyObjects = fc.integer({ min: 33, max: 80_000 }).map((n) => Array.from({ length: n }, () => ({})));
+/** Times that pass a loose check but name no instant, or carry an offset RFC 3339 does not write. */
+const oddTime = fc.constantFrom("2023-01-01T00:00:00+23", "2023-01-01T00:00:00 +05:00", "2023-02-31T00:00:00Z", "2023-02-29T12:00:00Z", "2023-01-01T24:00:00Z", "2023-01-01T00:00:60Z", "2023-01-01T00:00:00+24:00", "2023-01-01T00:00:00", "0000-01-01T00:00:00+00:01");
+
 const validStage = { name: "compress", stageType: "compression", algorithm: "zstd", parameters: { level: "3" } };
 
 /** Bodies of POST /v1/pipelines and PUT: a valid pipeline with one thing wrong. */
@@ -195,7 +209,7 @@ function badPipeline(valid: Record<string, unknown>, extraKnown: string[] = []) 
   return fc.oneof(
     badName.map((name) => ({ ...valid, name })),
     badMap(valid.configuration as Record<string, string>).map((configuration) => ({ ...valid, configuration })),
-    fc.oneof(fc.constant([]), notAnObject.filter((v) => !Array.isArray(v)), fc.constant(Array.from({ length: 33 }, (_, i) => stage(`s${i}`)))).map((s) => ({ ...valid, stages: s })),
+    fc.oneof(fc.constant([]), notAnObject.filter((v) => !Array.isArray(v)), fc.constant(Array.from({ length: 33 }, (_, i) => stage(`s${i}`))), hugeArrayOfEmptyObjects).map((s) => ({ ...valid, stages: s })),
     fc.tuple(fc.nat(stages.length - 1), fc.constant(null)).chain(([i]) =>
       badStage(stages[i] as Record<string, unknown>).map((bad) => ({ ...valid, stages: stages.map((s, j) => (j === i ? bad : s)) })),
     ),
@@ -222,11 +236,13 @@ const badMetrics = (valid: Record<string, unknown>) =>
       { startTime: "2026-11-26T12:00:01Z", endTime: "2026-11-26T12:00:00Z" },
       { startTime: "yesterday" },
       { endTime: "2026-13-01T00:00:00Z" },
+      { endTime: "2026-11-26T12:00:00.000+25:00" },
       { startTime: 1764158400000 },
       { inputFileChecksum: "c".repeat(129) },
       { outputFileChecksum: 42 },
       { throughputBytesPerSecond: null },
     ).map((change) => ({ ...valid, ...change })),
+    fc.tuple(fc.constantFrom("startTime", "endTime"), oddTime).map(([k, time]) => ({ ...valid, startTime: null, endTime: null, [k]: time })),
     fc.constantFrom("bytesProcessed", "throughputBytesPerSecond", "errorCount").map((missing) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== missing))),
     unknownMember(Object.keys(valid)).map(([k, v]) => ({ ...valid, [k]: v })),
   );
@@ -277,6 +293,13 @@ const badId = fc.oneof(
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }).map(encodeURIComponent),
 );
 
+/** What a non-matching If-Match gets: 400 unless it is a list of entity tags with at most one strong version, else 412. */
+function ifMatchStatus(value: string): number {
+  const parts = value.trim().split(",").map((part) => part.trim());
+  if (!parts.every((part) => /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/.test(part))) return 400;
+  return parts.filter((part) => /^"[1-9][0-9]{0,14}"$/.test(part)).length > 1 ? 400 : 412;
+}
+
 /** If-Match values that never match (never `*` nor the current version's strong tag). */
 const badIfMatch = (version: number) =>
   fc
@@ -308,21 +331,27 @@ const json = (value: unknown) => JSON.stringify(value);
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 const withHeader = (name: string, values: fc.Arbitrary<string>): Mutation => (spec) => values.map((value) => ({ ...spec, headers: { ...spec.headers, [name]: value } }));
-const withoutAuth: Mutation = (spec) => fc.constant({ ...spec, headers: Object.fromEntries(Object.entries(spec.headers).filter(([k]) => k !== "Authorization")) });
-const badAuth: Mutation = withHeader("Authorization", badAuthorization);
-const withBody = (bodies: fc.Arbitrary<unknown>): Mutation => (spec) => bodies.map((body) => ({ ...spec, body: json(body) }));
-const withBodyText = (texts: fc.Arbitrary<string>): Mutation => (spec) => texts.map((body) => ({ ...spec, body }));
-const overLimit: Mutation = (spec) =>
-  fc.integer({ min: 256 * 1024 + 1, max: 400 * 1024 }).map((n) => ({ ...spec, body: `{"name":"${"x".repeat(n)}"}` }));
-const withContentType = (accepted: string[]): Mutation => (spec) =>
-  wrongContentType(accepted).map((type) => ({ ...spec, headers: { ...spec.headers, "Content-Type": type } }));
-const withId = (template: (id: string) => string): Mutation => (spec) => badId.map((id) => ({ ...spec, path: template(id) }));
+const withoutAuth: Mutation = expecting([401], (spec) => fc.constant({ ...spec, headers: Object.fromEntries(Object.entries(spec.headers).filter(([k]) => k !== "Authorization")) }));
+const badAuth: Mutation = expecting([401], withHeader("Authorization", badAuthorization));
+/** Bodies that break a rule: 400, or `conflicts` for the ones that are valid but collide (409). */
+/** A body over 256 KiB is a 413 whatever it holds; under it, `otherwise`. */
+const MAX_BODY_BYTES = 256 * 1024;
+const bodyStatus = (body: string, otherwise: number) => [new TextEncoder().encode(body).length > MAX_BODY_BYTES ? 413 : otherwise];
+/** Bodies that break a rule: 400, or 409 for the one that is valid but takes an active pipeline's name. */
+const withBody = (bodies: fc.Arbitrary<unknown>): Mutation => (spec) =>
+  bodies.map((body) => ({ ...spec, body: json(body), expected: bodyStatus(json(body), json(body).includes('"name":"fuzz-other"') ? 409 : 400) }));
+const withBodyText = (texts: fc.Arbitrary<string>): Mutation => (spec) => texts.map((body) => ({ ...spec, body, expected: bodyStatus(body, 400) }));
+const overLimit: Mutation = expecting([413], (spec) =>
+  fc.integer({ min: 256 * 1024 + 1, max: 400 * 1024 }).map((n) => ({ ...spec, body: `{"name":"${"x".repeat(n)}"}` })));
+const withContentType = (accepted: string[]): Mutation => expecting([415], (spec) =>
+  wrongContentType(accepted).map((type) => ({ ...spec, headers: { ...spec.headers, "Content-Type": type } })));
+const withId = (template: (id: string) => string): Mutation => expecting([404], (spec) => badId.map((id) => ({ ...spec, path: template(id) })));
 
 /** Keys that may not do this: a revoked admin key (401), and for writes and admin routes a read key (403). */
 const badCredential = (readKeyForbidden: boolean): Mutation => (spec) =>
   fc
     .constantFrom(seeded.revokedKey, ...(readKeyForbidden ? [seeded.readKey] : []), `${seeded.readKey.slice(0, -1)}x`, "plk_", `plk_${"A".repeat(43)}`)
-    .map((key) => ({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${key}` } }));
+    .map((key) => ({ ...spec, headers: { ...spec.headers, Authorization: `Bearer ${key}` }, expected: key === seeded.readKey ? [403] : [401] }));
 const authMutations = [withoutAuth, badAuth, badCredential(true)];
 const readAuthMutations = [withoutAuth, badAuth, badCredential(false)];
 /** Nesting as deep as the body limit allows, written as text (too deep to build as a value). */
@@ -354,14 +383,16 @@ function endpoints(): Endpoint[] {
     headers: body === undefined ? { ...auth } : { ...auth, "Content-Type": contentType },
     ...(body === undefined ? {} : { body: json(body) }),
   });
-  const ifMatchMutation = (version: number) => withHeader("If-Match", badIfMatch(version));
-  const listQuery = (path: string): Mutation => (spec) => badQuery(path).map((query) => ({ ...spec, path: `${path}?${query}` }));
+  const ifMatchMutation = (version: number): Mutation => (spec) =>
+    withHeader("If-Match", badIfMatch(version))(spec).map((bad) => ({ ...bad, expected: [ifMatchStatus(bad.headers["If-Match"] ?? "")] }));
+  const listQuery = (path: string): Mutation => expecting([400], (spec) => badQuery(path).map((query) => ({ ...spec, path: `${path}?${query}` })));
+  const badKeyHeader = expecting([400], withHeader("Idempotency-Key", badIdempotencyKey));
 
   return [
     {
       name: "POST /v1/pipelines",
       valid: () => write("POST", pipelinesPath, createBody),
-      spoil: [...authMutations, ...bodyMutations(["application/json"], badPipeline(createBody)), withHeader("Idempotency-Key", badIdempotencyKey)],
+      spoil: [...authMutations, ...bodyMutations(["application/json"], badPipeline(createBody)), badKeyHeader],
     },
     {
       name: "POST /v1/pipelines/import",
@@ -375,6 +406,8 @@ function endpoints(): Endpoint[] {
             fc.constantFrom(
               { pipelines: [] },
               { pipelines: Array.from({ length: 101 }, (_, i) => pipelineBody(`many-${i}`)) },
+              { pipelines: Array.from({ length: 400 }, () => ({ name: "", stages: [{}] })) },
+              { pipelines: Array.from({ length: 100 }, (_, i) => ({ name: `p${i}`, stages: Array.from({ length: 32 }, () => ({})) })) },
               { pipelines: [createBody, createBody] },
               { pipelines: createBody },
               { pipelines: [createBody], extra: 1 },
@@ -382,7 +415,7 @@ function endpoints(): Endpoint[] {
             ),
           ),
         ),
-        withHeader("Idempotency-Key", badIdempotencyKey),
+        badKeyHeader,
       ],
     },
     {
@@ -405,7 +438,7 @@ function endpoints(): Endpoint[] {
     {
       name: "PUT on an archived pipeline",
       valid: () => write("PUT", at(archived.id), pipelineBody("fuzz-archived")),
-      spoil: [(spec) => fc.constant(spec)], // 409 as it stands
+      spoil: [expecting([409], (spec) => fc.constant(spec))], // 409 as it stands
     },
     {
       name: "PATCH /v1/pipelines/{id}",
@@ -449,7 +482,7 @@ function endpoints(): Endpoint[] {
         ...authMutations,
         ...bodyMutations(["application/json"], badMetrics(metrics)),
         withId((id) => `${at(id)}/metrics`),
-        (spec) => fc.constant({ ...spec, path: `${at(archived.id)}/metrics` }), // archived: 409
+        expecting([409], (spec) => fc.constant({ ...spec, path: `${at(archived.id)}/metrics` })), // archived
       ],
     },
     {
@@ -459,7 +492,7 @@ function endpoints(): Endpoint[] {
         ...authMutations,
         withBody(
           fc.oneof(
-            fc.constantFrom(0, -1, 1.5, "30", 36_501, null, true, [30], 1e400).map((olderThanDays) => ({ olderThanDays })),
+            fc.constantFrom(-1, 1.5, "30", 36_501, null, true, [30], 1e400).map((olderThanDays) => ({ olderThanDays })),
             unknownMember(["olderThanDays"]).map(([k, v]) => ({ olderThanDays: 30, [k]: v })),
             notAnObject,
           ),
@@ -485,10 +518,10 @@ function endpoints(): Endpoint[] {
       spoil: [
         ...readAuthMutations,
         withId(at),
-        (spec) => badId.map((id) => ({ ...spec, method: "HEAD", path: at(id) })),
-        (spec) => badId.map((id) => ({ ...spec, path: `${at(id)}/metrics` })),
-        (spec) => fc.constant({ ...spec, path: `${at(archived.id)}/metrics` }), // no metrics: 404
-        withHeader("If-None-Match", fc.constantFrom("garbage", '"1', "W/", '"1",,x')),
+        expecting([404], (spec) => badId.map((id) => ({ ...spec, method: "HEAD", path: at(id) }))),
+        expecting([404], (spec) => badId.map((id) => ({ ...spec, path: `${at(id)}/metrics` }))),
+        expecting([404], (spec) => fc.constant({ ...spec, path: `${at(archived.id)}/metrics` })), // no metrics
+        expecting([400], withHeader("If-None-Match", fc.constantFrom("garbage", '"1', "W/", '"1",,x'))),
       ],
     },
     {
@@ -496,7 +529,7 @@ function endpoints(): Endpoint[] {
       valid: () => ({ method: "GET", path: "/v1/archive-runs", headers: { ...auth } }),
       spoil: [
         ...authMutations,
-        (spec) => fc.constantFrom("0", "101", "-1", "1.5", "abc", "", "1e1", "0010", " 5").map((limit) => ({ ...spec, path: `/v1/archive-runs?limit=${encodeURIComponent(limit)}` })),
+        expecting([400], (spec) => fc.constantFrom("0", "101", "-1", "1.5", "abc", "", "1e1", "0010", " 5").map((limit) => ({ ...spec, path: `/v1/archive-runs?limit=${encodeURIComponent(limit)}` }))),
       ],
     },
     {
@@ -528,16 +561,16 @@ function endpoints(): Endpoint[] {
       name: "unknown routes and methods",
       valid: () => ({ method: "GET", path: "/healthz", headers: {} }),
       spoil: [
-        (spec) =>
+        expecting([404, 405], (spec) =>
           fc
             .tuple(
               fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
               fc.oneof(fc.constantFrom("/v2/pipelines", "/v1", "/v1/", "/v1/pipelines/import/x", "/v1/api-keys/x/y", "/healthz/x", "/%00", "/v1/pipelines/count/x"), badId.map((id) => `/v1/${id}`)),
             )
-            .map(([method, path]) => ({ ...spec, method, path, headers: { ...auth } })),
-        (spec) => fc.constantFrom("POST", "PUT", "DELETE", "PATCH").map((method) => ({ ...spec, method, path: "/healthz" })),
-        (spec) => fc.constantFrom("PATCH", "DELETE", "PUT").map((method) => ({ ...spec, method, path: pipelinesPath, headers: { ...auth } })),
-        (spec) => fc.constantFrom("PUT", "PATCH", "DELETE").map((method) => ({ ...spec, method, path: "/v1/archive-runs", headers: { ...auth } })),
+            .map(([method, path]) => ({ ...spec, method, path, headers: { ...auth } }))),
+        expecting([405], (spec) => fc.constantFrom("POST", "PUT", "DELETE", "PATCH").map((method) => ({ ...spec, method, path: "/healthz" }))),
+        expecting([405], (spec) => fc.constantFrom("PATCH", "DELETE", "PUT").map((method) => ({ ...spec, method, path: pipelinesPath, headers: { ...auth } }))),
+        expecting([405], (spec) => fc.constantFrom("PUT", "PATCH", "DELETE").map((method) => ({ ...spec, method, path: "/v1/archive-runs", headers: { ...auth } }))),
       ],
     },
   ];
@@ -561,6 +594,11 @@ function badQuery(path: string) {
         )
       : fc.constantFrom("cursor=abc"),
     fc.tuple(anyText, anyText).map(([k, v]) => `${encodeURIComponent(`x${k}`)}=${encodeURIComponent(v)}`),
+    // More configuration filters than the 20 allowed, in either spelling (49 once were a 500).
+    fc.tuple(fc.integer({ min: 21, max: 120 }), fc.boolean()).map(([n, brackets]) =>
+      Array.from({ length: n }, (_, i) => (brackets ? `config%5Bk${i}%5D=v` : `config.k${i}=v`)).join("&"),
+    ),
+    fc.constantFrom("config%5Benv%5D=prod&config.env=prod", "config%5B%5D=x", "config%5Ba%20b%5D=x"),
   );
   const good = fc.constantFrom("", "archived=all", "name=fuzz-active", "config.env=prod", "config.dots.key=50%25_off");
   return fc.tuple(bad, good).map(([b, g]) => (g ? `${g}&${b}` : b));
@@ -584,7 +622,9 @@ function spoiled(endpoint: Endpoint): fc.Arbitrary<Spec> {
           ...(other === null ? {} : { [other[0]]: other[1] }),
         },
       }),
-    );
+    )
+    // A request the platform refuses to build (a header value it rejects) is never generated, so none passes unchecked.
+    .filter((spec) => toRequest(spec) !== null);
 }
 
 /** How fast-check prints a request in a counterexample: long strings cut short. */

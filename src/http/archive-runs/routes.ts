@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import { ValidationError } from "../../domain/errors";
-import { closedObject } from "../../domain/pipeline";
+import { jsonObject } from "../../domain/json-schemas";
 import { ARCHIVE_RUNS_LIMIT, listArchiveRuns } from "../../infrastructure/d1-archive-runs";
 import { ArchiveDaysSchema } from "../../jobs/archive-config";
 import { runArchiveJob } from "../../jobs/archive-job";
@@ -25,7 +25,7 @@ export const ArchiveRunSchema = v.object({
   error: v.optional(v.pipe(v.string(), v.description("Only on a failed run"))),
 });
 
-const RunRequestSchema = closedObject({ olderThanDays: v.optional(ArchiveDaysSchema) });
+const RunRequestSchema = jsonObject({ olderThanDays: v.optional(ArchiveDaysSchema) });
 
 export const archiveRunRoutes = new Hono<AppEnv>()
   .post(

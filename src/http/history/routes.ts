@@ -4,7 +4,7 @@ import * as v from "valibot";
 import { pipelineNotFound, revisionNotFound, ValidationError } from "../../domain/errors";
 import { contentOf, diff } from "../../domain/diff";
 import { isId } from "../../domain/ids";
-import { closedObject } from "../../domain/pipeline";
+import { jsonObject } from "../../domain/json-schemas";
 import { type AppEnv, writeContext } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";
@@ -28,7 +28,7 @@ function pipelineId(c: Context<AppEnv>): string {
 }
 
 const VersionSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(999_999_999));
-const RollbackSchema = closedObject({ version: VersionSchema });
+const RollbackSchema = jsonObject({ version: VersionSchema });
 
 const invalidQuery = (issues: { path: string; message: string }[]) => new ValidationError(issues, "The query is invalid; see errors.");
 

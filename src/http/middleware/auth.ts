@@ -1,9 +1,10 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { effectiveScopes, KEY_PREFIX, type Scope } from "../../domain/api-key";
 import { findActiveApiKey, hashKey } from "../../infrastructure/d1-api-keys";
 import type { AppEnv, Caller } from "../context";
-import { forbidden, unauthorized } from "../errors";
+import { forbidden, HttpError, unauthorized } from "../errors";
+import { countAuthFailure, refuseOverBudgetAddress } from "./rate-limit";
 
 const SCOPE = Symbol("required scope");
 
@@ -54,15 +55,31 @@ async function identify(authorization: string | undefined, env: AppEnv["Bindings
   throw unauthorized("The bearer token is not valid.");
 }
 
-/** Authenticates every /v1 request that matches a route, then enforces the route's scope. */
+/** Unknown paths and methods fall through to 404/405, which need no credentials. */
+const servesRoute = (c: Context<AppEnv>) => matchedRoutes(c).some((route) => route.method !== "ALL");
+
+/**
+ * Identifies the caller of every /v1 request that matches a route. Each 401 counts against
+ * the client's address, and an address over that budget gets 429 before its token is even
+ * looked at.
+ */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const routes = matchedRoutes(c);
-  // Unknown paths and methods fall through to 404/405, which need no credentials.
-  if (!routes.some((route) => route.method !== "ALL")) return next();
-  const caller = await identify(c.req.header("Authorization"), c.env);
-  const required = routes.map((route) => declaredScope(route.handler)).find((scope) => scope !== undefined);
+  if (!servesRoute(c)) return next();
+  refuseOverBudgetAddress(c);
+  try {
+    c.set("caller", await identify(c.req.header("Authorization"), c.env));
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 401) await countAuthFailure(c);
+    throw error;
+  }
+  await next();
+};
+
+/** Enforces the matched route's scope; after the rate limit, so a refused request spends the caller's budget. */
+export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!servesRoute(c)) return next();
+  const required = matchedRoutes(c).map((route) => declaredScope(route.handler)).find((scope) => scope !== undefined);
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
-  if (!caller.scopes.includes(required)) throw forbidden(`This route needs the ${required} scope.`);
-  c.set("caller", caller);
+  if (!c.var.caller.scopes.includes(required)) throw forbidden(`This route needs the ${required} scope.`);
   await next();
 };

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { ID_PATTERN } from "../../domain/ids";
 import type { Keyset, ListQuery } from "../../domain/repository";
+import { parseInstant } from "../../domain/time";
 import { badRequest } from "../errors";
 
 /**
@@ -50,8 +51,7 @@ export function decodeCursor(query: Shape, text: string): Keyset {
   if (cursor.sort !== sortKey(query) || cursor.filters !== filtersKey(query)) {
     throw badRequest("The cursor belongs to a listing with other filters or another sort; repeat that listing's query.");
   }
-  const isTimestamp = (value: string) => !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
-  if (query.sort.field !== "name" && !isTimestamp(cursor.value)) {
+  if (query.sort.field !== "name" && parseInstant(cursor.value)?.toISOString() !== cursor.value) {
     throw badRequest("The cursor is not one this API issued.");
   }
   return { value: cursor.value, id: cursor.id };

@@ -1,5 +1,6 @@
 import type { FieldIssue } from "../../domain/errors";
 import { ValidationError } from "../../domain/errors";
+import { LIMITS, MAP_KEY_PATTERN, MAP_KEY_RULE, MAP_VALUE_RULE } from "../../domain/pipeline";
 import type { ArchivedFilter, ListQuery, PipelineFilter, SortField } from "../../domain/repository";
 import { decodeCursor } from "./cursor";
 
@@ -7,8 +8,17 @@ import { decodeCursor } from "./cursor";
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
-const CONFIG_PREFIX = "config.";
-const CONFIG_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+/**
+ * Each configuration filter binds parameters in one SQL statement, and D1 takes at most 100:
+ * 49 filters were a 500. 20 leaves room for every other parameter of a page.
+ */
+export const MAX_CONFIG_FILTERS = 20;
+/** `config.<key>`, or `config[<key>]` as OpenAPI clients send a deepObject parameter: the same filter. */
+const CONFIG_PARAMETER = /^config(?:\.(.*)|\[(.*)\])$/s;
+const configKey = (name: string) => {
+  const match = CONFIG_PARAMETER.exec(name);
+  return match ? (match[1] ?? match[2] ?? "") : undefined;
+};
 const ARCHIVED: readonly ArchivedFilter[] = ["false", "true", "all"];
 const SORTS: readonly SortField[] = ["name", "createdAt", "updatedAt"];
 
@@ -32,15 +42,24 @@ function parseFilter(params: URLSearchParams, allowed: readonly string[]): Parse
   const issue = (name: string, message: string) => issues.push({ path: `/${name}`, message });
   const config: [string, string][] = [];
   const names = new Set(params.keys());
+  // The bound first: past it, the filters are not checked one by one.
+  const filters = [...names].filter((name) => configKey(name) !== undefined).length;
+  if (filters > MAX_CONFIG_FILTERS) issue("config", `at most ${MAX_CONFIG_FILTERS} configuration filters`);
+  const filteredKeys = new Set<string>();
   for (const name of names) {
     const values = params.getAll(name);
     if (values.length > 1) issue(name, "give this parameter once");
-    if (name.startsWith(CONFIG_PREFIX)) {
-      const key = name.slice(CONFIG_PREFIX.length);
+    const key = configKey(name);
+    if (key !== undefined) {
+      if (filters > MAX_CONFIG_FILTERS) continue;
       const value = values[0] ?? "";
-      if (!CONFIG_KEY.test(key)) issue(name, "configuration keys are 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', '-'");
-      else if (value.length > 4096) issue(name, "configuration values are at most 4096 characters");
-      else config.push([key, value]);
+      if (!MAP_KEY_PATTERN.test(key)) issue(name, `configuration ${MAP_KEY_RULE}`);
+      else if (value.length > LIMITS.valueLength) issue(name, `configuration ${MAP_VALUE_RULE}`);
+      else if (filteredKeys.has(key)) issue(name, "give each configuration key once (config.<key> and config[<key>] are the same filter)");
+      else {
+        filteredKeys.add(key);
+        config.push([key, value]);
+      }
     } else if (!allowed.includes(name)) {
       issue(name, "unknown query parameter");
     }
@@ -51,7 +70,9 @@ function parseFilter(params: URLSearchParams, allowed: readonly string[]): Parse
   const name = single("name");
   // Characters are code points, as names are counted when they are written (100 emoji are 200 UTF-16 units).
   const nameLength = name === undefined ? 0 : [...name].length;
-  if (name !== undefined && (nameLength === 0 || nameLength > 100)) issue("name", "name is 1 to 100 characters");
+  if (name !== undefined && (nameLength === 0 || nameLength > LIMITS.nameLength)) {
+    issue("name", `name is 1 to ${LIMITS.nameLength} characters`);
+  }
   return { filter: { archived: archived as ArchivedFilter, name, config }, issues, single };
 }
 

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { metricsNotRecorded, pipelineNotFound } from "../../domain/errors";
-import { isId } from "../../domain/ids";
+import { ID_PATTERN, isId } from "../../domain/ids";
 import { MetricsInputSchema } from "../../domain/metrics";
 import {
   importIssues,
@@ -46,7 +46,7 @@ const idParameter = {
   name: "id",
   in: "path" as const,
   required: true,
-  schema: { type: "string" as const, pattern: "^[0-7][0-9A-HJKMNP-TV-Z]{25}$" },
+  schema: { type: "string" as const, pattern: ID_PATTERN.source },
 };
 const ifMatchParameter = {
   name: "If-Match",

@@ -1,11 +1,12 @@
 import * as v from "valibot";
 import { TimestampSchema } from "../openapi";
-import { MetricsInputSchema } from "../../domain/metrics";
+import { IdSchema } from "../../domain/ids";
+import { metricsEntries } from "../../domain/metrics";
 import { STAGE_TYPES } from "../../domain/pipeline";
 
 /** Response shapes, for the OpenAPI document and the typed client (requests use the domain's schemas). */
 
-const Id = v.pipe(v.string(), v.ulid(), v.description("ULID"));
+const Id = v.pipe(IdSchema, v.description("ULID"));
 const StringMap = v.record(v.string(), v.string());
 
 export const StageSchema = v.object({
@@ -43,7 +44,7 @@ export const PipelineListSchema = v.object({ data: v.array(PipelineSchema) });
 export const CountSchema = v.object({ count: v.number() });
 
 export const MetricsSchema = v.object({
-  ...MetricsInputSchema.pipe[0].entries,
+  ...metricsEntries,
   pipelineId: Id,
   updatedAt: TimestampSchema,
 });

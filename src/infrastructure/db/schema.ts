@@ -1,5 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
 
 /**
  * The D1 schema. Times are epoch milliseconds (integers sort and compare exactly);
@@ -41,9 +42,7 @@ export const pipelineStages = sqliteTable(
       .references(() => pipelines.id, { onDelete: "cascade" }),
     position: integer("position").notNull(),
     name: text("name").notNull(),
-    stageType: text("stage_type", {
-      enum: ["compression", "encryption", "checksum", "transform", "passthrough"],
-    }).notNull(),
+    stageType: text("stage_type", { enum: STAGE_TYPES }).notNull(),
     algorithm: text("algorithm").notNull(),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     parallelProcessing: integer("parallel_processing", { mode: "boolean" }).notNull().default(false),
@@ -53,11 +52,9 @@ export const pipelineStages = sqliteTable(
   },
   (t) => [
     index("pipeline_stages_pipeline_position_idx").on(t.pipelineId, t.position),
-    check(
-      "pipeline_stages_type_known",
-      sql`stage_type IN ('compression', 'encryption', 'checksum', 'transform', 'passthrough')`,
-    ),
-    check("pipeline_stages_position_range", sql`position BETWEEN 0 AND 31`),
+    // sql.raw: the constants are written into the constraint's text, as the migrations have them.
+    check("pipeline_stages_type_known", sql`stage_type IN (${sql.raw(STAGE_TYPES.map((type) => `'${type}'`).join(", "))})`),
+    check("pipeline_stages_position_range", sql`position BETWEEN 0 AND ${sql.raw(String(LIMITS.stages - 1))}`),
   ],
 );
 
