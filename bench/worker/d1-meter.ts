@@ -1,4 +1,4 @@
-import { interceptD1 } from "../../test/support/intercept-d1";
+import { interceptD1, shapeResult } from "../../src/infrastructure/intercept-d1";
 
 /** What one request cost the database, from D1's own `meta` of every result. */
 export interface D1Usage {
@@ -10,8 +10,8 @@ export interface D1Usage {
 /**
  * Wraps a D1 binding and adds up, per wrapper, the round trips (each statement run on its own,
  * each `batch`, each `exec`) and the rows D1 reports read and written. `first()` and `raw()` do
- * not hand back D1's meta, so the meter runs them as `all()` and shapes the answer itself: the
- * same query, so the same rows read, and the same conversion drizzle-orm applies to batch results.
+ * not hand back D1's meta, so the meter runs them as `all()` and shapes the answer as the method
+ * would have (`shapeResult`): the same query, so the same rows read.
  */
 export function meterD1(db: D1Database): { db: D1Database; usage: D1Usage } {
   const usage: D1Usage = { calls: 0, rowsRead: 0, rowsWritten: 0 };
@@ -30,17 +30,7 @@ export function meterD1(db: D1Database): { db: D1Database; usage: D1Usage } {
       usage.calls++;
       const result = await statement.all<Record<string, unknown>>();
       record(result);
-      const { results } = result;
-      if (method === "all" || method === "run") return result;
-      if (method === "first") {
-        const [row] = results;
-        const column = args[0] as string | undefined;
-        if (row === undefined) return null;
-        return column === undefined ? row : (row[column] ?? null);
-      }
-      const rows: unknown[][] = results.map((row) => Object.values(row));
-      if ((args[0] as { columnNames?: boolean } | undefined)?.columnNames) rows.unshift(results[0] === undefined ? [] : Object.keys(results[0]));
-      return rows;
+      return shapeResult(method, args, result);
     },
     exec(_query, send) {
       usage.calls++;

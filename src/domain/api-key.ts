@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { ID_PATTERN } from "./ids";
 import { jsonObject } from "./json-schemas";
 import { NameSchema } from "./pipeline";
 
@@ -17,7 +18,31 @@ export const GRANTS: Record<Scope, readonly Scope[]> = {
 export const effectiveScopes = (scopes: readonly Scope[]): Scope[] =>
   SCOPES.filter((scope) => scopes.some((held) => GRANTS[held].includes(scope)));
 
+/** The scopes any of which lets a caller use a route that needs `scope`. */
+export const grantorsOf = (scope: Scope): Scope[] => SCOPES.filter((held) => GRANTS[held].includes(scope));
+
 export const KEY_PREFIX = "plk_";
+
+/**
+ * A key names its own id and scopes before its secret, `plk_<id><scopes><secret>` (scopes one
+ * digit, a bit each: read 1, write 2, admin 4; the secret 43 base64url characters, 256 bits),
+ * so a request with it is identified, rate limited and judged for scope before any database
+ * work, and the key itself is checked in the request's own database call: the row with that
+ * id must hold the SHA-256 of the whole key, so changing the id or the scopes gives a key that
+ * matches no row. Keys made before this format (`plk_` and the secret only) are looked up by hash.
+ */
+const KEY_FORMAT = new RegExp(`^${KEY_PREFIX}(${ID_PATTERN.source.slice(1, -1)})([1-7])[A-Za-z0-9_-]{43}$`);
+
+export const scopesDigit = (scopes: readonly Scope[]) =>
+  String(scopes.reduce((bits, scope) => bits | (1 << SCOPES.indexOf(scope)), 0));
+
+/** The id and scopes a key names (not yet checked against its row), or null for a key of the old format. */
+export function parseKey(token: string): { id: string; scopes: Scope[] } | null {
+  const match = KEY_FORMAT.exec(token);
+  if (!match?.[1] || !match[2]) return null;
+  const bits = Number(match[2]);
+  return { id: match[1], scopes: SCOPES.filter((_, i) => bits & (1 << i)) };
+}
 
 export interface ApiKey {
   id: string;

@@ -33,7 +33,29 @@ export class ValidationError extends Error {
   }
 }
 
-export type DomainError = NotFoundError | ConflictError | VersionMismatchError | ValidationError;
+/**
+ * The caller's API key, as the database judged it in the request's own call: no active key
+ * with this id and hash (`invalid`: unknown, forged or revoked), or one without the scope.
+ */
+export class KeyRefusedError extends Error {
+  readonly kind = "key_refused";
+  constructor(
+    readonly reason: "invalid" | "scope",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The key refusal behind `error`: drizzle-orm wraps what the binding throws on a read ("Failed query: …", the refusal as its cause). */
+export function keyRefusalIn(error: unknown): KeyRefusedError | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof KeyRefusedError) return e;
+  }
+  return undefined;
+}
+
+export type DomainError = NotFoundError | ConflictError | VersionMismatchError | ValidationError | KeyRefusedError;
 
 export const pipelineNotFound = (id: string) => new NotFoundError(`No pipeline has the id ${id}.`);
 export const revisionNotFound = (id: string) =>

@@ -16,6 +16,7 @@ import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
 import { authenticate, authorize } from "./middleware/auth";
+import { CONSISTENCY_HEADER, consistency } from "./middleware/consistency";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { openApiDocument } from "./openapi";
@@ -29,22 +30,19 @@ const allowedOrigins = (setting: string | undefined) =>
   (setting ?? "").split(",").map((origin) => origin.trim()).filter(Boolean);
 
 export interface AppDependencies {
-  /** How a request gets its repository; tests may wrap the D1 binding (fault injection, call counting). */
+  /**
+   * How a request gets its repository, given the environment whose `DB` is the request's own
+   * D1 (its session, with the API key check for a key caller); tests may wrap the D1 binding
+   * (fault injection, call counting) or the repository.
+   */
   repository?: (env: Env) => PipelineRepository;
 }
 
-/** The one place that builds the app: middleware order, routes, errors, documentation. */
-/** One repository per D1 binding, for the isolate's life: it holds no request state, only the Drizzle instance. */
-const repositories = new WeakMap<D1Database, PipelineRepository>();
-function d1Repository(env: Env): PipelineRepository {
-  let repository = repositories.get(env.DB);
-  if (!repository) {
-    repository = createD1PipelineRepository(env.DB, undefined, { revisionsKeep: readRevisionsKeep(env) });
-    repositories.set(env.DB, repository);
-  }
-  return repository;
-}
+/** Built per request, over the request's session: cheap (a Drizzle instance without the relational schema). */
+const d1Repository = (env: Env): PipelineRepository =>
+  createD1PipelineRepository(env.DB, undefined, { revisionsKeep: readRevisionsKeep(env) });
 
+/** The one place that builds the app: middleware order, routes, errors, documentation. */
 export function createApp({ repository = d1Repository }: AppDependencies = {}) {
   const app = new Hono<AppEnv>();
   app.onError((error, c) => problemResponse(c, error));
@@ -59,8 +57,8 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
   const corsPolicy = cors({
     origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
     allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-    allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"],
-    exposeHeaders: ["ETag", "Link", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+    allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id", CONSISTENCY_HEADER],
+    exposeHeaders: ["ETag", "Link", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed", CONSISTENCY_HEADER],
     maxAge: 600,
   });
   // Without configured origins there is no CORS at all (and OPTIONS is a 405 like any unknown method).
@@ -71,6 +69,8 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
       onMethodNotAllowed: (c, methods) => problemResponse(c, methodNotAllowed(methods)),
     }),
   );
+  app.use("/v1/*", consistency);
+  app.use("/healthz", consistency);
   app.use("/v1/*", authenticate);
   app.use("/v1/*", rateLimit);
   app.use("/v1/*", authorize);
@@ -84,7 +84,7 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     }),
   );
   app.use("/v1/*", async (c, next) => {
-    c.set("repository", repository(c.env));
+    c.set("repository", repository({ ...c.env, DB: c.var.db }));
     await next();
   });
 

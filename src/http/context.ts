@@ -9,13 +9,24 @@ export interface Caller {
   /** Stable id of the credential ("admin" or the API key's id): idempotency keys are scoped to it. */
   id: string;
   scopes: readonly Scope[];
+  /**
+   * An API key: its hash, checked in every database call of the request
+   * (src/infrastructure/d1-key-check.ts); `verified` when a lookup has already found it
+   * active (a key of the old format, identified by that lookup).
+   */
+  key?: { hash: string; verified: boolean };
 }
 
 export interface AppVariables {
   requestId: string;
+  /** The request's D1: its session (src/http/middleware/consistency.ts), with the API key check for a key caller. */
+  db: D1Database;
   repository: PipelineRepository;
   caller: Caller;
 }
+
+/** GET and HEAD only read: they may be served by a replica, and an API key is checked by a SELECT rather than a guard. */
+export const readsOnly = (c: Context<AppEnv>) => c.req.method === "GET" || c.req.method === "HEAD";
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };
 

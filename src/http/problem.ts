@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
-import { ConflictError, type FieldIssue, NotFoundError, ValidationError, VersionMismatchError } from "../domain/errors";
+import { ConflictError, type FieldIssue, keyRefusalIn, NotFoundError, ValidationError, VersionMismatchError } from "../domain/errors";
 import type { AppEnv } from "./context";
-import { HttpError } from "./errors";
+import { forbidden, HttpError, unauthorized } from "./errors";
 
 /**
  * Refusing a request must cost no more than reading it: a body of 87,000 bad stages once
@@ -71,6 +71,9 @@ function mapError(error: unknown): Mapped | null {
   if (error instanceof VersionMismatchError) {
     return { status: 412, slug: "precondition-failed", title: "Precondition failed", detail: error.message };
   }
+  // Judged by the database in the request's own call: the same answers as the checks made before it.
+  const refusal = keyRefusalIn(error);
+  if (refusal) return mapError(refusal.reason === "invalid" ? unauthorized(refusal.message) : forbidden(refusal.message));
   if (error instanceof HttpError) {
     return { status: error.status, slug: error.slug, title: error.title, detail: error.message, headers: error.headers };
   }

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { type ApiKey, KEY_PREFIX, type NewApiKey, type Scope } from "../domain/api-key";
+import { type ApiKey, KEY_PREFIX, type NewApiKey, type Scope, scopesDigit } from "../domain/api-key";
 import { INTERNAL_WRITE, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
 import { recordEvent } from "./db/history-statements";
@@ -8,16 +8,18 @@ import { apiKeys } from "./db/schema";
 import { iso } from "./db/time";
 import { sha256Hex } from "./sha256";
 
-/** 32 random bytes: 256 bits, base64url after the `plk_` prefix. */
-function generateKey(): string {
+/** `plk_<id><scopes>` and 32 random bytes (256 bits, base64url): the format `parseKey` reads. */
+function generateKey(id: string, scopes: readonly Scope[]): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return KEY_PREFIX + btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const secret = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return `${KEY_PREFIX}${id}${scopesDigit(scopes)}${secret}`;
 }
 
 /** Keys are stored and looked up only by their SHA-256. */
 export const hashKey = sha256Hex;
 
-const PREFIX_LENGTH = KEY_PREFIX.length + 8;
+/** `plk_` and the id: tells keys apart and shows none of the secret. */
+const PREFIX_LENGTH = KEY_PREFIX.length + 26;
 
 type Row = typeof apiKeys.$inferSelect;
 
@@ -32,9 +34,10 @@ const toApiKey = (row: Row): ApiKey => ({
 
 /** Creates a key (with its audit event); the plain key is returned here only and never stored. */
 export async function createApiKey(d1: D1Database, input: NewApiKey, now = new Date(), context: WriteContext = INTERNAL_WRITE) {
-  const key = generateKey();
+  const id = newId();
+  const key = generateKey(id, input.scopes);
   const row: Row = {
-    id: newId(),
+    id,
     name: input.name,
     scopes: input.scopes.join(" "),
     prefix: key.slice(0, PREFIX_LENGTH),
@@ -66,7 +69,7 @@ export async function revokeApiKey(d1: D1Database, id: string, now = new Date(),
   return found.length > 0;
 }
 
-/** The active key with this hash (one indexed lookup), or null. */
+/** The active key with this hash (one indexed lookup), or null: how a key of the old format (no id in it) is identified. */
 export async function findActiveApiKey(d1: D1Database, keyHash: string): Promise<Pick<ApiKey, "id" | "scopes"> | null> {
   const row = await drizzle(d1)
     .select({ id: apiKeys.id, scopes: apiKeys.scopes })

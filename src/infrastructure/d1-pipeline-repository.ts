@@ -18,7 +18,7 @@ import { iso, ms } from "./db/time";
 
 const { pipelines, pipelineConfiguration, processingMetrics, pipelineCounts, idempotencyKeys } = schema;
 
-type Db = DrizzleD1Database<typeof schema>;
+type Db = DrizzleD1Database;
 type Statement = BatchItem<"sqlite">;
 type Check = readonly [condition: SQL, reason: GuardReason];
 
@@ -81,17 +81,11 @@ export function createD1PipelineRepository(
   clock: () => Date = () => new Date(),
   settings: D1RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
-  const db: Db = drizzle(d1, { schema });
+  // Without the relational schema (nothing here uses db.query): built per request, so it must be cheap.
+  const db: Db = drizzle(d1);
   const keep = settings.revisionsKeep;
 
   const selectOne = (id: string) => db.select({ pipeline: sql<string>`${PIPELINE_JSON}` }).from(p).where(eq(p.id, id));
-  // The most frequent read, built once per repository: drizzle then only binds the id.
-  const findOne = db
-    .select({ pipeline: sql<string>`${PIPELINE_JSON}` })
-    .from(p)
-    .where(eq(p.id, sql.placeholder("id")))
-    .prepare();
-
   /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
   async function change(id: string, kind: Change, meta: WriteMeta, writes: Statement[]): Promise<Pipeline> {
     const history = recordRevisions(db, sql`p.id = ${id}`, kind, contextOf(meta), { keep, count: 1 });
@@ -168,7 +162,7 @@ export function createD1PipelineRepository(
     },
 
     async findById(id) {
-      return parsePipeline(await findOne.get({ id }));
+      return parsePipeline(await selectOne(id).get());
     },
 
     update(id, input, options = {}) {

@@ -48,6 +48,17 @@ describe("requests refused with 401", () => {
     expect(counted.calls).toBe(0);
   });
 
+  it("count too when the database refuses a key in the request's own call (forged or revoked keys that name an id)", async () => {
+    const forged = `${readKey.slice(0, -1)}${readKey.endsWith("A") ? "B" : "A"}`;
+    const revoked = (await call("POST", "/v1/api-keys", { body: { name: "revoked", scopes: ["admin"] } })).body;
+    expect((await call("DELETE", `/v1/api-keys/${revoked.id}`)).status).toBe(204);
+    const statuses: number[] = [];
+    for (const [token, method] of [[forged, "GET"], [revoked.key, "GET"], [revoked.key, "POST"], [forged, "GET"]] as const) {
+      statuses.push((await callWith(from("203.0.113.5"), method, "/v1/pipelines", { token, body: method === "POST" ? {} : undefined })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+
   it("leave callers with valid credentials alone", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await callWith(from("203.0.113.4"), "GET", "/v1/pipelines/count", { token: readKey })).status);

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
+import { oldFormatKey } from "../support/api-keys";
 import { countingD1 } from "../support/d1-calls";
 import { resetDatabase } from "../support/database";
-import { callWith, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
+import { call, callWith, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
 
 /**
  * Every request costs exactly one D1 round trip, whatever the number of stages or the page
@@ -13,19 +14,45 @@ const counter = countingD1(env.DB);
 const app = createApp();
 const fetcher = (request: Request) => app.fetch(request, { ...env, DB: counter.db });
 
-async function callsFor(method: string, path: string, options: Parameters<typeof callWith>[3] = {}) {
+type Options = Parameters<typeof callWith>[3];
+
+async function callsFor(method: string, path: string, options: Options = {}) {
   counter.reset();
   const reply = await callWith(fetcher, method, path, options);
   return { calls: counter.calls, status: reply.status, body: reply.body };
 }
 
-let id: string;
+const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
+/** An API key with every scope, in the format that names its id (checked in the request's own call). */
+let apiKey: { id: string; key: string };
 beforeAll(async () => {
   await resetDatabase();
-  const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
   for (let i = 0; i < 30; i++) await createPipeline(`seed-${String(i).padStart(2, "0")}`, { configuration: { team: i % 2 ? "a" : "b" } });
-  ({ id } = await createPipeline("big", { stages: big }));
+  apiKey = (await call("POST", "/v1/api-keys", { body: { name: "every scope", scopes: ["admin"] } })).body;
 });
+
+/** Every read and write of one pipeline, and the creations and API key routes; names end in `suffix`. */
+const steps = (id: string, suffix: string): [string, string, Options, number][] => [
+  ["GET", `/v1/pipelines/${id}`, {}, 200],
+  ["HEAD", `/v1/pipelines/${id}`, {}, 200],
+  ["PUT", `/v1/pipelines/${id}`, { body: pipelineBody(`big${suffix}`, { stages: big }), headers: { "If-Match": '"1"' } }, 200],
+  ["PATCH", `/v1/pipelines/${id}`, { body: { configuration: { x: "y", team: null } } }, 200],
+  ["PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() }, 200],
+  ["GET", `/v1/pipelines/${id}/metrics`, {}, 200],
+  ["POST", `/v1/pipelines/${id}/archive`, {}, 200],
+  ["POST", `/v1/pipelines/${id}/restore`, {}, 200],
+  ["GET", `/v1/pipelines/${id}/revisions?limit=2`, {}, 200],
+  ["GET", `/v1/pipelines/${id}/revisions/2`, {}, 200],
+  ["GET", `/v1/pipelines/${id}/diff?from=1&to=5`, {}, 200],
+  ["POST", `/v1/pipelines/${id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"5"' } }, 200],
+  ["GET", `/v1/audit-events?resourceId=${id}&limit=3`, {}, 200],
+  ["POST", "/v1/api-keys", { body: { name: "k", scopes: ["read"] } }, 201],
+  ["GET", "/v1/api-keys", {}, 200],
+  ["GET", "/v1/archive-runs", {}, 200],
+  ["POST", "/v1/pipelines", { body: pipelineBody(`fresh${suffix}`, { stages: big }) }, 201],
+  ["POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody(`i1${suffix}`), pipelineBody(`i2${suffix}`)] } }, 201],
+  ["DELETE", `/v1/pipelines/${id}`, {}, 204],
+];
 
 describe("one D1 call per request", () => {
   it.each([
@@ -41,30 +68,45 @@ describe("one D1 call per request", () => {
     expect(calls).toBe(1);
   });
 
-  it("for every read and write of one pipeline, 32 stages of 64 parameters included", async () => {
-    const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
-    const steps: [string, string, Parameters<typeof callWith>[3], number][] = [
-      ["GET", `/v1/pipelines/${id}`, {}, 200],
-      ["HEAD", `/v1/pipelines/${id}`, {}, 200],
-      ["PUT", `/v1/pipelines/${id}`, { body: pipelineBody("big", { stages: big }), headers: { "If-Match": '"1"' } }, 200],
-      ["PATCH", `/v1/pipelines/${id}`, { body: { configuration: { x: "y", team: null } } }, 200],
-      ["PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() }, 200],
-      ["GET", `/v1/pipelines/${id}/metrics`, {}, 200],
-      ["POST", `/v1/pipelines/${id}/archive`, {}, 200],
-      ["POST", `/v1/pipelines/${id}/restore`, {}, 200],
-      ["GET", `/v1/pipelines/${id}/revisions?limit=2`, {}, 200],
-      ["GET", `/v1/pipelines/${id}/revisions/2`, {}, 200],
-      ["GET", `/v1/pipelines/${id}/diff?from=1&to=5`, {}, 200],
-      ["POST", `/v1/pipelines/${id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"5"' } }, 200],
-      ["GET", `/v1/audit-events?resourceId=${id}&limit=3`, {}, 200],
-      ["POST", "/v1/api-keys", { body: { name: "k", scopes: ["read"] } }, 201],
-      ["POST", "/v1/pipelines", { body: pipelineBody("fresh", { stages: big }) }, 201],
-      ["POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody("i1"), pipelineBody("i2")] } }, 201],
-      ["DELETE", `/v1/pipelines/${id}`, {}, 204],
-    ];
-    for (const [method, path, options, expected] of steps) {
-      const { calls, status, ...reply } = await callsFor(method, path, options);
+  it.each([
+    ["the admin token", "", () => undefined],
+    ["an API key", "-key", () => apiKey.key],
+  ])("for every read and write of one pipeline, 32 stages of 64 parameters included, with %s", async (_, suffix, token) => {
+    const { id } = await createPipeline(`big${suffix}`, { stages: big });
+    for (const [method, path, options, expected] of steps(id, suffix)) {
+      const { calls, status, ...reply } = await callsFor(method, path, { ...options, token: token() });
       expect({ method, path, status, calls }, JSON.stringify(reply.body)).toEqual({ method, path, status: expected, calls: 1 });
+    }
+  });
+
+  it("for an API key refused by the database, on its input or for its scope, and for the list and count", async () => {
+    const reader = (await call("POST", "/v1/api-keys", { body: { name: "reader", scopes: ["read"] } })).body;
+    const revoked = (await call("POST", "/v1/api-keys", { body: { name: "revoked", scopes: ["admin"] } })).body;
+    expect((await call("DELETE", `/v1/api-keys/${revoked.id}`)).status).toBe(204);
+    for (const [token, method, path, options, expected] of [
+      [revoked.key, "GET", "/v1/pipelines?limit=100", {}, 401],
+      [revoked.key, "POST", "/v1/pipelines", { body: pipelineBody("refused") }, 401],
+      [revoked.key, "POST", "/v1/pipelines", { body: { name: "" } }, 401],
+      [`${reader.key.slice(0, -1)}${reader.key.endsWith("A") ? "B" : "A"}`, "POST", "/v1/pipelines", { body: pipelineBody("forged") }, 401],
+      [reader.key, "POST", "/v1/pipelines", { body: pipelineBody("read only") }, 403],
+      [reader.key, "POST", "/v1/pipelines", { body: { name: "" } }, 403],
+      [reader.key, "GET", "/v1/pipelines?limit=5&sort=-createdAt&config.team=a", {}, 200],
+      [reader.key, "GET", "/v1/pipelines/count", {}, 200],
+      [reader.key, "GET", "/v1/pipelines/not-an-id", {}, 404],
+    ] as const) {
+      const { calls, status } = await callsFor(method, path, { ...options, token });
+      expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: 1 });
+    }
+  });
+
+  it("but two for a key of the old format, which names no id: its lookup, then the work (the key checked again)", async () => {
+    const old = await oldFormatKey("read write");
+    for (const [method, path, options, expected] of [
+      ["GET", "/v1/pipelines?limit=100", {}, 200],
+      ["POST", "/v1/pipelines", { body: pipelineBody("by-old-key") }, 201],
+    ] as const) {
+      const { calls, status } = await callsFor(method, path, { ...options, token: old.key });
+      expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: 2 });
     }
   });
 

@@ -104,8 +104,10 @@ describe("API keys", () => {
   it("are shown once, listed without key or hash, and work until revoked", async () => {
     const created = await call("POST", "/v1/api-keys", { body: { name: "ci", scopes: ["read", "write"] } });
     expect(created.status).toBe(201);
-    expect(created.body.key).toMatch(/^plk_[A-Za-z0-9_-]{43}$/);
-    expect(created.body).toMatchObject({ name: "ci", scopes: ["read", "write"], prefix: created.body.key.slice(0, 12) });
+    // plk_, the id, the scopes as one digit (read 1 + write 2), 256 random bits.
+    expect(created.body.key).toBe(`plk_${created.body.id}3${created.body.key.slice(31)}`);
+    expect(created.body.key).toMatch(/^plk_[0-9A-Z]{26}3[A-Za-z0-9_-]{43}$/);
+    expect(created.body).toMatchObject({ name: "ci", scopes: ["read", "write"], prefix: `plk_${created.body.id}` });
     const stored = await env.DB.prepare("SELECT key_hash FROM api_keys WHERE id = ?").bind(created.body.id).first<{ key_hash: string }>();
     expect(stored?.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.key_hash).not.toContain(created.body.key);

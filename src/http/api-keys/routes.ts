@@ -39,7 +39,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     requireScope("admin"),
     jsonBody(NewApiKeySchema),
     async (c) => {
-      const { apiKey, key } = await createApiKey(c.env.DB, c.req.valid("json"), new Date(), writeContext(c));
+      const { apiKey, key } = await createApiKey(c.var.db, c.req.valid("json"), new Date(), writeContext(c));
       const { revokedAt: _, ...shown } = apiKey;
       return c.json({ ...shown, key }, 201);
     },
@@ -52,7 +52,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       responses: { 200: jsonResponse("Every key, newest first, revoked ones with `revokedAt`.", v.object({ data: v.array(ApiKeySchema) })), ...problemResponses(401, 403, 429) },
     }),
     requireScope("admin"),
-    async (c) => c.json({ data: await listApiKeys(c.env.DB) }, 200),
+    async (c) => c.json({ data: await listApiKeys(c.var.db) }, 200),
   )
   .delete(
     "/:id",
@@ -64,7 +64,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     requireScope("admin"),
     async (c) => {
       const id = c.req.param("id");
-      if (!isId(id) || !(await revokeApiKey(c.env.DB, id, new Date(), writeContext(c)))) throw apiKeyNotFound(id);
+      if (!isId(id) || !(await revokeApiKey(c.var.db, id, new Date(), writeContext(c)))) throw apiKeyNotFound(id);
       return c.body(null, 204);
     },
   );

@@ -41,7 +41,7 @@ export const archiveRunRoutes = new Hono<AppEnv>()
     jsonBody(RunRequestSchema, { optional: true }),
     async (c) => {
       const { olderThanDays } = c.req.valid("json");
-      const run = await runArchiveJob({ db: c.env.DB, env: c.env }, { trigger: "manual", olderThanDays, context: writeContext(c) });
+      const run = await runArchiveJob({ db: c.var.db, env: c.env }, { trigger: "manual", olderThanDays, context: writeContext(c) });
       return c.json(run, 200);
     },
   )
@@ -69,6 +69,6 @@ export const archiveRunRoutes = new Hono<AppEnv>()
         const message = `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}`;
         throw new ValidationError([{ path: "/limit", message }], "The query is invalid; see errors.");
       }
-      return c.json({ data: await listArchiveRuns(c.env.DB, limit) }, 200);
+      return c.json({ data: await listArchiveRuns(c.var.db, limit) }, 200);
     },
   );

@@ -13,7 +13,7 @@ export const healthRoutes = new Hono<AppEnv>().get(
     responses: { 200: jsonResponse("The Worker and its database answer.", v.object({ status: v.literal("ok") })) },
   }),
   async (c) => {
-    await c.env.DB.prepare("SELECT 1").first();
+    await c.var.db.prepare("SELECT 1").first();
     return c.json({ status: "ok" as const }, 200);
   },
 );

@@ -1,8 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { effectiveScopes, KEY_PREFIX, type Scope } from "../../domain/api-key";
+import { effectiveScopes, KEY_PREFIX, parseKey, type Scope } from "../../domain/api-key";
+import { keyRefusalIn } from "../../domain/errors";
 import { findActiveApiKey, hashKey } from "../../infrastructure/d1-api-keys";
-import type { AppEnv, Caller } from "../context";
+import { keyCheckedD1 } from "../../infrastructure/d1-key-check";
+import { type AppEnv, type Caller, readsOnly } from "../context";
 import { forbidden, HttpError, unauthorized } from "../errors";
 import { countAuthFailure, refuseOverBudgetAddress } from "./rate-limit";
 
@@ -37,7 +39,7 @@ async function sameSecret(given: string, secret: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-async function identify(authorization: string | undefined, env: AppEnv["Bindings"]): Promise<Caller> {
+async function identify(authorization: string | undefined, env: AppEnv["Bindings"], db: D1Database): Promise<Caller> {
   if (!env.ADMIN_TOKEN) {
     // Fail closed: a deployment without its secret serves nobody, API keys included.
     console.error(JSON.stringify({ level: "error", message: "ADMIN_TOKEN is not configured; refusing /v1 requests" }));
@@ -47,10 +49,14 @@ async function identify(authorization: string | undefined, env: AppEnv["Bindings
   const token = BEARER.exec(authorization)?.[1];
   if (!token) throw unauthorized("The Authorization header must be: Bearer <token>.");
   if (await sameSecret(token, env.ADMIN_TOKEN)) return { id: "admin", scopes: effectiveScopes(["admin"]) };
+  const named = parseKey(token);
+  // Checked in the request's own database call (see authorize): no call of its own.
+  if (named) return { id: named.id, scopes: effectiveScopes(named.scopes), key: { hash: await hashKey(token), verified: false } };
   if (token.startsWith(KEY_PREFIX)) {
-    // Looked up by hash, every time: a revoked key stops working at once.
-    const key = await findActiveApiKey(env.DB, await hashKey(token));
-    if (key) return { id: key.id, scopes: effectiveScopes(key.scopes) };
+    // A key of the old format names no id: looked up by hash first (a call of its own), and checked again with the work.
+    const hash = await hashKey(token);
+    const key = await findActiveApiKey(db, hash);
+    if (key) return { id: key.id, scopes: effectiveScopes(key.scopes), key: { hash, verified: true } };
   }
   throw unauthorized("The bearer token is not valid.");
 }
@@ -60,26 +66,43 @@ const servesRoute = (c: Context<AppEnv>) => matchedRoutes(c).some((route) => rou
 
 /**
  * Identifies the caller of every /v1 request that matches a route. Each 401 counts against
- * the client's address, and an address over that budget gets 429 before its token is even
- * looked at.
+ * the client's address (those the database gives, for a key it finds unknown or revoked,
+ * too), and an address over that budget gets 429 before its token is even looked at.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!servesRoute(c)) return next();
   refuseOverBudgetAddress(c);
   try {
-    c.set("caller", await identify(c.req.header("Authorization"), c.env));
+    c.set("caller", await identify(c.req.header("Authorization"), c.env, c.var.db));
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) await countAuthFailure(c);
     throw error;
   }
   await next();
+  if (keyRefusalIn(c.error)?.reason === "invalid") await countAuthFailure(c);
 };
 
-/** Enforces the matched route's scope; after the rate limit, so a refused request spends the caller's budget. */
+/**
+ * Enforces the matched route's scope; after the rate limit, so a refused request spends the
+ * caller's budget. For an API key, the request's D1 then checks the key in each of its calls,
+ * and a request that made none (refused on its input) checks it alone afterwards, so a
+ * revoked key is a 401 whatever else is wrong: one call either way.
+ */
 export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!servesRoute(c)) return next();
   const required = matchedRoutes(c).map((route) => declaredScope(route.handler)).find((scope) => scope !== undefined);
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
-  if (!c.var.caller.scopes.includes(required)) throw forbidden(`This route needs the ${required} scope.`);
+  const { caller } = c.var;
+  const mode = readsOnly(c) ? "read" : "write";
+  const checked = caller.key && keyCheckedD1(c.var.db, { id: caller.id, hash: caller.key.hash, scope: required, mode });
+  const unverified = checked && !caller.key?.verified;
+  if (!caller.scopes.includes(required)) {
+    // An unknown or revoked key is a 401 before it is a 403: its row says which, in one call.
+    if (unverified) await checked.verify();
+    throw forbidden(`This route needs the ${required} scope.`);
+  }
+  if (!checked) return next();
+  c.set("db", checked.db);
   await next();
+  if (unverified && !checked.sent) await checked.verify();
 };

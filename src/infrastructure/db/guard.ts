@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 import {
+  KeyRefusedError,
   nameTaken,
   pipelineArchived,
   pipelineNotFound,
@@ -35,6 +36,9 @@ const REASONS = {
     new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
   revision_not_found: (id) => revisionNotFound(id),
   too_many_entries: () => new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]),
+  // The API key check of ../d1-key-check.ts, at the head of every call a key makes.
+  key_invalid: () => new KeyRefusedError("invalid", "The API key is not valid (unknown or revoked)."),
+  key_scope: () => new KeyRefusedError("scope", "The API key lacks the scope this route needs."),
 } satisfies Record<string, (id: string) => Error>;
 
 export type GuardReason = keyof typeof REASONS;
@@ -62,11 +66,16 @@ const messageChain = (error: unknown): string => {
 
 const GUARD_MESSAGE = /guard:([a-z_]+)/;
 
+/** The domain error a guard's reason means, or undefined for a reason nobody mapped. */
+export const guardError = (name: string, id = ""): Error | undefined =>
+  Object.hasOwn(REASONS, name) ? REASONS[name as GuardReason](id) : undefined;
+
 /** Turns the database's refusals into the domain's errors; anything else stays unexpected. */
 export function domainError(error: unknown, id = ""): unknown {
   const message = messageChain(error);
   const name = GUARD_MESSAGE.exec(message)?.[1];
-  if (name !== undefined && Object.hasOwn(REASONS, name)) return REASONS[name as GuardReason](id);
+  const refusal = name === undefined ? undefined : guardError(name, id);
+  if (refusal) return refusal;
   // The unique index on active names backs the guard's name check (and is the only check on creates and restores).
   if (message.includes("UNIQUE constraint failed: pipelines.name")) return nameTaken();
   return error;

@@ -1,8 +1,11 @@
 /**
- * The one wrapper of a D1 binding that tests and the bench put between the app and D1: the
- * call counter (./d1-calls.ts), the fault injector (./faulty-d1.ts) and the bench's meter
- * (bench/worker/d1-meter.ts) are each a few hooks over it. Every round trip passes through a
- * hook: a `batch`, or one statement run on its own (`first`, `all`, `run`, `raw`), or `exec`.
+ * The one wrapper of a D1 binding: the API-key check (./d1-key-check.ts), and in tests and the
+ * bench the call counter (test/support/d1-calls.ts), the fault injector
+ * (test/support/faulty-d1.ts) and the meter (bench/worker/d1-meter.ts) are each a few hooks
+ * over it. Every round trip passes through a hook: a `batch`, or one statement run on its own
+ * (`first`, `all`, `run`, `raw`), or `exec`. A session opened through the wrapper
+ * (`withSession`) is wrapped with the same hooks, so whatever a request does in its session is
+ * seen too.
  */
 
 export type StatementMethod = "first" | "all" | "run" | "raw";
@@ -16,6 +19,8 @@ export interface D1Hooks {
   exec?: (query: string, send: () => Promise<D1ExecResult>) => Promise<D1ExecResult>;
   /** Preparing a statement (before anything is sent). */
   prepare?: (query: string, prepare: (query: string) => D1PreparedStatement) => D1PreparedStatement;
+  /** A session being opened, with its constraint or bookmark: the hooks of its calls (these same hooks when none are given). */
+  session?: (constraintOrBookmark: string | undefined) => D1Hooks | undefined;
 }
 
 const RAW = Symbol("unwrapped statement");
@@ -25,6 +30,25 @@ type Wrapped = D1PreparedStatement & { [RAW]?: D1PreparedStatement };
 
 /** D1's own statement behind a wrapper (D1 refuses anything else in a batch). */
 export const unwrap = (statement: D1PreparedStatement) => (statement as Wrapped)[RAW] ?? statement;
+
+/**
+ * What `method(...args)` answers, made from the full result of the same statement (as `all()`
+ * or a batch gives it): rows become arrays of their values, the conversion drizzle-orm applies
+ * to batch results (so a query must not name two result columns alike).
+ */
+export function shapeResult(method: StatementMethod, args: unknown[], result: D1Result<Record<string, unknown>>): unknown {
+  const { results } = result;
+  if (method === "all" || method === "run") return result;
+  if (method === "first") {
+    const [row] = results;
+    const column = args[0] as string | undefined;
+    if (row === undefined) return null;
+    return column === undefined ? row : (row[column] ?? null);
+  }
+  const rows: unknown[][] = results.map((row) => Object.values(row));
+  if ((args[0] as { columnNames?: boolean } | undefined)?.columnNames) rows.unshift(results[0] === undefined ? [] : Object.keys(results[0]));
+  return rows;
+}
 
 export function interceptD1(db: D1Database, hooks: D1Hooks): D1Database {
   const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
@@ -54,6 +78,13 @@ export function interceptD1(db: D1Database, hooks: D1Hooks): D1Database {
         };
       }
       if (property === "exec" && hooks.exec) return (query: string) => hooks.exec?.(query, () => target.exec(query));
+      if (property === "withSession") {
+        return (constraintOrBookmark?: string) => {
+          const own = hooks.session?.(constraintOrBookmark) ?? hooks;
+          // A session has prepare, batch and getBookmark: the same surface, minus exec.
+          return interceptD1(target.withSession(constraintOrBookmark) as unknown as D1Database, own);
+        };
+      }
       const value: unknown = Reflect.get(target, property);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -1,0 +1,119 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/http/app";
+import { declaredScope } from "../../src/http/middleware/auth";
+import { CONSISTENCY_TOKEN } from "../../src/http/middleware/consistency";
+import { sessionRecorder } from "../support/d1-sessions";
+import { resetDatabase } from "../support/database";
+import { call, callWith, createPipeline, metricsBody, pipelineBody } from "../support/http";
+
+/** API.md "Consistency at the edge": one D1 session per request, its bookmark handed to the client and taken back. */
+const recorder = sessionRecorder(env.DB);
+const app = createApp();
+const fetcher = (request: Request) => app.fetch(request, { ...env, DB: recorder.db });
+const TOKEN = "X-Consistency-Token";
+
+describe("consistency tokens", () => {
+  beforeAll(() => resetDatabase());
+
+  it("a write's token, sent back, makes the next read see the write, and that read answers with a token too", async () => {
+    const created = await call("POST", "/v1/pipelines", { body: pipelineBody("after-write") });
+    const token = created.headers.get(TOKEN);
+    expect(token).toMatch(CONSISTENCY_TOKEN);
+    recorder.reset();
+    const read = await callWith(fetcher, "GET", `/v1/pipelines/${created.body.id}`, { headers: { [TOKEN]: token ?? "" } });
+    expect(read.status).toBe(200);
+    expect(read.body.name).toBe("after-write");
+    expect(recorder.sessions).toEqual([{ constraint: token, calls: 1 }]);
+    expect(read.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
+    expect((read.headers.get(TOKEN) ?? "") >= (token ?? "")).toBe(true);
+  });
+
+  it("refuses a malformed token with a 400 problem, before any database work", async () => {
+    for (const bad of ["garbage", "first-primary", "first-unconstrained", "00000000-00000006-00000000", `00000000-00000006-00000000-${"A".repeat(32)}`, `00000000-00000006-00000000-${"0".repeat(33)}`, "00000000-00000006-00000000-00000000000000000000000000000000;x"]) {
+      recorder.reset();
+      const reply = await callWith(fetcher, "GET", "/v1/pipelines", { headers: { [TOKEN]: bad } });
+      expect({ bad, status: reply.status, type: reply.headers.get("Content-Type") }).toEqual({ bad, status: 400, type: "application/problem+json" });
+      expect(reply.body.detail).toContain(TOKEN);
+      expect(recorder.sessions).toEqual([]);
+    }
+  });
+
+  it("answers errors that read the database with a token, and a refusal before any with the token sent", async () => {
+    const missing = await call("GET", "/v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
+    const sent = missing.headers.get(TOKEN) ?? "";
+    const unauthorized = await call("GET", "/v1/pipelines", { token: null, headers: { [TOKEN]: sent } });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get(TOKEN)).toBe(sent);
+  });
+
+  it("lets a browser send the token and read it (CORS)", async () => {
+    const withCors = (request: Request) => app.fetch(request, { ...env, CORS_ORIGINS: "https://app.example" });
+    const preflight = await callWith(withCors, "OPTIONS", "/v1/pipelines", {
+      token: null,
+      headers: { Origin: "https://app.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": TOKEN },
+    });
+    expect(preflight.headers.get("Access-Control-Allow-Headers")).toContain(TOKEN);
+    const reply = await callWith(withCors, "GET", "/v1/pipelines", { headers: { Origin: "https://app.example" } });
+    expect(reply.headers.get("Access-Control-Expose-Headers")).toContain(TOKEN);
+  });
+});
+
+describe("every route runs its database work in one session", () => {
+  let id: string;
+  let keyId: string;
+  beforeAll(async () => {
+    await resetDatabase();
+    ({ id } = await createPipeline("sessions"));
+    await call("PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() });
+    keyId = (await call("POST", "/v1/api-keys", { body: { name: "to revoke", scopes: ["read"] } })).body.id;
+  });
+
+  const requests = (): [string, string, object][] => [
+    ["GET", "/healthz", {}],
+    ["GET", `/v1/pipelines/${id}`, {}],
+    ["HEAD", `/v1/pipelines/${id}`, {}],
+    ["GET", "/v1/pipelines", {}],
+    ["GET", "/v1/pipelines/count", {}],
+    ["GET", `/v1/pipelines/${id}/metrics`, {}],
+    ["GET", `/v1/pipelines/${id}/revisions`, {}],
+    ["GET", `/v1/pipelines/${id}/revisions/1`, {}],
+    ["GET", `/v1/pipelines/${id}/diff?from=1&to=1`, {}],
+    ["GET", "/v1/audit-events", {}],
+    ["GET", "/v1/api-keys", {}],
+    ["GET", "/v1/archive-runs", {}],
+    ["PUT", `/v1/pipelines/${id}`, { body: pipelineBody("sessions") }],
+    ["PATCH", `/v1/pipelines/${id}`, { body: { configuration: { a: "b" } } }],
+    ["PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() }],
+    ["POST", `/v1/pipelines/${id}/archive`, {}],
+    ["POST", `/v1/pipelines/${id}/restore`, {}],
+    ["POST", `/v1/pipelines/${id}/rollback`, { body: { version: 1 } }],
+    ["POST", "/v1/pipelines", { body: pipelineBody("sessions-2") }],
+    ["POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody("sessions-3")] } }],
+    ["POST", "/v1/api-keys", { body: { name: "k", scopes: ["read"] } }],
+    ["DELETE", `/v1/api-keys/${keyId}`, {}],
+    ["POST", "/v1/archive-runs", { body: {} }],
+    ["DELETE", `/v1/pipelines/${id}`, {}],
+  ];
+
+  it("covers every route the app serves", () => {
+    const covered = new Set(requests().map(([method, path]) => `${method} ${path.split("?")[0]?.replace(id, ":id").replace(keyId, ":id").replace(/\/1$/, "/:version")}`));
+    for (const route of createApp().routes) {
+      if (route.method === "ALL" || !declaredScope(route.handler)) continue;
+      expect(covered).toContain(`${route.method} ${route.path}`);
+    }
+  });
+
+  it("reads start anywhere, writes on the primary, and nothing runs outside the session", async () => {
+    for (const [method, path, options] of requests()) {
+      recorder.reset();
+      const reply = await callWith(fetcher, method, path, options);
+      expect({ method, path, status: reply.status < 300 }).toEqual({ method, path, status: true });
+      const constraint = method === "GET" || method === "HEAD" ? "first-unconstrained" : "first-primary";
+      expect({ method, path, sessions: recorder.sessions, outside: recorder.outside }).toEqual({ method, path, sessions: [{ constraint, calls: 1 }], outside: 0 });
+      expect(reply.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
+    }
+  });
+});

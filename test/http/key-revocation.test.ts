@@ -1,0 +1,68 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { oldFormatKey } from "../support/api-keys";
+import { resetDatabase } from "../support/database";
+import { call, createPipeline, pipelineBody } from "../support/http";
+
+/**
+ * API.md "Auth": once DELETE /v1/api-keys/{id} has answered, no write made with that key
+ * commits, because the key is checked in the same database call as the write.
+ */
+
+const newFormatKey = async (scopes: string[]) => (await call("POST", "/v1/api-keys", { body: { name: "new format", scopes } })).body as { id: string; key: string };
+
+const auditEvents = async () =>
+  (await env.DB.prepare("SELECT seq, action, actor_id, resource_id FROM audit_events ORDER BY seq").all<{ seq: number; action: string; actor_id: string | null; resource_id: string }>()).results;
+
+beforeEach(() => resetDatabase());
+
+describe.each([
+  ["a key that names its id", () => newFormatKey(["write"])],
+  ["a key of the old format", () => oldFormatKey("write")],
+])("%s", (_, makeKey) => {
+  it("works for reads and writes, and not at all once revoked", async () => {
+    const { id, key } = await makeKey();
+    const created = await call("POST", "/v1/pipelines", { token: key, body: pipelineBody("by-key") });
+    expect(created.status).toBe(201);
+    expect((await call("GET", `/v1/pipelines/${created.body.id}`, { token: key })).status).toBe(200);
+    expect((await call("DELETE", `/v1/api-keys/${id}`)).status).toBe(204);
+    for (const [method, path, body] of [
+      ["GET", `/v1/pipelines/${created.body.id}`],
+      ["GET", "/v1/pipelines"],
+      ["PATCH", `/v1/pipelines/${created.body.id}`, { configuration: { a: "b" } }],
+      ["PATCH", `/v1/pipelines/${created.body.id}`, { name: "" }],
+      ["POST", "/v1/pipelines", { name: "" }],
+    ] as const) {
+      const reply = await call(method, path, { token: key, body });
+      expect({ method, path, status: reply.status, auth: reply.headers.get("WWW-Authenticate") }).toEqual({ method, path, status: 401, auth: expect.stringMatching(/^Bearer/) });
+    }
+  });
+
+  it("races its revocation: no write made with it commits after the revocation", async () => {
+    const { id, key } = await makeKey();
+    const targets = await Promise.all(Array.from({ length: 4 }, (_, i) => createPipeline(`race-${i}`)));
+    const writes = Array.from({ length: 60 }, (_, i) => {
+      const target = targets[i % targets.length]?.id;
+      return i % 3 === 0
+        ? call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-new-${i}`) })
+        : call("PATCH", `/v1/pipelines/${target}`, { token: key, body: { configuration: { [`k${i % 50}`]: String(i) } } });
+    });
+    const revocation = call("DELETE", `/v1/api-keys/${id}`);
+    const later = Array.from({ length: 30 }, (_, i) => call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-late-${i}`) }));
+    const replies = await Promise.all([...writes.slice(0, 30), revocation, ...writes.slice(30), ...later]);
+    expect(replies.filter((reply) => ![200, 201, 204, 401].includes(reply.status)).map((reply) => reply.text)).toEqual([]);
+
+    const events = await auditEvents();
+    const revoked = events.find((event) => event.action === "apiKey.revoked" && event.resource_id === id);
+    expect(revoked).toBeDefined();
+    const byKey = events.filter((event) => event.actor_id === id);
+    // A race indeed: writes with the key committed before the revocation, and others were refused after it.
+    expect(byKey.length).toBeGreaterThan(0);
+    expect(replies.filter((reply) => reply.status === 401).length).toBeGreaterThan(0);
+    expect(byKey.filter((event) => event.seq > (revoked?.seq ?? 0))).toEqual([]);
+    // Every write answered as a success committed (with its event), and every one that committed was answered so.
+    expect(byKey).toHaveLength(replies.filter((reply) => reply.status < 300).length - 1);
+    const revisions = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE actor_id = ?").bind(id).first<{ n: number }>();
+    expect(revisions?.n).toBe(byKey.length);
+  });
+});
