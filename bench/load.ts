@@ -63,13 +63,13 @@ export function loadScenarios(size: number): LoadScenario[] {
   ];
 }
 
-export async function runLoad(url: string, scenario: LoadScenario, label: string, seconds: number): Promise<LoadResult> {
+export async function runLoad(url: string, scenario: LoadScenario, label: string, seconds: number, token = TOKEN): Promise<LoadResult> {
   let n = 0;
   const result = await autocannon({
     url,
     connections: LOAD.connections,
     duration: seconds,
-    headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     requests: [
       {
         setupRequest: (request) => {
@@ -103,19 +103,53 @@ function combine(runs: LoadResult[]): LoadResult {
   };
 }
 
+interface Target {
+  url: string;
+  token: string;
+}
+
+/** Two targets under one scenario, warmed up, then in rounds of alternating order. */
+async function pair<A extends string, B extends string>(scenario: LoadScenario, targets: Record<A | B, Target>, [a, b]: [A, B]) {
+  const runs = { [a]: [], [b]: [] } as unknown as Record<A | B, LoadResult[]>;
+  // Each run labels its creates' names, so no run reuses another's.
+  for (const side of [a, b]) await runLoad(targets[side].url, scenario, `${side}-warm-up`, LOAD.warmUpSeconds, targets[side].token);
+  for (let round = 0; round < LOAD.rounds; round++) {
+    for (const side of round % 2 === 0 ? [a, b] : [b, a]) {
+      runs[side].push(await runLoad(targets[side].url, scenario, `${side}-${round}`, LOAD.seconds, targets[side].token));
+    }
+  }
+  return { first: combine(runs[a]), second: combine(runs[b]) };
+}
+
 export async function measureThroughput(size: number, urls: Record<Side, string>): Promise<LoadRow[]> {
   const rows: LoadRow[] = [];
+  const targets = { project: { url: urls.project, token: TOKEN }, baseline: { url: urls.baseline, token: TOKEN } };
   for (const scenario of loadScenarios(size)) {
-    const runs: Record<Side, LoadResult[]> = { project: [], baseline: [] };
-    // Each run labels its creates' names, so no run reuses another's.
-    for (const side of ["project", "baseline"] as const) await runLoad(urls[side], scenario, `${side}-warm-up`, LOAD.warmUpSeconds);
-    for (let round = 0; round < LOAD.rounds; round++) {
-      const order: Side[] = round % 2 === 0 ? ["project", "baseline"] : ["baseline", "project"];
-      for (const side of order) runs[side].push(await runLoad(urls[side], scenario, `${side}-${round}`, LOAD.seconds));
-    }
-    const project = combine(runs.project);
-    const baseline = combine(runs.baseline);
+    const { first: project, second: baseline } = await pair(scenario, targets, ["project", "baseline"]);
     rows.push({ scenario: scenario.name, request: scenario.request, project, baseline, ratio: project.requestsPerSecond / baseline.requestsPerSecond });
+  }
+  return rows;
+}
+
+/** The scenarios also run with an API key (checked in the request's own D1 call). */
+export const API_KEY_SCENARIOS = ["get", "list page", "create", "update"];
+
+export interface KeyLoadRow {
+  scenario: string;
+  request: string;
+  admin: LoadResult;
+  apiKey: LoadResult;
+  /** apiKey / admin requests per second. */
+  ratio: number;
+}
+
+/** The project with the admin token against the project with an API key (write scope), same scenarios, same rounds. */
+export async function measureApiKeyThroughput(size: number, url: string, key: string): Promise<KeyLoadRow[]> {
+  const rows: KeyLoadRow[] = [];
+  const targets = { admin: { url, token: TOKEN }, key: { url, token: key } };
+  for (const scenario of loadScenarios(size).filter((s) => API_KEY_SCENARIOS.includes(s.name))) {
+    const { first: admin, second: apiKey } = await pair(scenario, targets, ["admin", "key"]);
+    rows.push({ scenario: scenario.name, request: scenario.request, admin, apiKey, ratio: apiKey.requestsPerSecond / admin.requestsPerSecond });
   }
   return rows;
 }

@@ -1,6 +1,7 @@
 import type { BULK, BulkResult } from "./bulk.ts";
 import { type CostRow, SLACK } from "./cost.ts";
-import type { LOAD, LoadResult, LoadRow } from "./load.ts";
+import { CALLS_PER_REQUEST, LOCAL_MS, modelledLatency, PRIMARY, RTT_TO_PRIMARY_MS } from "./edge-latency.ts";
+import type { KeyLoadRow, LOAD, LoadResult, LoadRow } from "./load.ts";
 import type { Breakdown, PROFILE } from "./profile.ts";
 
 export interface Results {
@@ -14,6 +15,8 @@ export interface Results {
   unmeasured: string[];
   /** By size. */
   throughput: Record<string, LoadRow[]>;
+  /** By size (the first only): the admin token against an API key, on the project. */
+  apiKeyThroughput: Record<string, KeyLoadRow[]>;
   /** Where the baseline did not answer what the project answers (should be none). */
   baselineDifferences: string[];
   bulk: BulkResult;
@@ -61,6 +64,26 @@ function throughputTable(results: Results): string {
     (results.throughput[n] ?? []).map((row) => [row.scenario, size(n), ...load(row.project), ...load(row.baseline), fixed(row.ratio)]),
   );
   return table(["scenario", "pipelines", "project req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "project / baseline"], rows);
+}
+
+function apiKeyTable(results: Results): string {
+  const calls = (row: KeyLoadRow, n: number) =>
+    (results.cost[n] ?? []).find((c) => c.endpoint === row.request.split("?")[0] && c.case.endsWith("API key"))?.calls ?? "?";
+  const rows = Object.entries(results.apiKeyThroughput).flatMap(([n, keyRows]) =>
+    keyRows.map((row) => [row.scenario, size(Number(n)), ...load(row.admin), ...load(row.apiKey), calls(row, Number(n)), fixed(row.ratio)]),
+  );
+  return table(["scenario", "pipelines", "admin token req/s", "p50 ms", "p99 ms", "API key req/s", "p50 ms", "p99 ms", "API key D1 calls", "API key / admin"], rows);
+}
+
+function latencyTable(): string {
+  const rows = modelledLatency().map((row) => [
+    row.region,
+    RTT_TO_PRIMARY_MS[row.region],
+    ...row.read.flatMap((r) => [r.withoutReplicas, r.withReplicas]),
+    ...row.write.flatMap((w) => [w.withoutReplicas, w.withReplicas]),
+  ]);
+  const head = (kind: string) => CALLS_PER_REQUEST.flatMap((calls) => [`${kind}, ${calls} call${calls > 1 ? "s" : ""}, no replicas`, `${kind}, ${calls} call${calls > 1 ? "s" : ""}, replicas`]);
+  return table(["Worker in", `RTT to primary (${PRIMARY})`, ...head("read"), ...head("write")], rows);
 }
 
 function scalingTable(results: Results): string {
@@ -124,6 +147,18 @@ The production Worker and \`bench/baseline/\` (raw D1 prepared statements, no fr
 ${results.baselineDifferences.length === 0 ? "The baseline's answers were checked to equal the project's (reads, and writes read back by the other side)." : `**The baseline's answers differ from the project's:**\n${results.baselineDifferences.map((d) => `- ${d}`).join("\n")}`}
 
 ${throughputTable(results)}
+
+## API keys beside the admin token
+
+The same scenarios on the production Worker, once with the admin token and once with an API key (write scope), alternating as above, at ${Object.keys(results.apiKeyThroughput).map((n) => thousands(Number(n))).join(", ")} pipelines (the key's check reads one row by primary key whatever the size). The key is checked in the request's own D1 call: the D1 calls are the cost table's for the same request with the key.
+
+${apiKeyTable(results)}
+
+## Edge latency: modelled, not measured
+
+What a request waits on D1 from a Worker in each of D1's six replica regions, in milliseconds, for this project (1 call per request) and for a design that makes 2 (an API key looked up, then the work), with and without read replicas. **Modelled from assumptions, not measured** (\`bench/edge-latency.ts\`): the primary in ${PRIMARY}; ${LOCAL_MS} ms to the D1 instance in the Worker's own region; round trips to the primary from representative cities' ping times, rounded, taken from WonderNetwork's public ping statistics (https://wondernetwork.com/pings); a read session starts anywhere (so with replicas every call of a read stays in the region), a write session on the primary. Network round trips only: no SQL time, no Worker CPU.
+
+${latencyTable()}
 
 ## Scaling: ${thousands(large)} against ${thousands(small)} pipelines
 

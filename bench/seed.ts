@@ -116,3 +116,11 @@ export async function seedPipelines(db: D1, from: number, to: number, epoch: num
     ]);
   }
 }
+
+/** The `n`-th active seeded pipeline counting down from `size` (the top of the table, away from earlier sizes' targets). */
+export function activeIndex(size: number, n: number): number {
+  let i = size;
+  for (let found = 0; ; i--) {
+    if (!isArchived(i) && found++ === n) return i;
+  }
+}

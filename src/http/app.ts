@@ -16,7 +16,7 @@ import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
 import { authenticate, authorize } from "./middleware/auth";
-import { CONSISTENCY_HEADER, consistency } from "./middleware/consistency";
+import { CONSISTENCY_HEADER, consistency, documentConsistencyToken } from "./middleware/consistency";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { openApiDocument } from "./openapi";
@@ -96,7 +96,7 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     .route("/v1/archive-runs", archiveRunRoutes)
     .route("/v1/api-keys", apiKeyRoutes);
 
-  app.get("/openapi.json", async (c) => c.json(await openApiDocument(app)));
+  app.get("/openapi.json", async (c) => c.json(documentConsistencyToken(await openApiDocument(app))));
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Pipeline registry API" }));
   return routes;
 }

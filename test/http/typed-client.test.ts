@@ -1,16 +1,19 @@
 import { exports } from "cloudflare:workers";
 import { hc } from "hono/client";
 import { beforeEach, expect, it } from "vitest";
+import { createClient } from "../../src/client";
 import type { AppType } from "../../src/index";
 import { resetDatabase } from "../support/database";
 import { ADMIN_TOKEN } from "../support/http";
 
 beforeEach(() => resetDatabase());
 
+const worker = (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init));
+
 it("hono/client gives a typed client of the app", async () => {
   const client = hc<AppType>("https://registry.test", {
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
+    fetch: worker,
   });
   const created = await client.v1.pipelines.$post({
     json: { name: "typed", stages: [{ name: "gzip", stageType: "compression", algorithm: "gzip" }] },
@@ -22,4 +25,23 @@ it("hono/client gives a typed client of the app", async () => {
   expect(page.data.map((p) => p.name)).toEqual(["typed"]);
   const count = await (await client.v1.pipelines.count.$get({ query: {} })).json();
   expect(count.count).toBe(1);
+});
+
+it("the typed client sends back the consistency token of its last response, so it reads its own writes", async () => {
+  const sent: (string | null)[] = [];
+  const received: (string | null)[] = [];
+  const client = createClient("https://registry.test", ADMIN_TOKEN, async (input, init) => {
+    const request = new Request(input, init);
+    sent.push(request.headers.get("X-Consistency-Token"));
+    const response = await worker(request);
+    received.push(response.headers.get("X-Consistency-Token"));
+    return response;
+  });
+  const created = await client.v1.pipelines.$post({ json: { name: "mine", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] } });
+  expect(created.status).toBe(201);
+  const read = await client.v1.pipelines[":id"].$get({ param: { id: (await created.json()).id } });
+  expect(read.status).toBe(200);
+  expect(sent[0]).toBeNull();
+  expect(received[0]).toMatch(/^[0-9a-f]{8}-/);
+  expect(sent[1]).toBe(received[0]);
 });

@@ -30,3 +30,41 @@ export const consistency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const bookmark = session.getBookmark() ?? token;
   if (bookmark) c.res.headers.set(CONSISTENCY_HEADER, bookmark);
 };
+
+interface Operation {
+  parameters?: unknown[];
+  responses?: Record<string, { headers?: Record<string, unknown> }>;
+}
+
+/**
+ * The header in the OpenAPI document: taken by every /v1 operation and carried by each of its
+ * responses, added here in one pass (like the middleware, it is no route's own business).
+ */
+export function documentConsistencyToken<D extends { paths?: object; components?: object }>(document: D): D {
+  const description = `A D1 bookmark from an earlier response of this API: the request is served by a database copy at least that fresh (API.md "Consistency at the edge"). Malformed: 400.`;
+  for (const [path, operations] of Object.entries(document.paths ?? {}) as [string, Record<string, Operation>][]) {
+    if (!path.startsWith("/v1")) continue;
+    for (const operation of Object.values(operations)) {
+      operation.parameters = [...(operation.parameters ?? []), { $ref: "#/components/parameters/ConsistencyToken" }];
+      for (const response of Object.values(operation.responses ?? {})) {
+        response.headers = { ...response.headers, [CONSISTENCY_HEADER]: { $ref: "#/components/headers/ConsistencyToken" } };
+      }
+    }
+  }
+  const schema = { type: "string", pattern: CONSISTENCY_TOKEN.source };
+  const components = document.components as { parameters?: object; headers?: object } | undefined;
+  return {
+    ...document,
+    components: {
+      ...components,
+      parameters: { ...components?.parameters, ConsistencyToken: { name: CONSISTENCY_HEADER, in: "header", required: false, description, schema } },
+      headers: {
+        ...components?.headers,
+        ConsistencyToken: {
+          description: "The database state the request saw (after its write, for a write): send it back to read at least that fresh. Absent when the request touched no data and sent none.",
+          schema,
+        },
+      },
+    },
+  };
+}
