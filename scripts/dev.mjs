@@ -25,6 +25,9 @@ Local admin token: ${token}
   curl -H "Authorization: Bearer $TOKEN" http://localhost:8787/v1/pipelines
 `);
 
+// The /docs renderer is a static asset copied from node_modules (scripts/docs-assets.ts).
+spawnSync("node", ["scripts/docs-assets.ts"], { stdio: "inherit" });
+
 const dev = spawn("wrangler", ["dev", ...process.argv.slice(2)], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));

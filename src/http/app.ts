@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -15,7 +14,9 @@ import { healthRoutes } from "./health/routes";
 import { authenticate } from "./middleware/auth";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
-import { openApiDocument } from "./openapi";
+import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION } from "./docs";
+import { describe } from "./openapi/describe";
+import { openApiDocument } from "./openapi/document";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 
@@ -85,8 +86,8 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     .route("/v1/archive-runs", archiveRunRoutes)
     .route("/v1/api-keys", apiKeyRoutes);
 
-  app.get("/openapi.json", async (c) => c.json(await openApiDocument(app)));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Pipeline registry API" }));
+  app.get("/openapi.json", describe(OPENAPI_OPERATION), (c) => c.json(openApiDocument(app)));
+  app.get("/docs", describe(DOCS_OPERATION), docsPage);
   return routes;
 }
 

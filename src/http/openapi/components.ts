@@ -1,0 +1,105 @@
+import { type ConversionConfig, toJsonSchemaDefs } from "@valibot/to-json-schema";
+import * as v from "valibot";
+import { NewApiKeySchema } from "../../domain/api-key";
+import { MetricsInputSchema } from "../../domain/metrics";
+import {
+  NewPipelineSchema,
+  NewStageSchema,
+  PipelineImportSchema,
+  PipelinePatchSchema,
+  PipelineReplacementSchema,
+  ReplacementStageSchema,
+} from "../../domain/pipeline";
+import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema } from "../api-keys/schemas";
+import { ArchiveRunListSchema, ArchiveRunRequestSchema, ArchiveRunSchema } from "../archive-runs/schemas";
+import { HealthSchema } from "../health/schemas";
+import {
+  CountSchema,
+  MetricsSchema,
+  PipelineListSchema,
+  PipelinePageSchema,
+  PipelineSchema,
+  StageSchema,
+} from "../pipelines/schemas";
+import { ProblemSchema } from "../problem";
+import type { JsonSchema, Ref } from "./types";
+
+/**
+ * The named schemas of `components.schemas`. A new schema is one line here (and its example in
+ * examples.ts, which the type checker asks for); operations then refer to it with `schemaRef`.
+ * Responses are converted as the server writes them (defaults filled in), requests as clients
+ * may send them (members with defaults optional).
+ */
+const RESPONSE_SCHEMAS = {
+  Pipeline: PipelineSchema,
+  Stage: StageSchema,
+  PipelinePage: PipelinePageSchema,
+  PipelineList: PipelineListSchema,
+  Count: CountSchema,
+  Metrics: MetricsSchema,
+  ApiKey: ApiKeySchema,
+  CreatedApiKey: CreatedApiKeySchema,
+  ApiKeyList: ApiKeyListSchema,
+  ArchiveRun: ArchiveRunSchema,
+  ArchiveRunList: ArchiveRunListSchema,
+  Health: HealthSchema,
+  Problem: ProblemSchema,
+};
+
+const REQUEST_SCHEMAS = {
+  NewPipeline: NewPipelineSchema,
+  NewStage: NewStageSchema,
+  PipelineReplacement: PipelineReplacementSchema,
+  ReplacementStage: ReplacementStageSchema,
+  PipelinePatch: PipelinePatchSchema,
+  PipelineImport: PipelineImportSchema,
+  MetricsInput: MetricsInputSchema,
+  NewApiKey: NewApiKeySchema,
+  ArchiveRunRequest: ArchiveRunRequestSchema,
+};
+
+export type SchemaName = keyof typeof RESPONSE_SCHEMAS | keyof typeof REQUEST_SCHEMAS;
+
+const names = new Map<v.GenericSchema, SchemaName>();
+for (const [name, schema] of Object.entries({ ...RESPONSE_SCHEMAS, ...REQUEST_SCHEMAS })) {
+  names.set(schema as v.GenericSchema, name as SchemaName);
+}
+
+const pointer = (name: string) => `#/components/schemas/${name}`;
+
+/** The registered name of a schema; an unnamed one is a programming error, caught when the module loads. */
+export function schemaName(schema: v.GenericSchema): SchemaName {
+  const name = names.get(schema);
+  if (!name) throw new Error("This schema is not registered in src/http/openapi/components.ts.");
+  return name;
+}
+
+export const schemaRef = (schema: v.GenericSchema): Ref => ({ $ref: pointer(schemaName(schema)) });
+
+const OBJECTS = new Set(["object", "object_with_rest", "strict_object"]);
+
+/**
+ * Every object is closed (`additionalProperties: false`): requests refuse unknown members
+ * (closedObject's `never` rest would otherwise come out as `{not: {}}`, which generators read as
+ * an open index signature), and responses carry exactly the documented members.
+ */
+const config = (typeMode: "input" | "output"): ConversionConfig => ({
+  target: "draft-2020-12",
+  typeMode,
+  // Checks that JSON Schema cannot say (code point counts, cross-field rules) carry their limits
+  // as metadata; the rest are documented in descriptions.
+  errorMode: "ignore",
+  overrideRef: ({ referenceId }) => pointer(referenceId),
+  overrideSchema: ({ valibotSchema, jsonSchema }) =>
+    OBJECTS.has(valibotSchema.type) ? { ...jsonSchema, additionalProperties: false } : undefined,
+});
+
+/** `components.schemas`, converted once per isolate. */
+let converted: Record<SchemaName, JsonSchema> | undefined;
+export function componentSchemas(): Record<SchemaName, JsonSchema> {
+  converted ??= {
+    ...toJsonSchemaDefs(RESPONSE_SCHEMAS, config("output")),
+    ...toJsonSchemaDefs(REQUEST_SCHEMAS, config("input")),
+  } as Record<SchemaName, JsonSchema>;
+  return converted;
+}
