@@ -5,6 +5,8 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** Per-token request budget (`[[ratelimits]]` in wrangler.toml). */
   RATE_LIMITER?: RateLimit;
+  /** `off` stops the one-line-per-request access log (src/http/middleware/access-log.ts). */
+  ACCESS_LOG?: string;
   /** Comma-separated origins allowed by CORS; none by default. */
   CORS_ORIGINS?: string;
   /** Archive active pipelines not updated for this many days (default 90); see src/jobs/archive-config.ts. */

@@ -5,4 +5,5 @@ const app = document.getElementById("app");
 Scalar.createApiReference(app, {
   url: app.dataset.openapiUrl,
   withDefaultFonts: false,
+  defaultOpenAllTags: true,
 });

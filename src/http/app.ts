@@ -11,6 +11,7 @@ import { archiveRunRoutes } from "./archive-runs/routes";
 import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
+import { accessLog } from "./middleware/access-log";
 import { authenticate } from "./middleware/auth";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
@@ -48,6 +49,7 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, routeNotFound()));
   app.use(requestId);
+  app.use(accessLog);
   app.use(secureHeaders());
   const corsPolicy = cors({
     origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),

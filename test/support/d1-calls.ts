@@ -1,44 +1,10 @@
-const RAW = Symbol("raw statement");
+import { countD1Calls } from "../../src/infrastructure/d1-call-counter";
 
-/**
- * Wraps a D1 binding and counts round trips: each statement run on its own
- * (`first`, `all`, `run`, `raw`) and each `batch` is one call to the database.
- */
+/** A D1 binding that counts its round trips (src/infrastructure/d1-call-counter.ts), with the count and a reset. */
 export function countingD1(db: D1Database) {
   let calls = 0;
-  const terminal = new Set(["first", "all", "run", "raw"]);
-  const wrapStatement = (statement: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(statement, {
-      get(target, property, receiver) {
-        if (property === RAW) return target;
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== "function") return value;
-        if (property === "bind") return (...args: unknown[]) => wrapStatement(value.apply(target, args));
-        if (terminal.has(String(property))) {
-          return (...args: unknown[]) => {
-            calls++;
-            return value.apply(target, args);
-          };
-        }
-        return value.bind(target);
-      },
-    });
-  const wrapped = new Proxy(db, {
-    get(target, property, receiver) {
-      if (property === "prepare") return (query: string) => wrapStatement(target.prepare(query));
-      if (property === "batch") {
-        return (statements: D1PreparedStatement[]) => {
-          calls++;
-          // The statements are our proxies; D1 needs its own objects back.
-          return target.batch(statements.map((s) => (s as unknown as { [RAW]: D1PreparedStatement })[RAW] ?? s));
-        };
-      }
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
   return {
-    db: wrapped,
+    db: countD1Calls(db, () => calls++),
     get calls() {
       return calls;
     },

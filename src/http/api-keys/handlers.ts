@@ -1,13 +1,14 @@
 import type { Context } from "hono";
-import type { NewApiKey } from "../../domain/api-key";
+import type { NewApiKeySchema } from "../../domain/api-key";
 import { NotFoundError } from "../../domain/errors";
 import { isId } from "../../domain/ids";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../infrastructure/d1-api-keys";
 import type { AppEnv } from "../context";
+import type { JsonInput } from "../middleware/json-body";
 
 const apiKeyNotFound = (id: string) => new NotFoundError(`No API key has the id ${id}.`);
 
-export async function create(c: Context<AppEnv, string, { out: { json: NewApiKey } }>) {
+export async function create(c: Context<AppEnv, string, JsonInput<typeof NewApiKeySchema>>) {
   const { apiKey, key } = await createApiKey(c.env.DB, c.req.valid("json"));
   // A new key is not revoked, so the answer leaves `revokedAt` out and shows the key once.
   const { revokedAt: _, ...shown } = apiKey;

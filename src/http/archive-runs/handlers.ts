@@ -3,9 +3,11 @@ import { ValidationError } from "../../domain/errors";
 import { ARCHIVE_RUNS_LIMIT, listArchiveRuns } from "../../infrastructure/d1-archive-runs";
 import { runArchiveJob } from "../../jobs/archive-job";
 import type { AppEnv } from "../context";
+import type { JsonInput } from "../middleware/json-body";
+import type { ArchiveRunRequestSchema } from "./schemas";
 import { parseLimit } from "../pipelines/query";
 
-export async function run(c: Context<AppEnv, string, { out: { json: { olderThanDays?: number } } }>) {
+export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRunRequestSchema>>) {
   const { olderThanDays } = c.req.valid("json");
   const run = await runArchiveJob({ db: c.env.DB, env: c.env }, { trigger: "manual", olderThanDays });
   return c.json(run, 200);

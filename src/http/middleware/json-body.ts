@@ -7,7 +7,8 @@ import { malformedJson, unsupportedMediaType } from "../errors";
 import { withDoc } from "../openapi/describe";
 import { jsonContent } from "../openapi/responses";
 
-type JsonInput<S extends v.GenericSchema> = { in: { json: v.InferInput<S> }; out: { json: v.InferOutput<S> } };
+/** The validated-input type a route gets from `jsonBody(schema)`: what hono/client sends (`in`), what handlers read (`out`). */
+export type JsonInput<S extends v.GenericSchema> = { in: { json: v.InferInput<S> }; out: { json: v.InferOutput<S> } };
 
 /**
  * Reads a JSON body: 415 for another content type, 400 for malformed JSON, 400 with every

@@ -1,4 +1,4 @@
-import { type ConversionConfig, toJsonSchemaDefs } from "@valibot/to-json-schema";
+import { type ConversionConfig, type OverrideSchemaContext, toJsonSchemaDefs } from "@valibot/to-json-schema";
 import * as v from "valibot";
 import { NewApiKeySchema } from "../../domain/api-key";
 import { MetricsInputSchema } from "../../domain/metrics";
@@ -81,8 +81,20 @@ const OBJECTS = new Set(["object", "object_with_rest", "strict_object"]);
 /**
  * Every object is closed (`additionalProperties: false`): requests refuse unknown members
  * (closedObject's `never` rest would otherwise come out as `{not: {}}`, which generators read as
- * an open index signature), and responses carry exactly the documented members.
+ * an open index signature), and responses carry exactly the documented members. In requests a
+ * default goes into the description: generators such as openapi-typescript make a member with a
+ * `default` required, though a client may leave it out.
  */
+function override(typeMode: "input" | "output", { valibotSchema, jsonSchema }: OverrideSchemaContext) {
+  let schema = OBJECTS.has(valibotSchema.type) ? { ...jsonSchema, additionalProperties: false } : jsonSchema;
+  if (typeMode === "input" && schema.default !== undefined) {
+    const { default: fallback, ...rest } = schema;
+    const note = `Defaults to \`${JSON.stringify(fallback)}\`.`;
+    schema = { ...rest, description: rest.description ? `${rest.description} ${note}` : note };
+  }
+  return schema === jsonSchema ? undefined : schema;
+}
+
 const config = (typeMode: "input" | "output"): ConversionConfig => ({
   target: "draft-2020-12",
   typeMode,
@@ -90,8 +102,7 @@ const config = (typeMode: "input" | "output"): ConversionConfig => ({
   // as metadata; the rest are documented in descriptions.
   errorMode: "ignore",
   overrideRef: ({ referenceId }) => pointer(referenceId),
-  overrideSchema: ({ valibotSchema, jsonSchema }) =>
-    OBJECTS.has(valibotSchema.type) ? { ...jsonSchema, additionalProperties: false } : undefined,
+  overrideSchema: (context) => override(typeMode, context),
 });
 
 /** `components.schemas`, converted once per isolate. */

@@ -66,7 +66,7 @@ export function openApiDocument(app: Pick<Hono, "routes">) {
         "Named, ordered processing pipelines with configuration and latest metrics. Every error is RFC 9457 `application/problem+json` with the request id; every response carries `X-Request-Id`, every /v1 response `X-Consistency-Token` and `Cache-Control: no-store`.",
       license: { name: "UNLICENSED", identifier: "LicenseRef-Proprietary" },
     },
-    servers: [{ url: "http://localhost:8787", description: "`npm run dev`" }],
+    servers: [{ url: "/", description: "The origin serving this document (`npm run dev`: http://localhost:8787)" }],
     tags: TAGS,
     security: [{ bearer: [] }],
     paths,

@@ -1,9 +1,17 @@
 import type { Context } from "hono";
+import type * as v from "valibot";
 import { metricsNotRecorded, pipelineNotFound } from "../../domain/errors";
 import { isId } from "../../domain/ids";
-import type { MetricsInput } from "../../domain/metrics";
-import type { NewPipeline, Pipeline, PipelineImport, PipelinePatch, PipelineReplacement } from "../../domain/pipeline";
+import type { MetricsInputSchema } from "../../domain/metrics";
+import type {
+  NewPipelineSchema,
+  Pipeline,
+  PipelineImportSchema,
+  PipelinePatchSchema,
+  PipelineReplacementSchema,
+} from "../../domain/pipeline";
 import type { AppEnv } from "../context";
+import type { JsonInput } from "../middleware/json-body";
 import { encodeCursor } from "./cursor";
 import { createOnce } from "./idempotency";
 import { etagOf, expectedVersion, notModified } from "./preconditions";
@@ -12,8 +20,11 @@ import { parseCountQuery, parseListQuery } from "./query";
 /** What the pipeline routes do; what they take and answer is in routes.ts. */
 
 type Ctx = Context<AppEnv>;
-/** A context whose JSON body was validated by `jsonBody`. */
-type WithBody<T> = Context<AppEnv, string, { out: { json: T } }>;
+/**
+ * A context whose JSON body `jsonBody(schema)` validated. Typed by the schema, in and out, so
+ * the route keeps the request type that hono/client checks.
+ */
+type WithBody<S extends v.GenericSchema> = Context<AppEnv, string, JsonInput<S>>;
 
 /** The `:id` of the path; an id that is not a ULID names no pipeline. */
 function pipelineId(c: Ctx): string {
@@ -29,7 +40,7 @@ function withEtag(c: Ctx, pipeline: Pipeline) {
 
 const ifMatch = (c: Ctx) => expectedVersion(c.req.header("If-Match"));
 
-export const create = (c: WithBody<NewPipeline>) =>
+export const create = (c: WithBody<typeof NewPipelineSchema>) =>
   createOnce(c, [c.req.valid("json")], ([pipeline]) => {
     // One input makes one pipeline; the repository's contract tests hold it to that.
     if (!pipeline) throw new Error("creating one pipeline returned none");
@@ -40,7 +51,7 @@ export const create = (c: WithBody<NewPipeline>) =>
     };
   });
 
-export const importMany = (c: WithBody<PipelineImport>) =>
+export const importMany = (c: WithBody<typeof PipelineImportSchema>) =>
   createOnce(c, c.req.valid("json").pipelines, (data) => ({ status: 201, headers: {}, body: { data } }));
 
 export async function list(c: Ctx) {
@@ -77,13 +88,13 @@ export async function get(c: Ctx) {
   return c.json(withEtag(c, pipeline), 200);
 }
 
-export async function replace(c: WithBody<PipelineReplacement>) {
+export async function replace(c: WithBody<typeof PipelineReplacementSchema>) {
   const options = ifMatch(c);
   const pipeline = await c.var.repository.update(pipelineId(c), c.req.valid("json"), options);
   return c.json(withEtag(c, pipeline), 200);
 }
 
-export async function patch(c: WithBody<PipelinePatch>) {
+export async function patch(c: WithBody<typeof PipelinePatchSchema>) {
   const options = ifMatch(c);
   const pipeline = await c.var.repository.patch(pipelineId(c), c.req.valid("json"), options);
   return c.json(withEtag(c, pipeline), 200);
@@ -104,7 +115,7 @@ export async function restore(c: Ctx) {
   return c.json(withEtag(c, pipeline), 200);
 }
 
-export async function putMetrics(c: WithBody<MetricsInput>) {
+export async function putMetrics(c: WithBody<typeof MetricsInputSchema>) {
   const metrics = await c.var.repository.putMetrics(pipelineId(c), c.req.valid("json"));
   return c.json(metrics, 200);
 }
