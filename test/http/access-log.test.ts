@@ -5,7 +5,8 @@ import { resetDatabase } from "../support/database";
 import { callWith, createPipeline } from "../support/http";
 
 const app = createApp();
-const logged = vi.spyOn(console, "log");
+// Captured, not printed: the test output stays quiet.
+const logged = vi.spyOn(console, "log").mockImplementation(() => undefined);
 const withLog = (request: Request) => app.fetch(request, { ...env, ACCESS_LOG: "on" });
 
 beforeEach(async () => {
