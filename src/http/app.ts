@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -16,9 +15,12 @@ import type { AppEnv } from "./context";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
 import { authenticate, authorize } from "./middleware/auth";
+import { accessLog } from "./middleware/access-log";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
-import { openApiDocument } from "./openapi";
+import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION } from "./docs";
+import { describe } from "./openapi/describe";
+import { openApiDocument } from "./openapi/document";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 
@@ -55,6 +57,7 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     await next();
     if (c.req.path === "/v1" || c.req.path.startsWith("/v1/")) c.res.headers.set("Cache-Control", "no-store");
   });
+  app.use(accessLog);
   app.use(secureHeaders());
   const corsPolicy = cors({
     origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
@@ -96,8 +99,8 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     .route("/v1/archive-runs", archiveRunRoutes)
     .route("/v1/api-keys", apiKeyRoutes);
 
-  app.get("/openapi.json", async (c) => c.json(await openApiDocument(app)));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Pipeline registry API" }));
+  app.get("/openapi.json", describe(OPENAPI_OPERATION), (c) => c.json(openApiDocument(app)));
+  app.get("/docs", describe(DOCS_OPERATION), docsPage);
   return routes;
 }
 

@@ -1,20 +1,10 @@
-import { interceptD1 } from "./intercept-d1";
+import { countD1Calls } from "../../src/infrastructure/d1-call-counter";
 
-/** Wraps a D1 binding and counts round trips: each `batch`, and each statement run on its own. */
+/** A D1 binding that counts its round trips (src/infrastructure/d1-call-counter.ts), with the count and a reset. */
 export function countingD1(db: D1Database) {
   let calls = 0;
-  const wrapped = interceptD1(db, {
-    batch: (statements, send) => {
-      calls++;
-      return send(statements);
-    },
-    statement: (_method, _statement, _args, send) => {
-      calls++;
-      return send();
-    },
-  });
   return {
-    db: wrapped,
+    db: countD1Calls(db, () => calls++),
     get calls() {
       return calls;
     },

@@ -1,7 +1,7 @@
 /**
- * The one wrapper of a D1 binding that tests and the bench put between the app and D1: the
- * call counter (./d1-calls.ts), the fault injector (./faulty-d1.ts) and the bench's meter
- * (bench/worker/d1-meter.ts) are each a few hooks over it. Every round trip passes through a
+ * The one wrapper of a D1 binding put between the app and D1: the call counter of the access
+ * log and the tests (./d1-call-counter.ts), the tests' fault injector (test/support/faulty-d1.ts)
+ * and the bench's meter (bench/worker/d1-meter.ts) are each a few hooks over it. Every round trip passes through a
  * hook: a `batch`, or one statement run on its own (`first`, `all`, `run`, `raw`), or `exec`.
  */
 
