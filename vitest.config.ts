@@ -2,6 +2,8 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
+  // Wrangler's notices (a line per test file when a .dev.vars exists) are not test output.
+  process.env.WRANGLER_LOG ??= "warn";
   // The real migrations, applied to each test file's fresh D1 by test/support/apply-migrations.ts.
   const migrations = await readD1Migrations("./migrations");
   // Knobs of the property-based tests (test/support/properties.ts): `FC_NUM_RUNS=2000 FC_SEED=42
@@ -15,7 +17,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ...propertyKnobs },
+                // No access log line per request: test/http/access-log.test.ts turns it on where it checks it.
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ACCESS_LOG: "off", ...propertyKnobs },
                 // A second, empty D1 (merged with wrangler.toml's DB) where the migration test
                 // applies the migrations one at a time.
                 d1Databases: ["MIGRATIONS_DB"],
@@ -39,7 +42,14 @@ export default defineConfig(async () => {
           },
         },
         {
-          test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 60_000,
+            // The Worker under wrangler dev, for the browser, OpenAPI tooling and client tests.
+            globalSetup: ["./test/node/support/worker.ts"],
+          },
         },
       ],
     },

@@ -62,7 +62,8 @@ export async function startWorkers(options: { scripts?: Record<WorkerName, strin
     scriptPath: scripts[name],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
-    bindings: { ...config.vars, ADMIN_TOKEN: TOKEN },
+    // No access log: a line per request would be measured too.
+    bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off" },
     // One database for the three: they see the same data.
     d1Databases: Object.fromEntries(databases.map((d1) => [d1.binding, "bench"])),
     // Rate limiters as configured, but out of reach: the bench sends far more from one token

@@ -1,28 +1,18 @@
-import { hc } from "hono/client";
-import type { AppType } from "./http/app";
-import { CONSISTENCY_HEADER } from "./http/middleware/consistency";
-
-type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
-
 /**
- * A fetch that reads its own writes (API.md "Consistency at the edge"): it sends the
- * `X-Consistency-Token` of the newest response it has seen with every request (unless the
- * request carries one), so each request is served by a database copy at least that fresh.
- * Tokens are D1 bookmarks, fixed-width hex led by the commit position, so the newest is the
- * greatest in string order: a slow older response never takes the place of a newer one.
+ * What a client imports, in one place: `import type { AppType, Pipeline } from "pipeline-registry/client"`.
+ * package.json `exports` points at the declarations `npm run build:client` makes of this file.
  */
-export function withConsistency(fetcher: Fetch = fetch): Fetch {
-  let newest: string | null = null;
-  return async (input, init) => {
-    const request = new Request(input, init);
-    if (newest && !request.headers.has(CONSISTENCY_HEADER)) request.headers.set(CONSISTENCY_HEADER, newest);
-    const response = await fetcher(request);
-    const token = response.headers.get(CONSISTENCY_HEADER);
-    if (token && (newest === null || token > newest)) newest = token;
-    return response;
-  };
-}
+import type { Pipeline } from "./domain/pipeline";
 
-/** The typed client of the API (hono/client), passing the consistency token along. */
-export const createClient = (baseUrl: string, token: string, fetcher: Fetch = fetch) =>
-  hc<AppType>(baseUrl, { headers: { Authorization: `Bearer ${token}` }, fetch: withConsistency(fetcher) });
+export type { ApiKey, Scope } from "./domain/api-key";
+export type { ArchiveRun } from "./domain/archive-run";
+export type { Metrics, MetricsInput } from "./domain/metrics";
+export type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement, Stage, StageType } from "./domain/pipeline";
+export type { AppType } from "./http/app";
+export type { Problem } from "./http/problem";
+
+/** `GET /v1/pipelines`. */
+export interface PipelinePage {
+  data: Pipeline[];
+  nextCursor: string | null;
+}

@@ -7,6 +7,8 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** Per-address budget of requests refused with 401 (`[[ratelimits]]`), so guessing keys is throttled. */
   AUTH_FAILURE_LIMITER?: RateLimit;
+  /** `off` stops the one-line-per-request access log (src/http/middleware/access-log.ts). */
+  ACCESS_LOG?: string;
   /** Comma-separated origins allowed by CORS; none by default. */
   CORS_ORIGINS?: string;
   /** Archive active pipelines not updated for this many days (default 90); see src/jobs/archive-config.ts. */

@@ -1,4 +1,4 @@
-import { interceptD1, shapeResult } from "../../src/infrastructure/intercept-d1";
+import { interceptD1, shapeResult } from "../../src/infrastructure/d1-intercept";
 
 /** What one request cost the database, from D1's own `meta` of every result. */
 export interface D1Usage {

@@ -10,6 +10,32 @@ import * as v from "valibot";
  * schemas check the shape and the bound first, and every item only within the bound.
  */
 
+/**
+ * What each schema made here documents as: a plain valibot twin of the same shape, which JSON
+ * Schema converters can read (the checks here are code). The OpenAPI document converts the
+ * twins (src/http/openapi/components.ts); validation never uses them.
+ */
+const twins = new WeakMap<object, v.GenericSchema>();
+const withTwin = <S extends object>(schema: S, twin: v.GenericSchema): S => {
+  twins.set(schema, twin);
+  return schema;
+};
+
+/** The documented twin of `schema`: its own, or one made for an optional, nullable or pipe around one; else the schema itself. */
+export function documentedAs(schema: v.GenericSchema): v.GenericSchema {
+  const known = twins.get(schema);
+  if (known) return known;
+  const parts = schema as v.GenericSchema & { pipe?: readonly v.GenericSchema[]; wrapped?: v.GenericSchema; default?: never };
+  const first = parts.pipe?.[0];
+  if (first && twins.has(first)) return documentedAs(first);
+  if (schema.type === "optional" && parts.wrapped) return v.optional(documentedAs(parts.wrapped), parts.default);
+  if (schema.type === "nullable" && parts.wrapped) return v.nullable(documentedAs(parts.wrapped), parts.default);
+  return schema;
+}
+
+const documentedEntries = (entries: v.ObjectEntries) =>
+  Object.fromEntries(Object.entries(entries).map(([key, schema]) => [key, documentedAs(schema)]));
+
 /** Members valibot's object and record schemas pass over. */
 const SPECIAL_KEYS = ["__proto__", "prototype", "constructor"] as const;
 
@@ -46,7 +72,8 @@ function forward(
  */
 export function jsonObject<E extends v.ObjectEntries>(entries: E) {
   const closed = v.objectWithRest(entries, v.never(UNKNOWN_MEMBER)) as unknown as v.ObjectSchema<E, undefined>;
-  return v.pipe(
+  const twin = v.objectWithRest(documentedEntries(entries), v.never(UNKNOWN_MEMBER));
+  const schema = v.pipe(
     anObject<v.InferInput<typeof closed>>(),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return;
@@ -59,6 +86,7 @@ export function jsonObject<E extends v.ObjectEntries>(entries: E) {
     }),
     closed,
   );
+  return withTwin(schema, twin);
 }
 
 /**
@@ -67,11 +95,15 @@ export function jsonObject<E extends v.ObjectEntries>(entries: E) {
  * minItems and maxItems.
  */
 export const boundedArray = <S extends v.GenericSchema>(item: S, min: number, max: number, messages: { min: string; max: string }) =>
-  v.pipe(
-    v.array(v.unknown()),
-    v.minLength(min, messages.min),
-    v.maxLength(max, messages.max),
-    v.array(item),
+  withTwin(
+    v.pipe(
+      // Typed as an array of `item`s, so clients (hono/client) see the items' type; its items are checked only by the last step.
+      v.array(v.unknown()) as unknown as v.ArraySchema<S, undefined>,
+      v.minLength(min, messages.min),
+      v.maxLength(max, messages.max),
+      v.array(item),
+    ),
+    v.pipe(v.array(documentedAs(item)), v.minLength(min), v.maxLength(max)),
   );
 
 /**
@@ -84,7 +116,8 @@ export function stringMap<V extends v.GenericSchema<unknown, string | null>>(
   value: V,
   maxEntries: number,
 ) {
-  return v.pipe(
+  const twin = v.pipe(v.record(key, documentedAs(value)), v.maxEntries(maxEntries));
+  const schema = v.pipe(
     anObject<Record<string, unknown>>(),
     v.check((map) => Object.keys(map).length <= maxEntries, `at most ${maxEntries} entries`),
     v.rawTransform(({ dataset, addIssue }) => {
@@ -104,4 +137,5 @@ export function stringMap<V extends v.GenericSchema<unknown, string | null>>(
       return output;
     }),
   );
+  return withTwin(schema, twin);
 }

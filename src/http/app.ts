@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -9,17 +8,20 @@ import type { Env } from "../env";
 import { createD1PipelineRepository } from "../infrastructure/d1-pipeline-repository";
 import { readRevisionsKeep } from "../jobs/archive-config";
 import { apiKeyRoutes } from "./api-keys/routes";
-import { auditEventRoutes } from "./audit-events/routes";
-import { historyRoutes } from "./history/routes";
 import { archiveRunRoutes } from "./archive-runs/routes";
+import { auditEventRoutes } from "./audit-events/routes";
 import type { AppEnv } from "./context";
+import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION } from "./docs";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
+import { historyRoutes } from "./history/routes";
+import { accessLog } from "./middleware/access-log";
 import { authenticate, authorize } from "./middleware/auth";
-import { CONSISTENCY_HEADER, consistency, documentConsistencyToken } from "./middleware/consistency";
+import { CONSISTENCY_HEADER, consistency } from "./middleware/consistency";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
-import { openApiDocument } from "./openapi";
+import { describe } from "./openapi/describe";
+import { openApiDocument } from "./openapi/document";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 
@@ -27,7 +29,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** `CORS_ORIGINS`: comma-separated origins; none by default, so browsers on other origins get no access. */
 const allowedOrigins = (setting: string | undefined) =>
-  (setting ?? "").split(",").map((origin) => origin.trim()).filter(Boolean);
+  (setting ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 
 export interface AppDependencies {
   /**
@@ -53,6 +58,7 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     await next();
     if (c.req.path === "/v1" || c.req.path.startsWith("/v1/")) c.res.headers.set("Cache-Control", "no-store");
   });
+  app.use(accessLog);
   app.use(secureHeaders());
   const corsPolicy = cors({
     origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
@@ -96,8 +102,8 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     .route("/v1/archive-runs", archiveRunRoutes)
     .route("/v1/api-keys", apiKeyRoutes);
 
-  app.get("/openapi.json", async (c) => c.json(documentConsistencyToken(await openApiDocument(app))));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Pipeline registry API" }));
+  app.get("/openapi.json", describe(OPENAPI_OPERATION), (c) => c.json(openApiDocument(app)));
+  app.get("/docs", describe(DOCS_OPERATION), docsPage);
   return routes;
 }
 

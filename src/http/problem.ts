@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
 import { ConflictError, type FieldIssue, keyRefusalIn, NotFoundError, ValidationError, VersionMismatchError } from "../domain/errors";
@@ -22,7 +23,7 @@ const ENVELOPE_BYTES = 64;
 export const ProblemSchema = v.object({
   type: v.string(),
   title: v.string(),
-  status: v.number(),
+  status: v.pipe(v.number(), v.integer()),
   detail: v.string(),
   requestId: v.string(),
   errors: v.optional(v.array(v.object({ path: v.pipe(v.string(), v.description("JSON pointer")), message: v.string() }))),
@@ -77,7 +78,35 @@ function mapError(error: unknown): Mapped | null {
   if (error instanceof HttpError) {
     return { status: error.status, slug: error.slug, title: error.title, detail: error.message, headers: error.headers };
   }
+  if (error instanceof HTTPException) return fromHttpException(error);
   return null;
+}
+
+/** Titles of the statuses Hono's own middleware throws (HTTPException); others get a generic one. */
+const HTTP_TITLES: Partial<Record<number, string>> = {
+  400: "Bad request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not found",
+  408: "Request timeout",
+  413: "Payload too large",
+  415: "Unsupported media type",
+  429: "Too many requests",
+};
+
+/**
+ * Hono's middleware (body limit, timeout, bearer auth, ...) throws HTTPException: its status
+ * and message become a problem, keeping the headers its response carried (WWW-Authenticate).
+ * A status below 400 is not an error to report, so it counts as an unexpected one.
+ */
+function fromHttpException(error: HTTPException): Mapped | null {
+  if (error.status < 400) return null;
+  const title = HTTP_TITLES[error.status] ?? (error.status >= 500 ? "Server error" : "Request refused");
+  const headers: Record<string, string> = {};
+  error.res?.headers.forEach((value, name) => {
+    if (!/^content-(type|length)$/i.test(name)) headers[name] = value;
+  });
+  return { status: error.status, slug: `http-${error.status}`, title, detail: error.message || title, headers };
 }
 
 export function problemResponse(c: Context<AppEnv>, error: unknown): Response {

@@ -4,7 +4,7 @@ import { grantorsOf, type Scope } from "../domain/api-key";
 import { KeyRefusedError } from "../domain/errors";
 import { domainError, firstFailure, guardError, writeGuard } from "./db/guard";
 import { apiKeys } from "./db/schema";
-import { interceptD1, shapeResult } from "./intercept-d1";
+import { interceptD1, shapeResult } from "./d1-intercept";
 
 /** An API key to check in every database call of one request, and how. */
 export interface KeyCheck {

@@ -1,7 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { hc } from "hono/client";
 import { beforeEach, expect, it } from "vitest";
-import { createClient } from "../../src/client";
 import type { AppType } from "../../src/index";
 import { resetDatabase } from "../support/database";
 import { ADMIN_TOKEN } from "../support/http";
@@ -19,6 +18,8 @@ it("hono/client gives a typed client of the app", async () => {
     json: { name: "typed", stages: [{ name: "gzip", stageType: "compression", algorithm: "gzip" }] },
   });
   expect(created.status).toBe(201);
+  // @ts-expect-error the body is typed: stageType is one of five
+  await client.v1.pipelines.$post({ json: { name: "untyped", stages: [{ name: "a", stageType: "zip", algorithm: "a" }] } });
   const pipeline = await created.json();
   expect(pipeline.stages[0]?.algorithm).toBe("gzip");
   const page = await (await client.v1.pipelines.$get({ query: {} })).json();
@@ -27,16 +28,30 @@ it("hono/client gives a typed client of the app", async () => {
   expect(count.count).toBe(1);
 });
 
-it("the typed client sends back the consistency token of its last response, so it reads its own writes", async () => {
+/** The README's consistentFetch ("Typed client"), over the Worker: the newest token seen goes back with each request. */
+function consistentFetch(fetcher: typeof worker): typeof worker {
+  let consistency: string | null = null;
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (consistency) request.headers.set("X-Consistency-Token", consistency);
+    const response = await fetcher(request);
+    const token = response.headers.get("X-Consistency-Token");
+    if (token && (consistency === null || token > consistency)) consistency = token;
+    return response;
+  };
+}
+
+it("the typed client, with the README's fetch, sends back the consistency token of its last response, so it reads its own writes", async () => {
   const sent: (string | null)[] = [];
   const received: (string | null)[] = [];
-  const client = createClient("https://registry.test", ADMIN_TOKEN, async (input, init) => {
+  const recording = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     sent.push(request.headers.get("X-Consistency-Token"));
     const response = await worker(request);
     received.push(response.headers.get("X-Consistency-Token"));
     return response;
-  });
+  };
+  const client = hc<AppType>("https://registry.test", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, fetch: consistentFetch(recording) });
   const created = await client.v1.pipelines.$post({ json: { name: "mine", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] } });
   expect(created.status).toBe(201);
   const read = await client.v1.pipelines[":id"].$get({ param: { id: (await created.json()).id } });

@@ -1,5 +1,5 @@
-import { interceptD1 } from "../../src/infrastructure/intercept-d1";
-import { countingHooks } from "./d1-calls";
+import { countingHooks } from "../../src/infrastructure/d1-call-counter";
+import { interceptD1 } from "../../src/infrastructure/d1-intercept";
 
 export interface RecordedSession {
   /** What `withSession` was given: a constraint or a bookmark. */

@@ -1,4 +1,4 @@
-import { interceptD1 } from "../../src/infrastructure/intercept-d1";
+import { interceptD1 } from "../../src/infrastructure/d1-intercept";
 
 /**
  * A D1 binding for fault injection. With no fault planned it is the binding itself; with one,

@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import type { NewPipeline } from "../../src/domain/pipeline";
+import { assertContract } from "./contract";
 
 export const ADMIN_TOKEN = "test-admin-token";
 export const BASE = "https://registry.test";
@@ -32,19 +33,22 @@ export function request(method: string, path: string, options: CallOptions = {})
   });
 }
 
-async function reply(response: Response): Promise<Reply> {
+async function reply(request: Request, response: Response): Promise<Reply> {
   const text = await response.text();
+  assertContract(request, response.status, response.headers, text);
   const type = response.headers.get("Content-Type") ?? "";
   return { status: response.status, headers: response.headers, text, body: type.includes("json") && text ? JSON.parse(text) : undefined };
 }
 
-/** One request through the Worker's real fetch handler (routing, middleware, D1). */
+/** One request through the Worker's real fetch handler (routing, middleware, D1), its response held to the OpenAPI document. */
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<Reply> {
-  return reply(await exports.default.fetch(request(method, path, options)));
+  const sent = request(method, path, options);
+  return reply(sent, await exports.default.fetch(sent.clone()));
 }
 
 export async function callWith(fetcher: (request: Request) => Response | Promise<Response>, method: string, path: string, options: CallOptions = {}) {
-  return reply(await fetcher(request(method, path, options)));
+  const sent = request(method, path, options);
+  return reply(sent, await fetcher(sent.clone()));
 }
 
 export const stage = (name: string, stageType = "transform", algorithm = "custom", extra: object = {}) => ({

@@ -1,16 +1,17 @@
 import { Hono } from "hono";
-import { describeRoute } from "hono-openapi";
-import * as v from "valibot";
 import type { AppEnv } from "../context";
-import { jsonResponse } from "../openapi";
+import { describe } from "../openapi/describe";
+import { json } from "../openapi/responses";
+import { HealthSchema } from "./schemas";
 
 export const healthRoutes = new Hono<AppEnv>().get(
   "/healthz",
-  describeRoute({
+  describe({
     tags: ["Operations"],
+    operationId: "health",
     summary: "Liveness, with a database round trip",
     security: [],
-    responses: { 200: jsonResponse("The Worker and its database answer.", v.object({ status: v.literal("ok") })) },
+    responses: { 200: json("The Worker and its database answer.", HealthSchema) },
   }),
   async (c) => {
     await c.var.db.prepare("SELECT 1").first();

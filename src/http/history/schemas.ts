@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { AUDIT_ACTIONS, CHANGES } from "../../domain/history";
-import { TimestampSchema } from "../openapi";
+import { jsonObject } from "../../domain/json-schemas";
+import { TimestampSchema } from "../openapi/primitives";
 import { PipelineSchema } from "../pipelines/schemas";
 
 /** Response shapes of the history and the audit log, for the OpenAPI document and the typed client. */
@@ -29,10 +30,14 @@ export const RevisionPageSchema = v.object({
   nextCursor: v.nullable(v.string()),
 });
 
+export const RollbackRequestSchema = jsonObject({
+  version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(999_999_999), v.description("The version to roll back to")),
+});
+
 const OperationSchema = v.object({
   op: v.picklist(["add", "remove", "replace"]),
   path: v.pipe(v.string(), v.description("JSON pointer; stages by index")),
-  value: v.optional(v.unknown()),
+  value: v.optional(v.pipe(v.unknown(), v.description("For add and replace: the new value"))),
 });
 
 export const DiffSchema = v.object({

@@ -1,18 +1,20 @@
 import type { MiddlewareHandler } from "hono";
-import { resolver, uniqueSymbol } from "hono-openapi";
 import type * as v from "valibot";
 import type { FieldIssue } from "../../domain/errors";
 import { parseInput } from "../../domain/validation";
 import type { AppEnv } from "../context";
 import { malformedJson, unsupportedMediaType } from "../errors";
+import { withDoc } from "../openapi/describe";
+import { jsonContent } from "../openapi/responses";
 
-type JsonInput<S extends v.GenericSchema> = { in: { json: v.InferInput<S> }; out: { json: v.InferOutput<S> } };
+/** The validated-input type a route gets from `jsonBody(schema)`: what hono/client sends (`in`), what handlers read (`out`). */
+export type JsonInput<S extends v.GenericSchema> = { in: { json: v.InferInput<S> }; out: { json: v.InferOutput<S> } };
 
 /**
  * Reads a JSON body: 415 for another content type, 400 for malformed JSON, 400 with every
  * failing field for invalid content (schema and cross-field `rules`). The parsed value is
  * `c.req.valid("json")`, typed for handlers and for `hono/client`; the OpenAPI document
- * gets the request body from the same schema.
+ * gets the request body from the same schema (registered in src/http/openapi/components.ts).
  */
 export function jsonBody<S extends v.GenericSchema>(
   schema: S,
@@ -25,7 +27,8 @@ export function jsonBody<S extends v.GenericSchema>(
 ): MiddlewareHandler<AppEnv, string, JsonInput<S>> {
   const mediaTypes = options.mediaTypes ?? ["application/json"];
   const middleware: MiddlewareHandler<AppEnv, string, JsonInput<S>> = async (c, next) => {
-    const text = await c.req.text();
+    // Decoded by hand: Request.text() on a body declared as something else makes workerd warn.
+    const text = new TextDecoder().decode(await c.req.arrayBuffer());
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     const empty = options.optional === true && text === "";
     if (!empty && !mediaTypes.includes(mediaType)) throw unsupportedMediaType(mediaTypes);
@@ -38,8 +41,6 @@ export function jsonBody<S extends v.GenericSchema>(
     c.req.addValidatedData("json", parseInput(schema, raw, options.rules) as object);
     await next();
   };
-  const content = Object.fromEntries(mediaTypes.map((type) => [type, { schema: resolver(schema) }]));
-  return Object.assign(middleware, {
-    [uniqueSymbol]: { spec: { requestBody: { required: options.optional !== true, content } } },
-  });
+  const content = Object.assign({}, ...mediaTypes.map((type) => jsonContent(schema, type)));
+  return withDoc(middleware, { requestBody: { required: options.optional !== true, content } });
 }

@@ -1,12 +1,10 @@
 import * as v from "valibot";
-import { TimestampSchema } from "../openapi";
-import { IdSchema } from "../../domain/ids";
 import { metricsEntries } from "../../domain/metrics";
 import { STAGE_TYPES } from "../../domain/pipeline";
+import { ResponseIdSchema as Id, TimestampSchema } from "../openapi/primitives";
 
 /** Response shapes, for the OpenAPI document and the typed client (requests use the domain's schemas). */
 
-const Id = v.pipe(IdSchema, v.description("ULID"));
 const StringMap = v.record(v.string(), v.string());
 
 export const StageSchema = v.object({
@@ -16,8 +14,8 @@ export const StageSchema = v.object({
   algorithm: v.string(),
   enabled: v.boolean(),
   parallelProcessing: v.boolean(),
-  chunkSize: v.nullable(v.number()),
-  order: v.number(),
+  chunkSize: v.nullable(v.pipe(v.number(), v.integer())),
+  order: v.pipe(v.number(), v.integer(), v.minValue(0)),
   parameters: StringMap,
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
@@ -29,7 +27,7 @@ export const PipelineSchema = v.object({
   archived: v.boolean(),
   configuration: StringMap,
   stages: v.array(StageSchema),
-  version: v.pipe(v.number(), v.description("Starts at 1, +1 on every change; the ETag is its quoted value")),
+  version: v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Starts at 1, +1 on every change; the ETag is its quoted value")),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
 });
@@ -41,7 +39,7 @@ export const PipelinePageSchema = v.object({
 
 export const PipelineListSchema = v.object({ data: v.array(PipelineSchema) });
 
-export const CountSchema = v.object({ count: v.number() });
+export const CountSchema = v.object({ count: v.pipe(v.number(), v.integer(), v.minValue(0)) });
 
 export const MetricsSchema = v.object({
   ...metricsEntries,

@@ -1,11 +1,11 @@
 /**
- * The one wrapper of a D1 binding: the API-key check (./d1-key-check.ts), and in tests and the
- * bench the call counter (test/support/d1-calls.ts), the fault injector
- * (test/support/faulty-d1.ts) and the meter (bench/worker/d1-meter.ts) are each a few hooks
- * over it. Every round trip passes through a hook: a `batch`, or one statement run on its own
- * (`first`, `all`, `run`, `raw`), or `exec`. A session opened through the wrapper
- * (`withSession`) is wrapped with the same hooks, so whatever a request does in its session is
- * seen too.
+ * The one wrapper of a D1 binding put between the app and D1: the API key check
+ * (./d1-key-check.ts), the call counter of the access log and the tests (./d1-call-counter.ts),
+ * the tests' fault injector (test/support/faulty-d1.ts) and session recorder
+ * (test/support/d1-sessions.ts), and the bench's meter (bench/worker/d1-meter.ts) are each a
+ * few hooks over it. Every round trip passes through a hook: a `batch`, or one statement run on
+ * its own (`first`, `all`, `run`, `raw`), or `exec`. A session opened through the wrapper
+ * (`withSession`) is wrapped too, so whatever a request does in its session is seen.
  */
 
 export type StatementMethod = "first" | "all" | "run" | "raw";

@@ -1,0 +1,49 @@
+// `npm run dev`: make sure a local admin token exists, migrate the embedded D1, copy the /docs
+// assets, start wrangler dev, and print the URL it really serves. Extra arguments go to
+// `wrangler dev` (for example `npm run dev -- --port 8788 --test-scheduled`).
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { copyDocsAssets } from "./docs-assets.ts";
+import { freePort, portIsFree, startWranglerDev } from "./wrangler-dev.ts";
+
+const VARS = ".dev.vars";
+const DEFAULT_PORT = 8787;
+
+const current = existsSync(VARS) ? readFileSync(VARS, "utf8") : "";
+let token = /^ADMIN_TOKEN=(.+)$/m.exec(current)?.[1]?.trim();
+if (!token) {
+  token = randomBytes(24).toString("base64url");
+  appendFileSync(VARS, `${current && !current.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN=${token}\n`);
+  console.log(`Created ${VARS} with a random ADMIN_TOKEN (git-ignored).`);
+}
+
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+  stdio: "inherit",
+  env: { ...process.env, CI: "true" }, // no confirmation prompt
+});
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+copyDocsAssets();
+
+const args = process.argv.slice(2);
+if (!args.some((arg) => arg === "--port" || arg.startsWith("--port="))) {
+  // Without this, wrangler quietly moves to another port when 8787 is taken.
+  let port = DEFAULT_PORT;
+  if (!(await portIsFree(port))) {
+    port = DEFAULT_PORT + 1;
+    while (port < DEFAULT_PORT + 20 && !(await portIsFree(port))) port++;
+    if (port === DEFAULT_PORT + 20) port = await freePort();
+    console.warn(`\nPort ${DEFAULT_PORT} is taken (another \`npm run dev\`?); serving on port ${port} instead.\n`);
+  }
+  args.push("--port", String(port));
+}
+
+const worker = await startWranglerDev(args, { echo: true });
+console.log(`
+Serving at ${worker.url}   (reference: ${worker.url}/docs)
+Local admin token: ${token}
+  export TOKEN=$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)
+  curl -H "Authorization: Bearer $TOKEN" ${worker.url}/v1/pipelines
+`);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void worker.stop());
+worker.process.on("exit", (code) => process.exit(code ?? 0));

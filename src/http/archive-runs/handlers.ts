@@ -1,0 +1,23 @@
+import type { Context } from "hono";
+import { ValidationError } from "../../domain/errors";
+import { ARCHIVE_RUNS_LIMIT, listArchiveRuns } from "../../infrastructure/d1-archive-runs";
+import { runArchiveJob } from "../../jobs/archive-job";
+import { type AppEnv, writeContext } from "../context";
+import type { JsonInput } from "../middleware/json-body";
+import type { ArchiveRunRequestSchema } from "./schemas";
+import { parseLimit } from "../pipelines/query";
+
+export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRunRequestSchema>>) {
+  const { olderThanDays } = c.req.valid("json");
+  const run = await runArchiveJob({ db: c.var.db, env: c.env }, { trigger: "manual", olderThanDays, context: writeContext(c) });
+  return c.json(run, 200);
+}
+
+export async function list(c: Context<AppEnv>) {
+  const limit = parseLimit(c.req.query("limit"), ARCHIVE_RUNS_LIMIT.default, ARCHIVE_RUNS_LIMIT.max);
+  if (limit === undefined) {
+    const message = `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}`;
+    throw new ValidationError([{ path: "/limit", message }], "The query is invalid; see errors.");
+  }
+  return c.json({ data: await listArchiveRuns(c.var.db, limit) }, 200);
+}

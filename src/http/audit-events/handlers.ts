@@ -1,0 +1,38 @@
+import type { Context } from "hono";
+import { ValidationError } from "../../domain/errors";
+import { AUDIT_ACTIONS, type AuditAction, type AuditFilter } from "../../domain/history";
+import type { AppEnv } from "../context";
+import { setNextLink } from "../links";
+import { DEFAULT_LIMIT, MAX_LIMIT, parseLimit } from "../pipelines/query";
+import { decodePosition, encodePosition } from "../position-cursor";
+import { checkedQuery } from "../query-params";
+
+/** What the audit-log route does (API.md "Audit log"); its contract is in routes.ts. */
+
+const ALLOWED = ["resourceId", "action", "actorId", "limit", "cursor"];
+const FILTER_VALUE = /^[\x21-\x7e]{1,128}$/;
+
+export async function list(c: Context<AppEnv>) {
+  const { params, issues } = checkedQuery(c.req.url, ALLOWED);
+  const filter: AuditFilter = {};
+  for (const name of ["resourceId", "actorId"] as const) {
+    const value = params.get(name);
+    if (value === null) continue;
+    if (FILTER_VALUE.test(value)) filter[name] = value;
+    else issues.push({ path: `/${name}`, message: `${name} is 1 to 128 visible ASCII characters` });
+  }
+  const action = params.get("action");
+  if (action !== null) {
+    if ((AUDIT_ACTIONS as readonly string[]).includes(action)) filter.action = action as AuditAction;
+    else issues.push({ path: "/action", message: `action is one of ${AUDIT_ACTIONS.join(", ")}` });
+  }
+  const limit = parseLimit(params.get("limit") ?? undefined, DEFAULT_LIMIT, MAX_LIMIT);
+  if (limit === undefined) issues.push({ path: "/limit", message: `limit is an integer from 1 to ${MAX_LIMIT}` });
+  if (issues.length > 0) throw new ValidationError(issues, "The query is invalid; see errors.");
+  const cursor = params.get("cursor");
+  const before = cursor === null ? undefined : decodePosition(filter, cursor);
+  const page = await c.var.repository.listAuditEvents({ ...filter, limit: limit ?? DEFAULT_LIMIT, before });
+  const nextCursor = page.next === null ? null : encodePosition(filter, page.next);
+  setNextLink(c, nextCursor);
+  return c.json({ data: page.items, nextCursor }, 200);
+}

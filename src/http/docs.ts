@@ -1,0 +1,74 @@
+import type { Context } from "hono";
+import type { AppEnv } from "./context";
+import type { Operation } from "./openapi/types";
+
+/**
+ * /docs: the interactive reference. The renderer (Scalar's standalone build, pinned by the
+ * lockfile) and the script that starts it are Workers static assets under /docs/ (copied into
+ * public/ by scripts/docs-assets.ts), so the Worker bundle stays small and the page needs no
+ * other origin: the Content-Security-Policy allows this origin only. Scalar injects its styles
+ * at run time, hence 'unsafe-inline' for styles (and nothing else).
+ */
+export const SCALAR_SCRIPT = "/docs/vendor/scalar-api-reference.js";
+export const START_SCRIPT = "/docs/reference.js";
+
+export const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Pipeline registry API</title>
+  </head>
+  <body>
+    <div id="app" data-openapi-url="/openapi.json"></div>
+    <noscript>The reference needs JavaScript; the document itself is at <a href="/openapi.json">/openapi.json</a>.</noscript>
+    <script src="${SCALAR_SCRIPT}"></script>
+    <script src="${START_SCRIPT}"></script>
+  </body>
+</html>
+`;
+
+export const docsPage = (c: Context<AppEnv>) =>
+  c.html(PAGE, 200, { "Content-Security-Policy": DOCS_CSP, "Cache-Control": "no-cache" });
+
+export const OPENAPI_OPERATION: Operation = {
+  tags: ["Operations"],
+  operationId: "openApiDocument",
+  summary: "This OpenAPI 3.1 document",
+  security: [],
+  responses: {
+    200: {
+      description: "The document.",
+      content: { "application/json": { schema: { type: "object", required: ["openapi", "info", "paths"] }, example: { openapi: "3.1.0" } } },
+    },
+  },
+};
+
+export const DOCS_OPERATION: Operation = {
+  tags: ["Operations"],
+  operationId: "docs",
+  summary: "The interactive API reference",
+  description: "An HTML page that loads only this origin's scripts (Content-Security-Policy) and renders /openapi.json.",
+  security: [],
+  responses: {
+    200: {
+      description: "The page.",
+      headers: { "Content-Security-Policy": { description: "This origin only.", required: true, schema: { type: "string" } } },
+      content: { "text/html": { schema: { type: "string" }, example: "<!doctype html>…" } },
+    },
+  },
+};

@@ -1,0 +1,3 @@
+import * as v from "valibot";
+
+export const HealthSchema = v.object({ status: v.literal("ok") });

@@ -1,0 +1,86 @@
+import type { Hono } from "hono";
+import { componentSchemas } from "./components";
+import { routeDoc } from "./describe";
+import { PARAMETERS, param } from "./parameters";
+import { HEADERS } from "./responses";
+import type { Operation } from "./types";
+
+type Method = "get" | "head" | "post" | "put" | "patch" | "delete";
+const METHODS = new Set<string>(["get", "head", "post", "put", "patch", "delete"]);
+
+const TAGS = [
+  { name: "Pipelines", description: "Named, ordered processing pipelines with their configuration." },
+  { name: "Metrics", description: "The latest processing metrics of a pipeline." },
+  { name: "History", description: "A pipeline's revisions, what changed between two, and rollback." },
+  { name: "Audit log", description: "Every change made through the API or the archive job (admin only)." },
+  { name: "API keys", description: "Revocable bearer tokens with scopes (admin only)." },
+  { name: "Archive runs", description: "The job that archives stale pipelines (admin only)." },
+  { name: "Operations", description: "Liveness and documentation; no token needed." },
+];
+
+/** Headers on every response of an operation: the request id everywhere, the /v1 ones on /v1. */
+const commonHeaders = (path: string) => ({
+  "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" },
+  ...(path.startsWith("/v1/")
+    ? { "X-Consistency-Token": { $ref: "#/components/headers/X-Consistency-Token" }, "Cache-Control": { $ref: "#/components/headers/Cache-Control" } }
+    : {}),
+});
+
+/** Adds what every operation has: the common headers, and X-Consistency-Token on /v1. HEAD answers carry no body. */
+function complete(path: string, operation: Operation, head = false): Operation {
+  const responses = Object.fromEntries(
+    Object.entries(operation.responses).map(([status, { content, ...response }]) => [
+      status,
+      { ...response, headers: { ...commonHeaders(path), ...response.headers }, ...(content && !head ? { content } : {}) },
+    ]),
+  );
+  const parameters = path.startsWith("/v1/") ? [...(operation.parameters ?? []), param("X-Consistency-Token")] : operation.parameters;
+  return { ...operation, ...(parameters ? { parameters } : {}), responses };
+}
+
+/**
+ * The OpenAPI 3.1 document, from the contracts the routes carry (`describe` and `jsonBody`).
+ * `:id` in a Hono path is `{id}` here. Built once per isolate: it depends only on the code.
+ */
+const built = new WeakMap<object, object>();
+export function openApiDocument(app: Pick<Hono, "routes">) {
+  const cached = built.get(app);
+  if (cached) return cached;
+  const paths: Record<string, Partial<Record<Method, Operation>>> = {};
+  for (const route of app.routes) {
+    const method = route.method.toLowerCase();
+    const doc = routeDoc(route.handler);
+    if (!doc || !METHODS.has(method)) continue;
+    const path = route.path.replace(/:(\w+)/g, "{$1}");
+    const item = (paths[path] ??= {});
+    if (doc.operation) item[method as Method] = complete(path, doc.operation);
+    if (doc.head) item.head = complete(path, doc.head, true);
+    const existing = item[method as Method];
+    if (doc.requestBody && existing) item[method as Method] = { ...existing, requestBody: doc.requestBody };
+  }
+  const document = {
+    openapi: "3.1.0",
+    info: {
+      title: "Pipeline registry API",
+      version: "1.0.0",
+      summary: "Named, ordered processing pipelines, served at the edge.",
+      description:
+        "Named, ordered processing pipelines with configuration and latest metrics. Every error is RFC 9457 `application/problem+json` with the request id; every response carries `X-Request-Id`, every /v1 response `X-Consistency-Token` and `Cache-Control: no-store`.",
+      license: { name: "UNLICENSED", identifier: "LicenseRef-Proprietary" },
+    },
+    servers: [{ url: "/", description: "The origin serving this document (`npm run dev`: http://localhost:8787)" }],
+    tags: TAGS,
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "The ADMIN_TOKEN secret, or an API key (`plk_…`) from POST /v1/api-keys." },
+      },
+      schemas: componentSchemas(),
+      parameters: PARAMETERS,
+      headers: HEADERS,
+    },
+  };
+  built.set(app, document);
+  return document;
+}

@@ -1,0 +1,110 @@
+import { CONSISTENCY_TOKEN } from "../middleware/consistency";
+import { AUDIT_ACTIONS } from "../../domain/history";
+import { ID_PATTERN } from "../../domain/ids";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../pipelines/query";
+import type { Parameter, Ref } from "./types";
+
+/** Reusable parameters, as `components.parameters`; operations refer to them by name with `param`. */
+export const PARAMETERS = {
+  id: {
+    name: "id",
+    in: "path",
+    required: true,
+    description: "The resource's ULID.",
+    schema: { type: "string", pattern: ID_PATTERN.source },
+    example: "01JD3ZK5Q8W7V6T5S4R3P2N1M0",
+  },
+  "If-Match": {
+    name: "If-Match",
+    in: "header",
+    description: 'The pipeline\'s ETag (`"<version>"`); the write happens only if it is still current, else 412. Without it the write goes ahead.',
+    schema: { type: "string" },
+    example: '"3"',
+  },
+  "If-None-Match": {
+    name: "If-None-Match",
+    in: "header",
+    description: "Entity tags (or `*`); when one matches the current ETag the answer is 304 with no body.",
+    schema: { type: "string" },
+    example: '"3"',
+  },
+  "Idempotency-Key": {
+    name: "Idempotency-Key",
+    in: "header",
+    description:
+      "1 to 255 visible ASCII characters. The same key with the same request within 24 hours replays the first response (with `Idempotent-Replayed: true`); with a different request it is a 422. Keys are scoped to the caller's token.",
+    schema: { type: "string", minLength: 1, maxLength: 255 },
+    example: "create-nightly-backup-2026-11-26",
+  },
+  "X-Consistency-Token": {
+    name: "X-Consistency-Token",
+    in: "header",
+    description: "The `X-Consistency-Token` of an earlier response: this request is served from a database copy at least that fresh. Malformed is a 400.",
+    schema: { type: "string", pattern: CONSISTENCY_TOKEN.source },
+  },
+  archived: {
+    name: "archived",
+    in: "query",
+    description: "Active pipelines (`false`), archived ones (`true`), or both (`all`).",
+    schema: { type: "string", enum: ["false", "true", "all"], default: "false" },
+  },
+  name: { name: "name", in: "query", description: "Exact name.", schema: { type: "string", minLength: 1, maxLength: 100 } },
+  config: {
+    name: "config",
+    in: "query",
+    style: "deepObject",
+    explode: true,
+    description:
+      "Configuration entries that must equal the values, ANDed: `config[env]=prod&config[owner]=data-team`. The form `config.env=prod` means the same. At most 20.",
+    schema: {
+      type: "object",
+      maxProperties: 20,
+      propertyNames: { pattern: "^[A-Za-z0-9_.-]{1,64}$" },
+      additionalProperties: { type: "string", maxLength: 4096 },
+    },
+    example: { env: "prod" },
+  },
+  sort: {
+    name: "sort",
+    in: "query",
+    description: "`-` in front for descending; ties are broken by id.",
+    schema: { type: "string", enum: ["name", "-name", "createdAt", "-createdAt", "updatedAt", "-updatedAt"], default: "name" },
+  },
+  limit: { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
+  cursor: {
+    name: "cursor",
+    in: "query",
+    description: "The `nextCursor` of the previous page, with the same filters and sort.",
+    schema: { type: "string" },
+  },
+  version: {
+    name: "version",
+    in: "path",
+    required: true,
+    description: "A version of the pipeline (1 and up).",
+    schema: { type: "integer", minimum: 1 },
+    example: 2,
+  },
+  from: { name: "from", in: "query", required: true, description: "The version to diff from.", schema: { type: "integer", minimum: 1 }, example: 1 },
+  to: { name: "to", in: "query", required: true, description: "The version to diff to.", schema: { type: "integer", minimum: 1 }, example: 3 },
+  resourceId: {
+    name: "resourceId",
+    in: "query",
+    description: "Events of this pipeline, API key or archive run.",
+    schema: { type: "string", minLength: 1, maxLength: 128 },
+  },
+  action: { name: "action", in: "query", description: "Events of this action.", schema: { type: "string", enum: [...AUDIT_ACTIONS] } },
+  actorId: {
+    name: "actorId",
+    in: "query",
+    description: "Events of this API key (by its id).",
+    schema: { type: "string", minLength: 1, maxLength: 128 },
+  },
+  offset: { name: "offset", in: "query", description: "Rows to skip; not with `cursor`.", schema: { type: "integer", minimum: 0 } },
+} satisfies Record<string, Parameter>;
+
+export type ParameterName = keyof typeof PARAMETERS;
+
+export const param = (name: ParameterName): Ref => ({ $ref: `#/components/parameters/${name}` });
+
+export const filterParameters = [param("archived"), param("name"), param("config")];

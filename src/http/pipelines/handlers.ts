@@ -1,0 +1,125 @@
+import type { Context } from "hono";
+import type * as v from "valibot";
+import { metricsNotRecorded, pipelineNotFound } from "../../domain/errors";
+import { isId } from "../../domain/ids";
+import type { MetricsInputSchema } from "../../domain/metrics";
+import type {
+  NewPipelineSchema,
+  Pipeline,
+  PipelineImportSchema,
+  PipelinePatchSchema,
+  PipelineReplacementSchema,
+} from "../../domain/pipeline";
+import { type AppEnv, writeContext } from "../context";
+import { setNextLink } from "../links";
+import type { JsonInput } from "../middleware/json-body";
+import { encodeCursor } from "./cursor";
+import { createOnce } from "./idempotency";
+import { etagOf, expectedVersion, notModified } from "./preconditions";
+import { parseCountQuery, parseListQuery } from "./query";
+
+/** What the pipeline routes do; what they take and answer is in routes.ts. */
+
+type Ctx = Context<AppEnv>;
+/**
+ * A context whose JSON body `jsonBody(schema)` validated. Typed by the schema, in and out, so
+ * the route keeps the request type that hono/client checks.
+ */
+type WithBody<S extends v.GenericSchema> = Context<AppEnv, string, JsonInput<S>>;
+
+/** The `:id` of the path; an id that is not a ULID names no pipeline. */
+function pipelineId(c: Ctx): string {
+  const id = c.req.param("id") ?? "";
+  if (!isId(id)) throw pipelineNotFound(id);
+  return id;
+}
+
+function withEtag(c: Ctx, pipeline: Pipeline) {
+  c.header("ETag", etagOf(pipeline.version));
+  return pipeline;
+}
+
+/** A write's options: `If-Match` as the expected version, and who writes for which request (its history). */
+export const writeOptions = (c: Ctx) => ({ ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
+
+export const create = (c: WithBody<typeof NewPipelineSchema>) =>
+  createOnce(c, [c.req.valid("json")], ([pipeline]) => {
+    // One input makes one pipeline; the repository's contract tests hold it to that.
+    if (!pipeline) throw new Error("creating one pipeline returned none");
+    return {
+      status: 201,
+      headers: { Location: `/v1/pipelines/${pipeline.id}`, ETag: etagOf(pipeline.version) },
+      body: pipeline,
+    };
+  });
+
+export const importMany = (c: WithBody<typeof PipelineImportSchema>) =>
+  createOnce(c, c.req.valid("json").pipelines, (data) => ({ status: 201, headers: {}, body: { data } }));
+
+export async function list(c: Ctx) {
+  const url = new URL(c.req.url);
+  const query = parseListQuery(url.searchParams);
+  const page = await c.var.repository.list(query);
+  const nextCursor = page.next ? encodeCursor(query, page.next) : null;
+  setNextLink(c, nextCursor);
+  return c.json({ data: page.items, nextCursor }, 200);
+}
+
+export async function count(c: Ctx) {
+  const count = await c.var.repository.count(parseCountQuery(new URL(c.req.url).searchParams));
+  return c.json({ count }, 200);
+}
+
+/** GET, and HEAD (which Hono routes here): HEAD only asks whether the pipeline exists. */
+export async function get(c: Ctx) {
+  const id = pipelineId(c);
+  if (c.req.method === "HEAD") {
+    if (!(await c.var.repository.exists(id))) throw pipelineNotFound(id);
+    return c.body(null, 200);
+  }
+  const pipeline = await c.var.repository.findById(id);
+  if (!pipeline) throw pipelineNotFound(id);
+  if (notModified(c.req.header("If-None-Match"), pipeline.version)) {
+    return c.body(null, 304, { ETag: etagOf(pipeline.version) });
+  }
+  return c.json(withEtag(c, pipeline), 200);
+}
+
+export async function replace(c: WithBody<typeof PipelineReplacementSchema>) {
+  const options = writeOptions(c);
+  const pipeline = await c.var.repository.update(pipelineId(c), c.req.valid("json"), options);
+  return c.json(withEtag(c, pipeline), 200);
+}
+
+export async function patch(c: WithBody<typeof PipelinePatchSchema>) {
+  const options = writeOptions(c);
+  const pipeline = await c.var.repository.patch(pipelineId(c), c.req.valid("json"), options);
+  return c.json(withEtag(c, pipeline), 200);
+}
+
+export async function remove(c: Ctx) {
+  await c.var.repository.delete(pipelineId(c), writeOptions(c));
+  return c.body(null, 204);
+}
+
+export async function archive(c: Ctx) {
+  const pipeline = await c.var.repository.archive(pipelineId(c), writeOptions(c));
+  return c.json(withEtag(c, pipeline), 200);
+}
+
+export async function restore(c: Ctx) {
+  const pipeline = await c.var.repository.restore(pipelineId(c), writeOptions(c));
+  return c.json(withEtag(c, pipeline), 200);
+}
+
+export async function putMetrics(c: WithBody<typeof MetricsInputSchema>) {
+  const metrics = await c.var.repository.putMetrics(pipelineId(c), c.req.valid("json"), writeContext(c));
+  return c.json(metrics, 200);
+}
+
+export async function getMetrics(c: Ctx) {
+  const id = pipelineId(c);
+  const metrics = await c.var.repository.getMetrics(id);
+  if (!metrics) throw metricsNotRecorded(id);
+  return c.json(metrics, 200);
+}
