@@ -105,19 +105,40 @@ async function cases(size: number, project: string): Promise<Case[]> {
   const broad = `/v1/pipelines?${BROAD_FILTER}`;
   const unbudgeted = (reason: string) => ({ unbudgeted: reason });
   return [
-    { endpoint: "GET /healthz", case: "liveness, with a database round trip", call: get("/healthz"), status: 200, reads: unbudgeted("no data") },
-    { endpoint: "POST /v1/pipelines", case: "create", call: { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-create`) }, status: 201, reads: unbudgeted("a write") },
+    {
+      endpoint: "GET /healthz",
+      case: "liveness, with a database round trip",
+      call: get("/healthz"),
+      status: 200,
+      reads: unbudgeted("no data"),
+    },
+    {
+      endpoint: "POST /v1/pipelines",
+      case: "create",
+      call: { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-create`) },
+      status: 201,
+      reads: unbudgeted("a write"),
+    },
     {
       endpoint: "POST /v1/pipelines",
       case: "create with Idempotency-Key",
-      call: { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-once`), headers: { "Idempotency-Key": `bench-${size}` } },
+      call: {
+        method: "POST",
+        path: "/v1/pipelines",
+        body: pipelineBody(`bench-cost-${size}-once`),
+        headers: { "Idempotency-Key": `bench-${size}` },
+      },
       status: 201,
       reads: unbudgeted("a write"),
     },
     {
       endpoint: "POST /v1/pipelines/import",
       case: "import 100 pipelines",
-      call: { method: "POST", path: "/v1/pipelines/import", body: { pipelines: Array.from({ length: 100 }, (_, i) => pipelineBody(`bench-cost-${size}-import-${i}`)) } },
+      call: {
+        method: "POST",
+        path: "/v1/pipelines/import",
+        body: { pipelines: Array.from({ length: 100 }, (_, i) => pipelineBody(`bench-cost-${size}-import-${i}`)) },
+      },
       status: 201,
       reads: unbudgeted("a write"),
     },
@@ -129,7 +150,13 @@ async function cases(size: number, project: string): Promise<Case[]> {
       status: 304,
       reads: unbudgeted("reads the whole pipeline for its version, returns no body"),
     },
-    { endpoint: "HEAD /v1/pipelines/{id}", case: "exists", call: { method: "HEAD", path: `/v1/pipelines/${readTarget}` }, status: 200, reads: "exists" },
+    {
+      endpoint: "HEAD /v1/pipelines/{id}",
+      case: "exists",
+      call: { method: "HEAD", path: `/v1/pipelines/${readTarget}` },
+      status: 200,
+      reads: "exists",
+    },
     { endpoint: "GET /v1/pipelines", case: "first page (limit 20, by name)", call: get("/v1/pipelines"), status: 200, reads: "page" },
     { endpoint: "GET /v1/pipelines", case: "first page, limit=100", call: get("/v1/pipelines?limit=100"), status: 200, reads: "page" },
     {
@@ -168,9 +195,21 @@ async function cases(size: number, project: string): Promise<Case[]> {
       status: 200,
       reads: "configuration page",
     },
-    { endpoint: "GET /v1/pipelines", case: "archived=all, sort=-updatedAt", call: get("/v1/pipelines?archived=all&sort=-updatedAt"), status: 200, reads: "page" },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: "archived=all, sort=-updatedAt",
+      call: get("/v1/pipelines?archived=all&sort=-updatedAt"),
+      status: 200,
+      reads: "page",
+    },
     { endpoint: "GET /v1/pipelines", case: "archived=true", call: get("/v1/pipelines?archived=true"), status: 200, reads: "page" },
-    { endpoint: "GET /v1/pipelines", case: "name=<one name>", call: get(`/v1/pipelines?name=${pipelineName(putIndex)}`), status: 200, reads: "page" },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: "name=<one name>",
+      call: get(`/v1/pipelines?name=${pipelineName(putIndex)}`),
+      status: 200,
+      reads: "page",
+    },
     {
       endpoint: "GET /v1/pipelines",
       case: "deep offset page (90% in)",
@@ -179,7 +218,13 @@ async function cases(size: number, project: string): Promise<Case[]> {
       reads: unbudgeted("offset paging reads every skipped row: O(offset); cursors are the fix"),
     },
     { endpoint: "GET /v1/pipelines/count", case: "unfiltered (active)", call: get("/v1/pipelines/count"), status: 200, reads: "counter" },
-    { endpoint: "GET /v1/pipelines/count", case: "archived=all", call: get("/v1/pipelines/count?archived=all"), status: 200, reads: "counter" },
+    {
+      endpoint: "GET /v1/pipelines/count",
+      case: "archived=all",
+      call: get("/v1/pipelines/count?archived=all"),
+      status: 200,
+      reads: "counter",
+    },
     {
       endpoint: "GET /v1/pipelines/count",
       case: `${BROAD_FILTER}`,
@@ -208,9 +253,27 @@ async function cases(size: number, project: string): Promise<Case[]> {
       status: 200,
       reads: unbudgeted("a write"),
     },
-    { endpoint: "POST /v1/pipelines/{id}/archive", case: "archive", call: { method: "POST", path: `/v1/pipelines/${archiveTarget}/archive` }, status: 200, reads: unbudgeted("a write") },
-    { endpoint: "POST /v1/pipelines/{id}/restore", case: "restore", call: { method: "POST", path: `/v1/pipelines/${archiveTarget}/restore` }, status: 200, reads: unbudgeted("a write") },
-    { endpoint: "DELETE /v1/pipelines/{id}", case: "delete with children", call: { method: "DELETE", path: `/v1/pipelines/${deleteTarget}` }, status: 204, reads: unbudgeted("a write") },
+    {
+      endpoint: "POST /v1/pipelines/{id}/archive",
+      case: "archive",
+      call: { method: "POST", path: `/v1/pipelines/${archiveTarget}/archive` },
+      status: 200,
+      reads: unbudgeted("a write"),
+    },
+    {
+      endpoint: "POST /v1/pipelines/{id}/restore",
+      case: "restore",
+      call: { method: "POST", path: `/v1/pipelines/${archiveTarget}/restore` },
+      status: 200,
+      reads: unbudgeted("a write"),
+    },
+    {
+      endpoint: "DELETE /v1/pipelines/{id}",
+      case: "delete with children",
+      call: { method: "DELETE", path: `/v1/pipelines/${deleteTarget}` },
+      status: 204,
+      reads: unbudgeted("a write"),
+    },
     {
       endpoint: "PUT /v1/pipelines/{id}/metrics",
       case: "record",
@@ -233,7 +296,13 @@ async function cases(size: number, project: string): Promise<Case[]> {
       status: 200,
       reads: unbudgeted("a write"),
     },
-    { endpoint: "GET /v1/pipelines/{id}/metrics", case: "latest", call: get(`/v1/pipelines/${metricsTarget}/metrics`), status: 200, reads: unbudgeted("one metrics row and its pipeline") },
+    {
+      endpoint: "GET /v1/pipelines/{id}/metrics",
+      case: "latest",
+      call: get(`/v1/pipelines/${metricsTarget}/metrics`),
+      status: 200,
+      reads: unbudgeted("one metrics row and its pipeline"),
+    },
     {
       endpoint: "POST /v1/archive-runs",
       case: "run the archive job now (nothing due)",
@@ -269,7 +338,13 @@ async function cases(size: number, project: string): Promise<Case[]> {
       status: 200,
       reads: unbudgeted("a write"),
     },
-    { endpoint: "GET /v1/audit-events", case: "newest first (limit 20)", call: get("/v1/audit-events"), status: 200, reads: "history page" },
+    {
+      endpoint: "GET /v1/audit-events",
+      case: "newest first (limit 20)",
+      call: get("/v1/audit-events"),
+      status: 200,
+      reads: "history page",
+    },
     {
       endpoint: "GET /v1/audit-events",
       case: "resourceId=<one pipeline>",
@@ -277,8 +352,21 @@ async function cases(size: number, project: string): Promise<Case[]> {
       status: 200,
       reads: "history page",
     },
-    { endpoint: "GET /v1/archive-runs", case: "recent runs", call: get("/v1/archive-runs"), status: 200, reads: unbudgeted("at most 20 run rows") },
-    { endpoint: "GET /openapi.json", case: "the OpenAPI document", call: get("/openapi.json"), status: 200, reads: unbudgeted("no data"), calls: 0 },
+    {
+      endpoint: "GET /v1/archive-runs",
+      case: "recent runs",
+      call: get("/v1/archive-runs"),
+      status: 200,
+      reads: unbudgeted("at most 20 run rows"),
+    },
+    {
+      endpoint: "GET /openapi.json",
+      case: "the OpenAPI document",
+      call: get("/openapi.json"),
+      status: 200,
+      reads: unbudgeted("no data"),
+      calls: 0,
+    },
     { endpoint: "GET /docs", case: "the API reference page", call: get("/docs"), status: 200, reads: unbudgeted("no data"), calls: 0 },
   ];
 }

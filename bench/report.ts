@@ -49,7 +49,17 @@ function costTable(results: Results): string {
     ];
   });
   return table(
-    ["endpoint", "case", "D1 calls", `rows read ${size(small)}`, `rows read ${size(large)}`, `read budget at ${size(large)}`, `rows written ${size(small)}`, `rows written ${size(large)}`, "budgets"],
+    [
+      "endpoint",
+      "case",
+      "D1 calls",
+      `rows read ${size(small)}`,
+      `rows read ${size(large)}`,
+      `read budget at ${size(large)}`,
+      `rows written ${size(small)}`,
+      `rows written ${size(large)}`,
+      "budgets",
+    ],
     rows,
   );
 }
@@ -60,7 +70,10 @@ function throughputTable(results: Results): string {
   const rows = results.sizes.flatMap((n) =>
     (results.throughput[n] ?? []).map((row) => [row.scenario, size(n), ...load(row.project), ...load(row.baseline), fixed(row.ratio)]),
   );
-  return table(["scenario", "pipelines", "project req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "project / baseline"], rows);
+  return table(
+    ["scenario", "pipelines", "project req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "project / baseline"],
+    rows,
+  );
 }
 
 function scalingTable(results: Results): string {
@@ -78,12 +91,23 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 function profileTable(results: Results): string {
   const { shown } = results.settings.profile;
   const parts = (b: Breakdown | undefined) =>
-    b ? b.shares.slice(0, shown).map(([group, share]) => `${group} ${percent(share)}`).join(", ") : "?";
+    b
+      ? b.shares
+          .slice(0, shown)
+          .map(([group, share]) => `${group} ${percent(share)}`)
+          .join(", ")
+      : "?";
   const scenarios = [...new Set(results.profile.map((b) => b.scenario))];
   const rows = scenarios.map((scenario) => {
     const project = results.profile.find((b) => b.scenario === scenario && b.side === "project");
     const baseline = results.profile.find((b) => b.scenario === scenario && b.side === "baseline");
-    return [scenario, project ? fixed(project.msPerRequest) : "?", baseline ? fixed(baseline.msPerRequest) : "?", parts(project), parts(baseline)];
+    return [
+      scenario,
+      project ? fixed(project.msPerRequest) : "?",
+      baseline ? fixed(baseline.msPerRequest) : "?",
+      parts(project),
+      parts(baseline),
+    ];
   });
   return table(["scenario", "project ms/request", "baseline ms/request", "project: largest parts", "baseline: largest parts"], rows);
 }

@@ -20,7 +20,8 @@ const epoch = Date.now() - 60 * DAY;
 const started = performance.now();
 const loadBefore = loadavg()[0]?.toFixed(2) ?? "?";
 const log = (message: string) => console.error(`bench ${Math.round((performance.now() - started) / 1000)}s: ${message}`);
-const versionOf = (name: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 
 const cost: Record<string, CostRow[]> = {};
 const throughput: Record<string, LoadRow[]> = {};

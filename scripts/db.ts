@@ -13,7 +13,10 @@ const root = resolve(import.meta.dirname, "..");
 const wrangler = join(root, "node_modules/.bin/wrangler");
 
 function migrate() {
-  const result = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "true" } });
+  const result = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
+    stdio: "inherit",
+    env: { ...process.env, CI: "true" },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -27,11 +30,16 @@ if (command === "reset") {
   migrate();
   const token = randomBytes(24).toString("base64url");
   const worker = await startWranglerDev([
-    "--ip", "127.0.0.1",
-    "--port", String(await freePort()),
-    "--inspector-port", String(await freePort()),
-    "--var", `ADMIN_TOKEN:${token}`,
-    "--var", "ACCESS_LOG:off",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(await freePort()),
+    "--inspector-port",
+    String(await freePort()),
+    "--var",
+    `ADMIN_TOKEN:${token}`,
+    "--var",
+    "ACCESS_LOG:off",
   ]);
   try {
     const created = await seedDemoData(worker.url, token);

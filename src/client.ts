@@ -4,11 +4,11 @@
  */
 import type { Pipeline } from "./domain/pipeline";
 
-export type { AppType } from "./http/app";
 export type { ApiKey, Scope } from "./domain/api-key";
 export type { ArchiveRun } from "./domain/archive-run";
 export type { Metrics, MetricsInput } from "./domain/metrics";
 export type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement, Stage, StageType } from "./domain/pipeline";
+export type { AppType } from "./http/app";
 export type { Problem } from "./http/problem";
 
 /** `GET /v1/pipelines`. */

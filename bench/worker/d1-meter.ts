@@ -39,7 +39,8 @@ export function meterD1(db: D1Database): { db: D1Database; usage: D1Usage } {
         return column === undefined ? row : (row[column] ?? null);
       }
       const rows: unknown[][] = results.map((row) => Object.values(row));
-      if ((args[0] as { columnNames?: boolean } | undefined)?.columnNames) rows.unshift(results[0] === undefined ? [] : Object.keys(results[0]));
+      if ((args[0] as { columnNames?: boolean } | undefined)?.columnNames)
+        rows.unshift(results[0] === undefined ? [] : Object.keys(results[0]));
       return rows;
     },
     exec(_query, send) {

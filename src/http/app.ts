@@ -8,17 +8,17 @@ import type { Env } from "../env";
 import { createD1PipelineRepository } from "../infrastructure/d1-pipeline-repository";
 import { readRevisionsKeep } from "../jobs/archive-config";
 import { apiKeyRoutes } from "./api-keys/routes";
-import { auditEventRoutes } from "./audit-events/routes";
-import { historyRoutes } from "./history/routes";
 import { archiveRunRoutes } from "./archive-runs/routes";
+import { auditEventRoutes } from "./audit-events/routes";
 import type { AppEnv } from "./context";
+import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION } from "./docs";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
-import { authenticate, authorize } from "./middleware/auth";
+import { historyRoutes } from "./history/routes";
 import { accessLog } from "./middleware/access-log";
+import { authenticate, authorize } from "./middleware/auth";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
-import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION } from "./docs";
 import { describe } from "./openapi/describe";
 import { openApiDocument } from "./openapi/document";
 import { pipelineRoutes } from "./pipelines/routes";
@@ -28,7 +28,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** `CORS_ORIGINS`: comma-separated origins; none by default, so browsers on other origins get no access. */
 const allowedOrigins = (setting: string | undefined) =>
-  (setting ?? "").split(",").map((origin) => origin.trim()).filter(Boolean);
+  (setting ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 
 export interface AppDependencies {
   /** How a request gets its repository; tests may wrap the D1 binding (fault injection, call counting). */

@@ -11,7 +11,13 @@ import { sha256Hex } from "./sha256";
 /** 32 random bytes: 256 bits, base64url after the `plk_` prefix. */
 function generateKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return KEY_PREFIX + btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return (
+    KEY_PREFIX +
+    btoa(String.fromCharCode(...bytes))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "")
+  );
 }
 
 /** Keys are stored and looked up only by their SHA-256. */
@@ -60,7 +66,10 @@ export async function revokeApiKey(d1: D1Database, id: string, now = new Date(),
   const [, , found] = await db.batch([
     // Judged before the revocation, in the same batch: only a key still active gets the event.
     recordEvent(db, event, context, sql`EXISTS (SELECT 1 FROM api_keys WHERE id = ${id} AND revoked_at IS NULL)`),
-    db.update(apiKeys).set({ revokedAt: now.getTime() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
+    db
+      .update(apiKeys)
+      .set({ revokedAt: now.getTime() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
     db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id)),
   ]);
   return found.length > 0;

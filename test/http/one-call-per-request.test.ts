@@ -22,7 +22,9 @@ async function callsFor(method: string, path: string, options: Parameters<typeof
 let id: string;
 beforeAll(async () => {
   await resetDatabase();
-  const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
+  const big = Array.from({ length: 32 }, (_, i) =>
+    stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }),
+  );
   for (let i = 0; i < 30; i++) await createPipeline(`seed-${String(i).padStart(2, "0")}`, { configuration: { team: i % 2 ? "a" : "b" } });
   ({ id } = await createPipeline("big", { stages: big }));
 });
@@ -42,7 +44,9 @@ describe("one D1 call per request", () => {
   });
 
   it("for every read and write of one pipeline, 32 stages of 64 parameters included", async () => {
-    const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
+    const big = Array.from({ length: 32 }, (_, i) =>
+      stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }),
+    );
     const steps: [string, string, Parameters<typeof callWith>[3], number][] = [
       ["GET", `/v1/pipelines/${id}`, {}, 200],
       ["HEAD", `/v1/pipelines/${id}`, {}, 200],

@@ -124,7 +124,14 @@ describe("API keys", () => {
     });
 
     const asKey = { token: created.body.key as string };
-    expect((await call("POST", "/v1/pipelines", { ...asKey, body: { name: "by-key", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] } })).status).toBe(201);
+    expect(
+      (
+        await call("POST", "/v1/pipelines", {
+          ...asKey,
+          body: { name: "by-key", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] },
+        })
+      ).status,
+    ).toBe(201);
     expect((await call("DELETE", `/v1/api-keys/${created.body.id}`)).status).toBe(204);
     expect((await call("GET", "/v1/pipelines", asKey)).status).toBe(401);
     expect((await call("DELETE", `/v1/api-keys/${created.body.id}`)).status).toBe(204);
@@ -133,7 +140,13 @@ describe("API keys", () => {
   });
 
   it("validate their name and scopes", async () => {
-    for (const body of [{ name: "x", scopes: [] }, { name: "x", scopes: ["root"] }, { name: "", scopes: ["read"] }, { name: "x", scopes: ["read", "read"] }, { name: "x", scopes: ["read"], key: "plk_mine" }]) {
+    for (const body of [
+      { name: "x", scopes: [] },
+      { name: "x", scopes: ["root"] },
+      { name: "", scopes: ["read"] },
+      { name: "x", scopes: ["read", "read"] },
+      { name: "x", scopes: ["read"], key: "plk_mine" },
+    ]) {
       const reply = await call("POST", "/v1/api-keys", { body });
       expect(reply.status).toBe(400);
     }
@@ -175,7 +188,10 @@ describe("fail closed, limits and headers", () => {
     const plain = await call("GET", "/healthz", { token: null, headers: { Origin: "https://app.example" } });
     expect(plain.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(plain.headers.get("Access-Control-Allow-Origin")).toBeNull();
-    const noPolicy = await call("OPTIONS", "/v1/pipelines", { token: null, headers: { Origin: "https://app.example", "Access-Control-Request-Method": "POST" } });
+    const noPolicy = await call("OPTIONS", "/v1/pipelines", {
+      token: null,
+      headers: { Origin: "https://app.example", "Access-Control-Request-Method": "POST" },
+    });
     expect(noPolicy.status).toBe(405);
     expect(noPolicy.headers.get("Access-Control-Allow-Origin")).toBeNull();
 

@@ -16,7 +16,8 @@ export const PARAMETERS = {
   "If-Match": {
     name: "If-Match",
     in: "header",
-    description: 'The pipeline\'s ETag (`"<version>"`); the write happens only if it is still current, else 412. Without it the write goes ahead.',
+    description:
+      'The pipeline\'s ETag (`"<version>"`); the write happens only if it is still current, else 412. Without it the write goes ahead.',
     schema: { type: "string" },
     example: '"3"',
   },
@@ -38,7 +39,8 @@ export const PARAMETERS = {
   "X-Consistency-Token": {
     name: "X-Consistency-Token",
     in: "header",
-    description: "The `X-Consistency-Token` of an earlier response: this request is served from a database copy at least that fresh. Malformed is a 400.",
+    description:
+      "The `X-Consistency-Token` of an earlier response: this request is served from a database copy at least that fresh. Malformed is a 400.",
     schema: { type: "string" },
   },
   archived: {
@@ -84,8 +86,22 @@ export const PARAMETERS = {
     schema: { type: "integer", minimum: 1 },
     example: 2,
   },
-  from: { name: "from", in: "query", required: true, description: "The version to diff from.", schema: { type: "integer", minimum: 1 }, example: 1 },
-  to: { name: "to", in: "query", required: true, description: "The version to diff to.", schema: { type: "integer", minimum: 1 }, example: 3 },
+  from: {
+    name: "from",
+    in: "query",
+    required: true,
+    description: "The version to diff from.",
+    schema: { type: "integer", minimum: 1 },
+    example: 1,
+  },
+  to: {
+    name: "to",
+    in: "query",
+    required: true,
+    description: "The version to diff to.",
+    schema: { type: "integer", minimum: 1 },
+    example: 3,
+  },
   resourceId: {
     name: "resourceId",
     in: "query",

@@ -1,14 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { sqliteTable, text } from "drizzle-orm/sqlite-core";
-import {
-  nameTaken,
-  pipelineArchived,
-  pipelineNotFound,
-  revisionNotFound,
-  ValidationError,
-  versionMismatch,
-} from "../../domain/errors";
+import { nameTaken, pipelineArchived, pipelineNotFound, revisionNotFound, ValidationError, versionMismatch } from "../../domain/errors";
 import { LIMITS } from "../../domain/pipeline";
 
 /**
@@ -31,8 +24,7 @@ const REASONS = {
   version_mismatch: () => versionMismatch(),
   archived: () => pipelineArchived(),
   name_taken: () => nameTaken(),
-  foreign_stage: () =>
-    new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
+  foreign_stage: () => new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
   revision_not_found: (id) => revisionNotFound(id),
   too_many_entries: () => new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]),
 } satisfies Record<string, (id: string) => Error>;

@@ -20,11 +20,16 @@ export default async function setup(project: TestProject) {
   copyDocsAssets();
   const state = mkdtempSync(join(tmpdir(), "worker-state-"));
   const worker = await startWranglerDev([
-    "--ip", "127.0.0.1",
-    "--port", String(await freePort()),
-    "--inspector-port", String(await freePort()),
-    "--persist-to", state,
-    "--var", "ADMIN_TOKEN:node-tests-admin-token",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(await freePort()),
+    "--inspector-port",
+    String(await freePort()),
+    "--persist-to",
+    state,
+    "--var",
+    "ADMIN_TOKEN:node-tests-admin-token",
   ]);
   project.provide("workerUrl", worker.url);
   return async () => {
