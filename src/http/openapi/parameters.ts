@@ -1,6 +1,7 @@
 import { AUDIT_ACTIONS } from "../../domain/history";
 import { ID_PATTERN } from "../../domain/ids";
-import { DEFAULT_LIMIT, MAX_LIMIT } from "../pipelines/query";
+import { LIMITS, MAP_KEY_PATTERN } from "../../domain/pipeline";
+import { DEFAULT_LIMIT, MAX_CONFIG_FILTERS, MAX_LIMIT } from "../pipelines/query";
 import type { Parameter, Ref } from "./types";
 
 /** Reusable parameters, as `components.parameters`; operations refer to them by name with `param`. */
@@ -56,12 +57,13 @@ export const PARAMETERS = {
     style: "deepObject",
     explode: true,
     description:
-      "Configuration entries that must equal the values, ANDed: `config[env]=prod&config[owner]=data-team`. The form `config.env=prod` means the same. At most 20.",
+      "Configuration entries that must equal the values, ANDed: `config[env]=prod&config[owner]=data-team`. The form `config.env=prod` means the same. " +
+      `At most ${MAX_CONFIG_FILTERS}.`,
     schema: {
       type: "object",
-      maxProperties: 20,
-      propertyNames: { pattern: "^[A-Za-z0-9_.-]{1,64}$" },
-      additionalProperties: { type: "string", maxLength: 4096 },
+      maxProperties: MAX_CONFIG_FILTERS,
+      propertyNames: { pattern: MAP_KEY_PATTERN.source },
+      additionalProperties: { type: "string", maxLength: LIMITS.valueLength },
     },
     example: { env: "prod" },
   },
