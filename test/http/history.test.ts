@@ -124,7 +124,7 @@ describe("revisions", () => {
     expect((await call("POST", `/v1/pipelines/${created.id}/rollback`, { body: { version: 5 } })).status).toBe(409);
   });
 
-  it("keeps REVISIONS_KEEP revisions and deletes them with their pipeline", async () => {
+  it("deletes the revisions with their pipeline", async () => {
     const { created } = await history();
     await call("DELETE", `/v1/pipelines/${created.id}`);
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE pipeline_id = ?")
