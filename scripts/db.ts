@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { seedDemoData } from "./demo-data.ts";
-import { freePort, startWranglerDev } from "./wrangler-dev.ts";
+import { startOnFreePorts } from "./wrangler-dev.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const wrangler = join(root, "node_modules/.bin/wrangler");
@@ -29,18 +29,7 @@ if (command === "reset") {
 } else if (command === "seed") {
   migrate();
   const token = randomBytes(24).toString("base64url");
-  const worker = await startWranglerDev([
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(await freePort()),
-    "--inspector-port",
-    String(await freePort()),
-    "--var",
-    `ADMIN_TOKEN:${token}`,
-    "--var",
-    "ACCESS_LOG:off",
-  ]);
+  const worker = await startOnFreePorts(token, ["--var", "ACCESS_LOG:off"]);
   try {
     const created = await seedDemoData(worker.url, token);
     console.log(`Seeded the local database: ${created} pipeline(s) created, the rest were already there.`);
