@@ -28,12 +28,56 @@ export async function apiKeyCases(project: string, { size, readTarget, putTarget
   const revoked = await benchKey(project, `bench-cost-${size}-revoked`);
   const write = { reads: { unbudgeted: "a write" } } as const;
   return [
-    { endpoint: "GET /v1/pipelines/{id}", case: "one pipeline, API key", call: withKey({ method: "GET", path: `/v1/pipelines/${readTarget}` }, key), status: 200, reads: "one", keyRow: true },
-    { endpoint: "GET /v1/pipelines", case: "first page, API key", call: withKey({ method: "GET", path: "/v1/pipelines" }, key), status: 200, reads: "page", keyRow: true },
-    { endpoint: "POST /v1/pipelines", case: "create, API key", call: withKey({ method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-key`) }, key), status: 201, ...write },
-    { endpoint: "PUT /v1/pipelines/{id}", case: "replace, API key", call: withKey({ method: "PUT", path: `/v1/pipelines/${putTarget}`, body: replacementBody(putIndex, 2) }, key), status: 200, ...write },
-    { endpoint: "POST /v1/api-keys", case: "create a key", call: { method: "POST", path: "/v1/api-keys", body: { name: `bench-cost-${size}-new`, scopes: ["read"] } }, status: 201, ...write },
-    { endpoint: "GET /v1/api-keys", case: "every key", call: { method: "GET", path: "/v1/api-keys" }, status: 200, reads: { unbudgeted: "every key row" } },
-    { endpoint: "DELETE /v1/api-keys/{id}", case: "revoke", call: { method: "DELETE", path: `/v1/api-keys/${revoked.id}` }, status: 204, ...write },
+    {
+      endpoint: "GET /v1/pipelines/{id}",
+      case: "one pipeline, API key",
+      call: withKey({ method: "GET", path: `/v1/pipelines/${readTarget}` }, key),
+      status: 200,
+      reads: "one",
+      keyRow: true,
+    },
+    {
+      endpoint: "GET /v1/pipelines",
+      case: "first page, API key",
+      call: withKey({ method: "GET", path: "/v1/pipelines" }, key),
+      status: 200,
+      reads: "page",
+      keyRow: true,
+    },
+    {
+      endpoint: "POST /v1/pipelines",
+      case: "create, API key",
+      call: withKey({ method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-key`) }, key),
+      status: 201,
+      ...write,
+    },
+    {
+      endpoint: "PUT /v1/pipelines/{id}",
+      case: "replace, API key",
+      call: withKey({ method: "PUT", path: `/v1/pipelines/${putTarget}`, body: replacementBody(putIndex, 2) }, key),
+      status: 200,
+      ...write,
+    },
+    {
+      endpoint: "POST /v1/api-keys",
+      case: "create a key",
+      call: { method: "POST", path: "/v1/api-keys", body: { name: `bench-cost-${size}-new`, scopes: ["read"] } },
+      status: 201,
+      ...write,
+    },
+    {
+      endpoint: "GET /v1/api-keys",
+      case: "every key",
+      call: { method: "GET", path: "/v1/api-keys" },
+      status: 200,
+      reads: { unbudgeted: "every key row" },
+    },
+    {
+      endpoint: "DELETE /v1/api-keys/{id}",
+      case: "revoke",
+      call: { method: "DELETE", path: `/v1/api-keys/${revoked.id}` },
+      status: 204,
+      ...write,
+    },
   ] as const;
 }

@@ -23,7 +23,9 @@ export async function importInBulk(metered: string): Promise<BulkResult> {
   const requests = BULK.pipelines / BULK.perRequest;
   const started = performance.now();
   for (let r = 0; r < requests; r++) {
-    const pipelines = Array.from({ length: BULK.perRequest }, (_, i) => pipelineBody(`bench-bulk-${String(r * BULK.perRequest + i).padStart(5, "0")}`));
+    const pipelines = Array.from({ length: BULK.perRequest }, (_, i) =>
+      pipelineBody(`bench-bulk-${String(r * BULK.perRequest + i).padStart(5, "0")}`),
+    );
     const sent = performance.now();
     const reply = await expectStatus(metered, { method: "POST", path: "/v1/pipelines/import", body: { pipelines } }, 201);
     maxRequestMs = Math.max(maxRequestMs, performance.now() - sent);

@@ -35,6 +35,7 @@ export async function send(base: string, { method, path, body, headers = {} }: C
 /** `send`, insisting on the expected status. */
 export async function expectStatus(base: string, call: Call, status: number): Promise<Reply> {
   const reply = await send(base, call);
-  if (reply.status !== status) throw new Error(`${call.method} ${call.path}: ${reply.status} (expected ${status}): ${reply.text.slice(0, 500)}`);
+  if (reply.status !== status)
+    throw new Error(`${call.method} ${call.path}: ${reply.status} (expected ${status}): ${reply.text.slice(0, 500)}`);
   return reply;
 }

@@ -74,7 +74,12 @@ export async function runLoad(url: string, scenario: LoadScenario, label: string
       {
         setupRequest: (request) => {
           const call = scenario.call(n++, label);
-          return { ...request, method: call.method as autocannon.Request["method"], path: call.path, body: call.body === undefined ? undefined : JSON.stringify(call.body) };
+          return {
+            ...request,
+            method: call.method as autocannon.Request["method"],
+            path: call.path,
+            body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          };
         },
       },
     ],
@@ -126,7 +131,13 @@ export async function measureThroughput(size: number, urls: Record<Side, string>
   const targets = { project: { url: urls.project, token: TOKEN }, baseline: { url: urls.baseline, token: TOKEN } };
   for (const scenario of loadScenarios(size)) {
     const { first: project, second: baseline } = await pair(scenario, targets, ["project", "baseline"]);
-    rows.push({ scenario: scenario.name, request: scenario.request, project, baseline, ratio: project.requestsPerSecond / baseline.requestsPerSecond });
+    rows.push({
+      scenario: scenario.name,
+      request: scenario.request,
+      project,
+      baseline,
+      ratio: project.requestsPerSecond / baseline.requestsPerSecond,
+    });
   }
   return rows;
 }
@@ -149,7 +160,13 @@ export async function measureApiKeyThroughput(size: number, url: string, key: st
   const targets = { admin: { url, token: TOKEN }, key: { url, token: key } };
   for (const scenario of loadScenarios(size).filter((s) => API_KEY_SCENARIOS.includes(s.name))) {
     const { first: admin, second: apiKey } = await pair(scenario, targets, ["admin", "key"]);
-    rows.push({ scenario: scenario.name, request: scenario.request, admin, apiKey, ratio: apiKey.requestsPerSecond / admin.requestsPerSecond });
+    rows.push({
+      scenario: scenario.name,
+      request: scenario.request,
+      admin,
+      apiKey,
+      ratio: apiKey.requestsPerSecond / admin.requestsPerSecond,
+    });
   }
   return rows;
 }
@@ -161,10 +178,13 @@ export async function measureApiKeyThroughput(size: number, url: string, key: st
 export async function compareWithBaseline(size: number, urls: { project: string; baseline: string }): Promise<string[]> {
   const differences: string[] = [];
   const same = (what: string, a: unknown, b: unknown) => {
-    if (!isDeepStrictEqual(a, b)) differences.push(`${what}: project ${JSON.stringify(a).slice(0, 300)} / baseline ${JSON.stringify(b).slice(0, 300)}`);
+    if (!isDeepStrictEqual(a, b))
+      differences.push(`${what}: project ${JSON.stringify(a).slice(0, 300)} / baseline ${JSON.stringify(b).slice(0, 300)}`);
   };
   for (const path of [`/v1/pipelines/${pipelineId(rotate(0))}`, "/v1/pipelines?limit=20", `/v1/pipelines?${BROAD_FILTER}&limit=20`]) {
-    const [project, baseline] = await Promise.all([urls.project, urls.baseline].map((url) => expectStatus(url, { method: "GET", path }, 200)));
+    const [project, baseline] = await Promise.all(
+      [urls.project, urls.baseline].map((url) => expectStatus(url, { method: "GET", path }, 200)),
+    );
     same(`GET ${path}`, project?.body, baseline?.body);
     same(`GET ${path} ETag`, project?.headers.get("ETag"), baseline?.headers.get("ETag"));
   }
@@ -172,11 +192,19 @@ export async function compareWithBaseline(size: number, urls: { project: string;
     ["project", "baseline"],
     ["baseline", "project"],
   ] as const) {
-    const created = await expectStatus(urls[writer], { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-check-${size}-${writer}`) }, 201);
+    const created = await expectStatus(
+      urls[writer],
+      { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-check-${size}-${writer}`) },
+      201,
+    );
     const readBack = await expectStatus(urls[reader], { method: "GET", path: `/v1/pipelines/${created.body.id}` }, 200);
     same(`POST by ${writer}, read by ${reader}`, created.body, readBack.body);
     const i = rotate(writer === "project" ? 1 : 2);
-    const replaced = await expectStatus(urls[writer], { method: "PUT", path: `/v1/pipelines/${pipelineId(i)}`, body: replacementBody(i, 7) }, 200);
+    const replaced = await expectStatus(
+      urls[writer],
+      { method: "PUT", path: `/v1/pipelines/${pipelineId(i)}`, body: replacementBody(i, 7) },
+      200,
+    );
     const afterPut = await expectStatus(urls[reader], { method: "GET", path: `/v1/pipelines/${pipelineId(i)}` }, 200);
     same(`PUT by ${writer}, read by ${reader}`, replaced.body, afterPut.body);
   }

@@ -52,7 +52,17 @@ function costTable(results: Results): string {
     ];
   });
   return table(
-    ["endpoint", "case", "D1 calls", `rows read ${size(small)}`, `rows read ${size(large)}`, `read budget at ${size(large)}`, `rows written ${size(small)}`, `rows written ${size(large)}`, "budgets"],
+    [
+      "endpoint",
+      "case",
+      "D1 calls",
+      `rows read ${size(small)}`,
+      `rows read ${size(large)}`,
+      `read budget at ${size(large)}`,
+      `rows written ${size(small)}`,
+      `rows written ${size(large)}`,
+      "budgets",
+    ],
     rows,
   );
 }
@@ -63,7 +73,10 @@ function throughputTable(results: Results): string {
   const rows = results.sizes.flatMap((n) =>
     (results.throughput[n] ?? []).map((row) => [row.scenario, size(n), ...load(row.project), ...load(row.baseline), fixed(row.ratio)]),
   );
-  return table(["scenario", "pipelines", "project req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "project / baseline"], rows);
+  return table(
+    ["scenario", "pipelines", "project req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "project / baseline"],
+    rows,
+  );
 }
 
 function apiKeyTable(results: Results): string {
@@ -72,7 +85,21 @@ function apiKeyTable(results: Results): string {
   const rows = Object.entries(results.apiKeyThroughput).flatMap(([n, keyRows]) =>
     keyRows.map((row) => [row.scenario, size(Number(n)), ...load(row.admin), ...load(row.apiKey), calls(row, Number(n)), fixed(row.ratio)]),
   );
-  return table(["scenario", "pipelines", "admin token req/s", "p50 ms", "p99 ms", "API key req/s", "p50 ms", "p99 ms", "API key D1 calls", "API key / admin"], rows);
+  return table(
+    [
+      "scenario",
+      "pipelines",
+      "admin token req/s",
+      "p50 ms",
+      "p99 ms",
+      "API key req/s",
+      "p50 ms",
+      "p99 ms",
+      "API key D1 calls",
+      "API key / admin",
+    ],
+    rows,
+  );
 }
 
 function latencyTable(): string {
@@ -82,7 +109,11 @@ function latencyTable(): string {
     ...row.read.flatMap((r) => [r.withoutReplicas, r.withReplicas]),
     ...row.write.flatMap((w) => [w.withoutReplicas, w.withReplicas]),
   ]);
-  const head = (kind: string) => CALLS_PER_REQUEST.flatMap((calls) => [`${kind}, ${calls} call${calls > 1 ? "s" : ""}, no replicas`, `${kind}, ${calls} call${calls > 1 ? "s" : ""}, replicas`]);
+  const head = (kind: string) =>
+    CALLS_PER_REQUEST.flatMap((calls) => [
+      `${kind}, ${calls} call${calls > 1 ? "s" : ""}, no replicas`,
+      `${kind}, ${calls} call${calls > 1 ? "s" : ""}, replicas`,
+    ]);
   return table(["Worker in", `RTT to primary (${PRIMARY})`, ...head("read"), ...head("write")], rows);
 }
 
@@ -101,12 +132,23 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 function profileTable(results: Results): string {
   const { shown } = results.settings.profile;
   const parts = (b: Breakdown | undefined) =>
-    b ? b.shares.slice(0, shown).map(([group, share]) => `${group} ${percent(share)}`).join(", ") : "?";
+    b
+      ? b.shares
+          .slice(0, shown)
+          .map(([group, share]) => `${group} ${percent(share)}`)
+          .join(", ")
+      : "?";
   const scenarios = [...new Set(results.profile.map((b) => b.scenario))];
   const rows = scenarios.map((scenario) => {
     const project = results.profile.find((b) => b.scenario === scenario && b.side === "project");
     const baseline = results.profile.find((b) => b.scenario === scenario && b.side === "baseline");
-    return [scenario, project ? fixed(project.msPerRequest) : "?", baseline ? fixed(baseline.msPerRequest) : "?", parts(project), parts(baseline)];
+    return [
+      scenario,
+      project ? fixed(project.msPerRequest) : "?",
+      baseline ? fixed(baseline.msPerRequest) : "?",
+      parts(project),
+      parts(baseline),
+    ];
   });
   return table(["scenario", "project ms/request", "baseline ms/request", "project: largest parts", "baseline: largest parts"], rows);
 }
@@ -150,7 +192,13 @@ ${throughputTable(results)}
 
 ## API keys beside the admin token
 
-The same scenarios on the production Worker, once with the admin token and once with an API key (write scope), alternating as above, at ${Object.keys(results.apiKeyThroughput).map((n) => thousands(Number(n))).join(", ")} pipelines (the key's check reads one row by primary key whatever the size). The key is checked in the request's own D1 call: the D1 calls are the cost table's for the same request with the key.
+The same scenarios on the production Worker, once with the admin token and once with an API key (write scope), alternating as above, at ${Object.keys(
+    results.apiKeyThroughput,
+  )
+    .map((n) => thousands(Number(n)))
+    .join(
+      ", ",
+    )} pipelines (the key's check reads one row by primary key whatever the size). The key is checked in the request's own D1 call: the D1 calls are the cost table's for the same request with the key.
 
 ${apiKeyTable(results)}
 

@@ -4,10 +4,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { benchKey } from "./api-keys.ts";
 import { BULK, type BulkResult, importInBulk } from "./bulk.ts";
 import { type CostRow, measureCosts, SLACK } from "./cost.ts";
 import { expectStatus } from "./http.ts";
-import { benchKey } from "./api-keys.ts";
 import { compareWithBaseline, type KeyLoadRow, LOAD, type LoadRow, measureApiKeyThroughput, measureThroughput } from "./load.ts";
 import { type Breakdown, PROFILE, profileScenarios } from "./profile.ts";
 import { markdown } from "./report.ts";
@@ -33,7 +33,8 @@ export async function unmeasured(project: string, rows: CostRow[]): Promise<stri
 const started = performance.now();
 const loadBefore = loadavg()[0]?.toFixed(2) ?? "?";
 const log = (message: string) => console.error(`bench ${Math.round((performance.now() - started) / 1000)}s: ${message}`);
-const versionOf = (name: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 
 const cost: Record<string, CostRow[]> = {};
 const throughput: Record<string, LoadRow[]> = {};
@@ -68,7 +69,8 @@ try {
       const { key } = await benchKey(workers.urls.project, `bench-load-${size}`);
       apiKeyThroughput[size] = await measureApiKeyThroughput(size, workers.urls.project, key);
       for (const row of apiKeyThroughput[size]) {
-        if (row.apiKey.failed + row.admin.failed > 0) failures.push(`${size} pipelines, ${row.scenario}: failed requests with the API key or the admin token`);
+        if (row.apiKey.failed + row.admin.failed > 0)
+          failures.push(`${size} pipelines, ${row.scenario}: failed requests with the API key or the admin token`);
       }
     }
     // What the bench created goes, so the next size starts from the seeded data.

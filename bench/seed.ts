@@ -72,10 +72,12 @@ const sqlText = (value: string | number | boolean | null) =>
 // D1 binds JavaScript numbers as REAL: the casts keep the arithmetic (and `'region-' || i % 7`) integral.
 const numbers = "WITH RECURSIVE n(i) AS (SELECT CAST(?1 AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i < ?2)";
 const created = "CAST(?3 AS INTEGER) + n.i * 50000";
-const stageKinds = `k(position, name, stage_type, algorithm, parallel_processing, chunk_size) AS (VALUES ${STAGES.map((s, position) =>
-  `(${[position, s.name, s.stageType, s.algorithm, s.parallelProcessing, s.chunkSize].map(sqlText).join(", ")})`,
+const stageKinds = `k(position, name, stage_type, algorithm, parallel_processing, chunk_size) AS (VALUES ${STAGES.map(
+  (s, position) => `(${[position, s.name, s.stageType, s.algorithm, s.parallelProcessing, s.chunkSize].map(sqlText).join(", ")})`,
 ).join(", ")})`;
-const parameterRows = `p(key, value) AS (VALUES ${Object.entries(PARAMETERS).map(([key, value]) => `('${key}', '${value}')`).join(", ")})`;
+const parameterRows = `p(key, value) AS (VALUES ${Object.entries(PARAMETERS)
+  .map(([key, value]) => `('${key}', '${value}')`)
+  .join(", ")})`;
 
 const PIPELINES = `${numbers}
 INSERT INTO pipelines (id, name, archived, version, created_at, updated_at)

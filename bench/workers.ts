@@ -27,7 +27,10 @@ function build(name: WorkerName): string {
   const entry = ENTRIES[name];
   const args = ["deploy", "--dry-run", "--outdir", outdir, ...(entry ? [entry] : [])];
   // With this Node (22, which wrangler needs), whatever `node` comes first on PATH.
-  const result = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
   const script = readdirSync(outdir).find((file) => file.endsWith(".js"));
   if (!script) throw new Error(`wrangler wrote no script to ${outdir}`);
@@ -85,7 +88,9 @@ export async function startWorkers(options: { scripts?: Record<WorkerName, strin
 /** The real migrations, in order, each file one batch (as `wrangler d1 migrations apply` does). */
 async function migrate(db: D1) {
   const dir = join(ROOT, "migrations");
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     const statements = readFileSync(join(dir, file), "utf8")
       .split("--> statement-breakpoint")
       .map((statement) => statement.trim())

@@ -7,13 +7,16 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { seedDemoData } from "./demo-data.ts";
-import { freePort, startWranglerDev } from "./wrangler-dev.ts";
+import { startOnFreePorts } from "./wrangler-dev.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const wrangler = join(root, "node_modules/.bin/wrangler");
 
 function migrate() {
-  const result = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "true" } });
+  const result = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
+    stdio: "inherit",
+    env: { ...process.env, CI: "true" },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -26,13 +29,7 @@ if (command === "reset") {
 } else if (command === "seed") {
   migrate();
   const token = randomBytes(24).toString("base64url");
-  const worker = await startWranglerDev([
-    "--ip", "127.0.0.1",
-    "--port", String(await freePort()),
-    "--inspector-port", String(await freePort()),
-    "--var", `ADMIN_TOKEN:${token}`,
-    "--var", "ACCESS_LOG:off",
-  ]);
+  const worker = await startOnFreePorts(token, ["--var", "ACCESS_LOG:off"]);
   try {
     const created = await seedDemoData(worker.url, token);
     console.log(`Seeded the local database: ${created} pipeline(s) created, the rest were already there.`);

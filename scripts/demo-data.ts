@@ -2,7 +2,14 @@
 // written through the API, so every rule and trigger applies. Idempotent: a pipeline that exists
 // by name is left as it is; only new ones get their metrics and, where the demo says so, are archived.
 
-type Stage = { name: string; stageType: string; algorithm: string; chunkSize?: number; parallelProcessing?: boolean; parameters?: Record<string, string> };
+type Stage = {
+  name: string;
+  stageType: string;
+  algorithm: string;
+  chunkSize?: number;
+  parallelProcessing?: boolean;
+  parameters?: Record<string, string>;
+};
 interface Demo {
   name: string;
   configuration: Record<string, string>;
@@ -11,20 +18,83 @@ interface Demo {
   metrics?: { bytesTotal: number; ratio: number; seconds: number };
 }
 
-const zstd = (level: string): Stage => ({ name: "compress", stageType: "compression", algorithm: "zstd", chunkSize: 4194304, parameters: { level } });
-const seal: Stage = { name: "encrypt", stageType: "encryption", algorithm: "aes-256-gcm", parameters: { keyRef: "kms://data-platform/backup" } };
+const zstd = (level: string): Stage => ({
+  name: "compress",
+  stageType: "compression",
+  algorithm: "zstd",
+  chunkSize: 4194304,
+  parameters: { level },
+});
+const seal: Stage = {
+  name: "encrypt",
+  stageType: "encryption",
+  algorithm: "aes-256-gcm",
+  parameters: { keyRef: "kms://data-platform/backup" },
+};
 const sum: Stage = { name: "checksum", stageType: "checksum", algorithm: "blake3" };
 
 export const DEMO_PIPELINES: Demo[] = [
-  { name: "nightly-postgres-backup", configuration: { env: "prod", owner: "data-platform", region: "eu-west" }, stages: [zstd("9"), seal, sum], metrics: { bytesTotal: 48_318_382_080, ratio: 0.31, seconds: 1840 } },
-  { name: "hourly-log-shipping", configuration: { env: "prod", owner: "observability", region: "us-east" }, stages: [{ name: "redact", stageType: "transform", algorithm: "pii-redact", parallelProcessing: true }, { ...zstd("3"), chunkSize: 1048576 }], metrics: { bytesTotal: 2_147_483_648, ratio: 0.12, seconds: 95 } },
-  { name: "media-archive-cold", configuration: { env: "prod", owner: "media", tier: "cold" }, stages: [sum, { name: "pack", stageType: "compression", algorithm: "brotli", parameters: { quality: "11" } }, seal] },
-  { name: "invoice-export-sftp", configuration: { env: "prod", owner: "finance", schedule: "daily" }, stages: [{ name: "to-csv", stageType: "transform", algorithm: "json-to-csv" }, { name: "gzip", stageType: "compression", algorithm: "gzip" }, { name: "pgp", stageType: "encryption", algorithm: "chacha20-poly1305" }], metrics: { bytesTotal: 73_400_320, ratio: 0.22, seconds: 12 } },
-  { name: "ml-feature-snapshots", configuration: { env: "staging", owner: "ml-platform", region: "us-east" }, stages: [{ ...zstd("6"), parallelProcessing: true }, { name: "sha", stageType: "checksum", algorithm: "sha256" }] },
-  { name: "clickstream-raw", configuration: { env: "staging", owner: "analytics" }, stages: [{ name: "lz4", stageType: "compression", algorithm: "lz4", chunkSize: 65536 }] },
-  { name: "dev-sandbox-copy", configuration: { env: "dev", owner: "data-platform" }, stages: [{ name: "noop", stageType: "passthrough", algorithm: "copy" }] },
-  { name: "legacy-ftp-mirror", configuration: { env: "prod", owner: "it-ops", deprecated: "true" }, stages: [{ name: "deflate", stageType: "compression", algorithm: "deflate" }], archived: true },
-  { name: "q3-audit-bundle", configuration: { env: "prod", owner: "finance", retention: "7y" }, stages: [zstd("19"), seal, { name: "sha512", stageType: "checksum", algorithm: "sha512" }], archived: true, metrics: { bytesTotal: 10_737_418_240, ratio: 0.28, seconds: 640 } },
+  {
+    name: "nightly-postgres-backup",
+    configuration: { env: "prod", owner: "data-platform", region: "eu-west" },
+    stages: [zstd("9"), seal, sum],
+    metrics: { bytesTotal: 48_318_382_080, ratio: 0.31, seconds: 1840 },
+  },
+  {
+    name: "hourly-log-shipping",
+    configuration: { env: "prod", owner: "observability", region: "us-east" },
+    stages: [
+      { name: "redact", stageType: "transform", algorithm: "pii-redact", parallelProcessing: true },
+      { ...zstd("3"), chunkSize: 1048576 },
+    ],
+    metrics: { bytesTotal: 2_147_483_648, ratio: 0.12, seconds: 95 },
+  },
+  {
+    name: "media-archive-cold",
+    configuration: { env: "prod", owner: "media", tier: "cold" },
+    stages: [sum, { name: "pack", stageType: "compression", algorithm: "brotli", parameters: { quality: "11" } }, seal],
+  },
+  {
+    name: "invoice-export-sftp",
+    configuration: { env: "prod", owner: "finance", schedule: "daily" },
+    stages: [
+      { name: "to-csv", stageType: "transform", algorithm: "json-to-csv" },
+      { name: "gzip", stageType: "compression", algorithm: "gzip" },
+      { name: "pgp", stageType: "encryption", algorithm: "chacha20-poly1305" },
+    ],
+    metrics: { bytesTotal: 73_400_320, ratio: 0.22, seconds: 12 },
+  },
+  {
+    name: "ml-feature-snapshots",
+    configuration: { env: "staging", owner: "ml-platform", region: "us-east" },
+    stages: [
+      { ...zstd("6"), parallelProcessing: true },
+      { name: "sha", stageType: "checksum", algorithm: "sha256" },
+    ],
+  },
+  {
+    name: "clickstream-raw",
+    configuration: { env: "staging", owner: "analytics" },
+    stages: [{ name: "lz4", stageType: "compression", algorithm: "lz4", chunkSize: 65536 }],
+  },
+  {
+    name: "dev-sandbox-copy",
+    configuration: { env: "dev", owner: "data-platform" },
+    stages: [{ name: "noop", stageType: "passthrough", algorithm: "copy" }],
+  },
+  {
+    name: "legacy-ftp-mirror",
+    configuration: { env: "prod", owner: "it-ops", deprecated: "true" },
+    stages: [{ name: "deflate", stageType: "compression", algorithm: "deflate" }],
+    archived: true,
+  },
+  {
+    name: "q3-audit-bundle",
+    configuration: { env: "prod", owner: "finance", retention: "7y" },
+    stages: [zstd("19"), seal, { name: "sha512", stageType: "checksum", algorithm: "sha512" }],
+    archived: true,
+    metrics: { bytesTotal: 10_737_418_240, ratio: 0.28, seconds: 640 },
+  },
 ];
 
 async function api(base: string, token: string, method: string, path: string, body?: unknown) {
@@ -44,7 +114,11 @@ export async function seedDemoData(base: string, token: string): Promise<number>
   for (const demo of DEMO_PIPELINES) {
     const found = await api(base, token, "GET", `/v1/pipelines?archived=all&name=${encodeURIComponent(demo.name)}`);
     if (found.data.length > 0) continue;
-    const pipeline = await api(base, token, "POST", "/v1/pipelines", { name: demo.name, configuration: demo.configuration, stages: demo.stages });
+    const pipeline = await api(base, token, "POST", "/v1/pipelines", {
+      name: demo.name,
+      configuration: demo.configuration,
+      stages: demo.stages,
+    });
     created++;
     if (demo.metrics) {
       const { bytesTotal, ratio, seconds } = demo.metrics;

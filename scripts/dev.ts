@@ -2,8 +2,8 @@
 // assets, start wrangler dev, and print the URL it really serves. Extra arguments go to
 // `wrangler dev` (for example `npm run dev -- --port 8788 --test-scheduled`).
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { copyDocsAssets } from "./docs-assets.ts";
 import { freePort, portIsFree, startWranglerDev } from "./wrangler-dev.ts";
 

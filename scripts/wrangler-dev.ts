@@ -73,3 +73,18 @@ export function startWranglerDev(args: string[], { echo = false, env = process.e
     child.once("exit", (code) => reject(new Error(`wrangler dev exited (${code}) before it was ready:\n${output}`)));
   });
 }
+
+/** `wrangler dev` on loopback, on free ports (HTTP and inspector), with this admin token and `args` beside. */
+export async function startOnFreePorts(adminToken: string, args: string[] = []): Promise<RunningWorker> {
+  return startWranglerDev([
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(await freePort()),
+    "--inspector-port",
+    String(await freePort()),
+    "--var",
+    `ADMIN_TOKEN:${adminToken}`,
+    ...args,
+  ]);
+}

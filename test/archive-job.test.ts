@@ -1,10 +1,10 @@
-import { save } from "../src/domain/repository";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ArchiveRun } from "../src/domain/archive-run";
 import type { Pipeline } from "../src/domain/pipeline";
 import type { PipelineRepository } from "../src/domain/repository";
+import { save } from "../src/domain/repository";
 import worker from "../src/index";
 import { listArchiveRuns } from "../src/infrastructure/d1-archive-runs";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
@@ -51,10 +51,7 @@ function run(
   options: ArchiveJobOptions = { trigger: "manual" },
   overrides: { env?: ArchiveEnv; db?: D1Database } = {},
 ): Promise<ArchiveRun> {
-  return runArchiveJob(
-    { db: overrides.db ?? env.DB, env: overrides.env ?? settings, clock: () => new Date(now) },
-    options,
-  );
+  return runArchiveJob({ db: overrides.db ?? env.DB, env: overrides.env ?? settings, clock: () => new Date(now) }, options);
 }
 
 /** Every pipeline as stored, archived or not, for "nothing changed" checks. */
@@ -64,7 +61,10 @@ async function allPipelines() {
 }
 
 async function archivedNames() {
-  return (await allPipelines()).filter((p) => p.archived).map((p) => p.name).sort();
+  return (await allPipelines())
+    .filter((p) => p.archived)
+    .map((p) => p.name)
+    .sort();
 }
 
 /**
@@ -416,9 +416,7 @@ describe("the cron trigger", () => {
     );
     await waitOnExecutionContext(ctx);
 
-    expect(await listArchiveRuns(env.DB)).toEqual([
-      expect.objectContaining({ trigger: "cron", status: "failed", archivedCount: 0 }),
-    ]);
+    expect(await listArchiveRuns(env.DB)).toEqual([expect.objectContaining({ trigger: "cron", status: "failed", archivedCount: 0 })]);
     expect(await repo.findById(due.id)).toEqual(due);
   });
 });

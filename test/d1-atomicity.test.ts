@@ -1,6 +1,6 @@
-import { save } from "../src/domain/repository";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { save } from "../src/domain/repository";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import { compressStage, newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
 import { manualClock } from "./support/clock";
@@ -53,7 +53,13 @@ describe("D1 writes are atomic", () => {
   it("chunks multi-row inserts under D1's 100 bound parameters", async () => {
     const repo = createD1PipelineRepository(env.DB);
     const parameters = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`p${i}`, "v"]));
-    const stages = Array.from({ length: 32 }, (_, i) => ({ ...compressStage, name: `s${i}`, stageType: "transform" as const, algorithm: "t", parameters }));
+    const stages = Array.from({ length: 32 }, (_, i) => ({
+      ...compressStage,
+      name: `s${i}`,
+      stageType: "transform" as const,
+      algorithm: "t",
+      parameters,
+    }));
     const many = Array.from({ length: 100 }, (_, i) => newPipelineInput(`bulk-${i}`, { stages: stages.slice(0, 3) }));
     await repo.saveMany(many);
     const huge = await save(repo, newPipelineInput("huge", { stages }));
@@ -72,7 +78,10 @@ describe("D1 writes are atomic", () => {
     await repo.restore(a.id);
     await repo.archive(a.id);
     await repo.delete(a.id);
-    const counted = await env.DB.prepare("SELECT archived, count(*) AS n FROM pipelines GROUP BY archived").all<{ archived: number; n: number }>();
+    const counted = await env.DB.prepare("SELECT archived, count(*) AS n FROM pipelines GROUP BY archived").all<{
+      archived: number;
+      n: number;
+    }>();
     const actual = Object.fromEntries(counted.results.map((r) => [r.archived, r.n]));
     expect(await repo.count({ archived: "false", config: [] })).toBe(actual[0] ?? 0);
     expect(await repo.count({ archived: "true", config: [] })).toBe(actual[1] ?? 0);

@@ -72,7 +72,9 @@ describe("configuration entries carry their pipeline's list keys from the insert
       { key: "env", same: 1 },
       { key: "team", same: 1 },
     ]);
-    const triggers = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'pipeline_configuration'").all();
+    const triggers = await db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'pipeline_configuration'")
+      .all();
     expect(triggers.results).toEqual([]);
   });
 });

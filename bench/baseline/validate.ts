@@ -41,8 +41,7 @@ const CONTROL = /\p{Cc}/u;
 const PIPELINE_MEMBERS = new Set(["name", "configuration", "stages"]);
 const STAGE_MEMBERS = new Set(["name", "stageType", "algorithm", "enabled", "parallelProcessing", "chunkSize", "order", "parameters"]);
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const length = (text: string) => [...text].length;
 
@@ -64,7 +63,8 @@ function stringMap(value: unknown, path: string, issues: Issue[]): Record<string
   if (entries.length > 64) issues.push({ path, message: "at most 64 entries" });
   for (const [key, entry] of entries) {
     if (!MAP_KEY.test(key)) issues.push({ path: `${path}/${key}`, message: "keys are 1 to 64 characters of A-Z, a-z, 0-9, '_', '.', '-'" });
-    if (typeof entry !== "string" || entry.length > 4096) issues.push({ path: `${path}/${key}`, message: "values are strings of at most 4096 characters" });
+    if (typeof entry !== "string" || entry.length > 4096)
+      issues.push({ path: `${path}/${key}`, message: "values are strings of at most 4096 characters" });
   }
   return value as Record<string, string>;
 }
@@ -95,7 +95,8 @@ function stage(value: unknown, index: number, withIds: boolean, issues: Issue[])
   if (chunkSize !== null && (!Number.isInteger(chunkSize) || (chunkSize as number) < 1024 || (chunkSize as number) > 104_857_600)) {
     issues.push({ path: `${at}/chunkSize`, message: "chunkSize is null or an integer from 1024 to 104857600" });
   }
-  if (order !== undefined && order !== index) issues.push({ path: `${at}/order`, message: `order must equal the stage's position (${index})` });
+  if (order !== undefined && order !== index)
+    issues.push({ path: `${at}/order`, message: `order must equal the stage's position (${index})` });
   return {
     ...(typeof id === "string" ? { id } : {}),
     name: text(value.name, `${at}/name`, "stage name", issues),

@@ -68,7 +68,19 @@ const STAGE_COLUMNS =
   "INSERT INTO pipeline_stages (id, pipeline_id, position, name, stage_type, algorithm, enabled, parallel_processing, chunk_size, created_at, updated_at)";
 
 function childRows(db: D1Database, pipelineId: string, input: PipelineInput, stageIds: string[], now: number, upsert: boolean) {
-  const stages = input.stages.map((s, i) => [stageIds[i], pipelineId, i, s.name, s.stageType, s.algorithm, s.enabled ? 1 : 0, s.parallelProcessing ? 1 : 0, s.chunkSize, now, now]);
+  const stages = input.stages.map((s, i) => [
+    stageIds[i],
+    pipelineId,
+    i,
+    s.name,
+    s.stageType,
+    s.algorithm,
+    s.enabled ? 1 : 0,
+    s.parallelProcessing ? 1 : 0,
+    s.chunkSize,
+    now,
+    now,
+  ]);
   const parameters = input.stages.flatMap((s, i) => Object.entries(s.parameters).map(([key, value]) => [stageIds[i], key, value]));
   const configuration = Object.entries(input.configuration).map(([key, value]) => [pipelineId, key, value]);
   const keepCreatedAt =
@@ -152,7 +164,10 @@ async function getPipeline(env: Env, id: string): Promise<Response> {
 }
 
 const toBase64Url = (text: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(text))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 
 /** The first page by name (the default sort) of active pipelines, optionally with configuration filters. */
 async function listPipelines(env: Env, url: URL): Promise<Response> {
@@ -164,7 +179,9 @@ async function listPipelines(env: Env, url: URL): Promise<Response> {
     else return problem(400, "The baseline serves first pages by name only");
   }
   const [first, ...others] = config;
-  const alsoHas = others.map(() => "AND EXISTS (SELECT 1 FROM pipeline_configuration e WHERE e.pipeline_id = p.id AND e.key = ? AND e.value = ?)");
+  const alsoHas = others.map(
+    () => "AND EXISTS (SELECT 1 FROM pipeline_configuration e WHERE e.pipeline_id = p.id AND e.key = ? AND e.value = ?)",
+  );
   const sql = first
     ? `SELECT p.id, p.name, ${PIPELINE_JSON} AS body FROM pipeline_configuration f CROSS JOIN pipelines p ON p.id = f.pipeline_id
        WHERE f.key = ? AND f.value = ? AND f.pipeline_archived = 0 ${alsoHas.join(" ")}
@@ -196,7 +213,12 @@ async function createPipeline(request: Request, env: Env): Promise<Response> {
   const stageIds = input.stages.map(() => newId());
   try {
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO pipelines (id, name, archived, version, created_at, updated_at) VALUES (?, ?, 0, 1, ?, ?)").bind(id, input.name, now, now),
+      env.DB.prepare("INSERT INTO pipelines (id, name, archived, version, created_at, updated_at) VALUES (?, ?, 0, 1, ?, ?)").bind(
+        id,
+        input.name,
+        now,
+        now,
+      ),
       ...childRows(env.DB, id, input, stageIds, now, false),
       ...history(env.DB, id, "created"),
     ]);
@@ -239,7 +261,9 @@ async function replacePipeline(request: Request, env: Env, id: string): Promise<
   const db = env.DB;
   try {
     const results = await db.batch([
-      db.prepare("UPDATE pipelines SET name = ?, version = version + 1, updated_at = ? WHERE id = ? AND archived = 0").bind(input.name, now, id),
+      db
+        .prepare("UPDATE pipelines SET name = ?, version = version + 1, updated_at = ? WHERE id = ? AND archived = 0")
+        .bind(input.name, now, id),
       db
         .prepare(
           `INSERT INTO write_guard SELECT CASE WHEN changes() > 0 THEN NULL
@@ -248,7 +272,9 @@ async function replacePipeline(request: Request, env: Env, id: string): Promise<
         )
         .bind(id),
       db
-        .prepare(`INSERT INTO write_guard SELECT CASE WHEN (SELECT count(*) FROM pipeline_stages WHERE pipeline_id = ? AND id IN (${marks})) <> ? THEN 'foreign_stage' END`)
+        .prepare(
+          `INSERT INTO write_guard SELECT CASE WHEN (SELECT count(*) FROM pipeline_stages WHERE pipeline_id = ? AND id IN (${marks})) <> ? THEN 'foreign_stage' END`,
+        )
         .bind(id, ...kept, kept.length),
       db.prepare(`DELETE FROM pipeline_stages WHERE pipeline_id = ? AND id NOT IN (${marks})`).bind(id, ...kept),
       db.prepare("DELETE FROM stage_parameters WHERE stage_id IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ?)").bind(id),

@@ -33,8 +33,7 @@ export const KEY_PREFIX = "plk_";
  */
 const KEY_FORMAT = new RegExp(`^${KEY_PREFIX}(${ID_PATTERN.source.slice(1, -1)})([1-7])[A-Za-z0-9_-]{43}$`);
 
-export const scopesDigit = (scopes: readonly Scope[]) =>
-  String(scopes.reduce((bits, scope) => bits | (1 << SCOPES.indexOf(scope)), 0));
+export const scopesDigit = (scopes: readonly Scope[]) => String(scopes.reduce((bits, scope) => bits | (1 << SCOPES.indexOf(scope)), 0));
 
 /** The id and scopes a key names (not yet checked against its row), or null for a key of the old format. */
 export function parseKey(token: string): { id: string; scopes: Scope[] } | null {

@@ -62,7 +62,5 @@ export const revisionNotFound = (id: string) =>
   new NotFoundError(`Pipeline ${id} has no such revision (it never existed, or it was pruned).`);
 export const metricsNotRecorded = (id: string) => new NotFoundError(`No metrics were recorded for pipeline ${id}.`);
 export const nameTaken = () => new ConflictError("An active pipeline already has this name.");
-export const pipelineArchived = () =>
-  new ConflictError("The pipeline is archived; restore it before changing it.");
-export const versionMismatch = () =>
-  new VersionMismatchError("The pipeline has changed since the version given in If-Match.");
+export const pipelineArchived = () => new ConflictError("The pipeline is archived; restore it before changing it.");
+export const versionMismatch = () => new VersionMismatchError("The pipeline has changed since the version given in If-Match.");

@@ -179,8 +179,7 @@ export type PipelinePatch = v.InferOutput<typeof PipelinePatchSchema>;
 export type PipelineImport = v.InferOutput<typeof PipelineImportSchema>;
 
 /** Cross-item rules run only on an array within its bounds: beyond them, the bound is the one issue. */
-const withinBounds = (items: unknown, max: number): items is unknown[] =>
-  Array.isArray(items) && items.length >= 1 && items.length <= max;
+const withinBounds = (items: unknown, max: number): items is unknown[] => Array.isArray(items) && items.length >= 1 && items.length <= max;
 
 /**
  * Rules that span stages (unique names and ids, order = position, algorithm allowed for

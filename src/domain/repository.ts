@@ -132,8 +132,5 @@ export async function findByName(repository: PipelineRepository, name: string): 
 export const listArchived = (repository: PipelineRepository, query: Omit<ListQuery, "archived">) =>
   repository.list({ ...query, archived: "true" });
 
-export const findByConfig = (
-  repository: PipelineRepository,
-  config: PipelineFilter["config"],
-  query: Omit<ListQuery, "config">,
-) => repository.list({ ...query, config });
+export const findByConfig = (repository: PipelineRepository, config: PipelineFilter["config"], query: Omit<ListQuery, "config">) =>
+  repository.list({ ...query, config });

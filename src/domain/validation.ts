@@ -47,11 +47,7 @@ export function parseInput<S extends v.GenericSchema>(
   rules?: (input: unknown) => FieldIssue[],
 ): v.InferOutput<S> {
   const result = v.safeParse(schema, input);
-  const found = [
-    ...illFormedStrings(input),
-    ...(result.success ? [] : result.issues.map(toFieldIssue)),
-    ...(rules?.(input) ?? []),
-  ];
+  const found = [...illFormedStrings(input), ...(result.success ? [] : result.issues.map(toFieldIssue)), ...(rules?.(input) ?? [])];
   const seen = new Set<string>();
   const issues = found.filter((issue) => {
     const key = `${issue.path}\n${issue.message}`;

@@ -31,8 +31,7 @@ export const readsOnly = (c: Context<AppEnv>) => c.req.method === "GET" || c.req
 export type AppEnv = { Bindings: Env; Variables: AppVariables };
 
 /** The caller as history records it: the admin token has no id, an API key is named by its id. */
-export const actorOf = (caller: Caller): Actor =>
-  caller.id === "admin" ? { type: "admin", id: null } : { type: "apiKey", id: caller.id };
+export const actorOf = (caller: Caller): Actor => (caller.id === "admin" ? { type: "admin", id: null } : { type: "apiKey", id: caller.id });
 
 /** Who writes and for which request, for the revision and audit event of every change. */
 export const writeContext = (c: Context<AppEnv>): WriteContext => ({ actor: actorOf(c.var.caller), requestId: c.var.requestId });

@@ -42,8 +42,7 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export const docsPage = (c: Context<AppEnv>) =>
-  c.html(PAGE, 200, { "Content-Security-Policy": DOCS_CSP, "Cache-Control": "no-cache" });
+export const docsPage = (c: Context<AppEnv>) => c.html(PAGE, 200, { "Content-Security-Policy": DOCS_CSP, "Cache-Control": "no-cache" });
 
 export const OPENAPI_OPERATION: Operation = {
   tags: ["Operations"],
@@ -53,7 +52,9 @@ export const OPENAPI_OPERATION: Operation = {
   responses: {
     200: {
       description: "The document.",
-      content: { "application/json": { schema: { type: "object", required: ["openapi", "info", "paths"] }, example: { openapi: "3.1.0" } } },
+      content: {
+        "application/json": { schema: { type: "object", required: ["openapi", "info", "paths"] }, example: { openapi: "3.1.0" } },
+      },
     },
   },
 };

@@ -15,8 +15,7 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (detail: string) => new HttpError(400, "bad-request", "Bad request", detail);
-export const malformedJson = () =>
-  new HttpError(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.");
+export const malformedJson = () => new HttpError(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.");
 export const unauthorized = (detail: string) =>
   new HttpError(401, "unauthorized", "Unauthorized", detail, { "WWW-Authenticate": 'Bearer realm="pipeline-registry"' });
 export const forbidden = (detail: string) => new HttpError(403, "forbidden", "Forbidden", detail);
@@ -25,8 +24,7 @@ export const methodNotAllowed = (allowed: string[]) =>
   new HttpError(405, "method-not-allowed", "Method not allowed", `This path allows ${allowed.join(", ")}.`, {
     Allow: allowed.join(", "),
   });
-export const preconditionFailed = (detail: string) =>
-  new HttpError(412, "precondition-failed", "Precondition failed", detail);
+export const preconditionFailed = (detail: string) => new HttpError(412, "precondition-failed", "Precondition failed", detail);
 export const payloadTooLarge = (limit: number) =>
   new HttpError(413, "payload-too-large", "Payload too large", `The request body is over ${limit} bytes.`);
 export const unsupportedMediaType = (accepted: readonly string[]) =>

@@ -11,7 +11,10 @@ import { sha256Hex } from "./sha256";
 /** `plk_<id><scopes>` and 32 random bytes (256 bits, base64url): the format `parseKey` reads. */
 function generateKey(id: string, scopes: readonly Scope[]): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const secret = btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  const secret = btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
   return `${KEY_PREFIX}${id}${scopesDigit(scopes)}${secret}`;
 }
 
@@ -63,7 +66,10 @@ export async function revokeApiKey(d1: D1Database, id: string, now = new Date(),
   const [, , found] = await db.batch([
     // Judged before the revocation, in the same batch: only a key still active gets the event.
     recordEvent(db, event, context, sql`EXISTS (SELECT 1 FROM api_keys WHERE id = ${id} AND revoked_at IS NULL)`),
-    db.update(apiKeys).set({ revokedAt: now.getTime() }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
+    db
+      .update(apiKeys)
+      .set({ revokedAt: now.getTime() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
     db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id)),
   ]);
   return found.length > 0;

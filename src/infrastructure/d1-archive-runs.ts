@@ -6,7 +6,6 @@ import { recordEvent, recordRevisions } from "./db/history-statements";
 import { archiveRuns, auditEvents, pipelines } from "./db/schema";
 import { iso, ms } from "./db/time";
 
-
 /** A run about to archive: the record before the database says how many it archived. */
 export type PendingArchiveRun = Omit<ArchiveRun, "archivedCount" | "status" | "error">;
 

@@ -37,7 +37,16 @@ export function historyQueries(
       const found = rows.flatMap((row) =>
         row.version === null || row.change === null || row.actorType === null || row.requestId === null || row.changedAt === null
           ? []
-          : [toRevisionSummary({ ...row, version: row.version, change: row.change, actorType: row.actorType, requestId: row.requestId, changedAt: row.changedAt })],
+          : [
+              toRevisionSummary({
+                ...row,
+                version: row.version,
+                change: row.change,
+                actorType: row.actorType,
+                requestId: row.requestId,
+                changedAt: row.changedAt,
+              }),
+            ],
       );
       const items = found.slice(0, query.limit);
       return { items, next: found.length > query.limit ? (items.at(-1)?.version ?? null) : null };

@@ -46,7 +46,8 @@ export function shapeResult(method: StatementMethod, args: unknown[], result: D1
     return column === undefined ? row : (row[column] ?? null);
   }
   const rows: unknown[][] = results.map((row) => Object.values(row));
-  if ((args[0] as { columnNames?: boolean } | undefined)?.columnNames) rows.unshift(results[0] === undefined ? [] : Object.keys(results[0]));
+  if ((args[0] as { columnNames?: boolean } | undefined)?.columnNames)
+    rows.unshift(results[0] === undefined ? [] : Object.keys(results[0]));
   return rows;
 }
 

@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { grantorsOf, type Scope } from "../domain/api-key";
 import { KeyRefusedError } from "../domain/errors";
+import { interceptD1, shapeResult } from "./d1-intercept";
 import { domainError, firstFailure, guardError, writeGuard } from "./db/guard";
 import { apiKeys } from "./db/schema";
-import { interceptD1, shapeResult } from "./d1-intercept";
 
 /** An API key to check in every database call of one request, and how. */
 export interface KeyCheck {

@@ -12,7 +12,7 @@ import { countQuery, pageQuery } from "./d1-list-queries";
 import { insertConfiguration, insertPipelines, replaceContent } from "./db/content-statements";
 import { domainError, firstFailure, type GuardReason, writeGuard } from "./db/guard";
 import { recordEvent, recordRevisions } from "./db/history-statements";
-import { p, PIPELINE_JSON } from "./db/projection";
+import { PIPELINE_JSON, p } from "./db/projection";
 import * as schema from "./db/schema";
 import { iso, ms } from "./db/time";
 
@@ -85,7 +85,11 @@ export function createD1PipelineRepository(
   const db: Db = drizzle(d1);
   const keep = settings.revisionsKeep;
 
-  const selectOne = (id: string) => db.select({ pipeline: sql<string>`${PIPELINE_JSON}` }).from(p).where(eq(p.id, id));
+  const selectOne = (id: string) =>
+    db
+      .select({ pipeline: sql<string>`${PIPELINE_JSON}` })
+      .from(p)
+      .where(eq(p.id, id));
   /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
   async function change(id: string, kind: Change, meta: WriteMeta, writes: Statement[]): Promise<Pipeline> {
     const history = recordRevisions(db, sql`p.id = ${id}`, kind, contextOf(meta), { keep, count: 1 });

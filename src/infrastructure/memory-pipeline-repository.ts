@@ -1,32 +1,9 @@
-import {
-  nameTaken,
-  pipelineArchived,
-  pipelineNotFound,
-  revisionNotFound,
-  ValidationError,
-  versionMismatch,
-} from "../domain/errors";
-import {
-  type AuditEvent,
-  type Change,
-  HISTORY_DEFAULTS,
-  INTERNAL_WRITE,
-  type Revision,
-  type WriteContext,
-} from "../domain/history";
+import { nameTaken, pipelineArchived, pipelineNotFound, revisionNotFound, ValidationError, versionMismatch } from "../domain/errors";
+import { type AuditEvent, type Change, HISTORY_DEFAULTS, INTERNAL_WRITE, type Revision, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
 import type { Metrics } from "../domain/metrics";
 import { LIMITS, type NewPipeline, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
-import type {
-  Keyset,
-  ListQuery,
-  Page,
-  PipelineFilter,
-  PipelineRepository,
-  Sort,
-  WriteMeta,
-  WriteOptions,
-} from "../domain/repository";
+import type { Keyset, ListQuery, Page, PipelineFilter, PipelineRepository, Sort, WriteMeta, WriteOptions } from "../domain/repository";
 
 /**
  * The in-memory model of the repository: the same contract as the D1 one (the contract
@@ -88,8 +65,14 @@ export function createMemoryPipelineRepository(
       changedAt: pipeline.updatedAt,
       pipeline: structuredClone(pipeline),
     });
-    revisions.set(pipeline.id, kept.filter((revision) => revision.version > pipeline.version - settings.revisionsKeep));
-    audit({ at: pipeline.updatedAt, action: `pipeline.${change}`, resource: { type: "pipeline", id: pipeline.id }, version: pipeline.version }, meta);
+    revisions.set(
+      pipeline.id,
+      kept.filter((revision) => revision.version > pipeline.version - settings.revisionsKeep),
+    );
+    audit(
+      { at: pipeline.updatedAt, action: `pipeline.${change}`, resource: { type: "pipeline", id: pipeline.id }, version: pipeline.version },
+      meta,
+    );
     return store(pipeline);
   }
 
@@ -184,7 +167,14 @@ export function createMemoryPipelineRepository(
         ...stage,
         createdAt: existing.get(stage.id)?.createdAt ?? stage.createdAt,
       }));
-      const next = { ...pipeline, name: input.name, configuration: { ...input.configuration }, stages, version: pipeline.version + 1, updatedAt: now };
+      const next = {
+        ...pipeline,
+        name: input.name,
+        configuration: { ...input.configuration },
+        stages,
+        version: pipeline.version + 1,
+        updatedAt: now,
+      };
       return changed(next, "replaced", options);
     },
 

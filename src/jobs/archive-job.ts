@@ -2,7 +2,7 @@ import { type ArchiveRun, type ArchiveTrigger, archiveCutoff } from "../domain/a
 import { SYSTEM, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
 import { archiveStalePipelines, recordArchiveRun } from "../infrastructure/d1-archive-runs";
-import { type ArchiveConfig, type ArchiveEnv, ArchiveConfigError, readArchiveConfig } from "./archive-config";
+import { type ArchiveConfig, ArchiveConfigError, type ArchiveEnv, readArchiveConfig } from "./archive-config";
 
 export interface ArchiveJobDeps {
   db: D1Database;

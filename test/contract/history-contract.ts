@@ -73,7 +73,9 @@ export function historyContract(name: string, factory: (revisionsKeep: number) =
       await repo.restore(saved.id);
       await expect(repo.update(saved.id, newPipelineInput("x"), { expectedVersion: 7 })).rejects.toBeInstanceOf(VersionMismatchError);
       await expect(repo.patch(saved.id, { name: other.name })).rejects.toBeInstanceOf(ConflictError);
-      await expect(repo.patch(saved.id, { configuration: Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`k${i}`, "v"])) })).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        repo.patch(saved.id, { configuration: Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`k${i}`, "v"])) }),
+      ).rejects.toBeInstanceOf(ValidationError);
       await repo.archive(saved.id);
       await repo.archive(saved.id);
       await expect(repo.putMetrics(saved.id, sampleMetrics)).rejects.toBeInstanceOf(ConflictError);
@@ -113,7 +115,11 @@ export function historyContract(name: string, factory: (revisionsKeep: number) =
     it("rolls back to a revision's name, configuration and stages with their ids, as a new version", async () => {
       const saved = await save(repo, newPipelineInput("roll", { configuration: { env: "prod" } }));
       clock.advance(1000);
-      await repo.update(saved.id, { name: "rolled", configuration: { env: "dev" }, stages: [{ ...compressStage, name: "other", algorithm: "gzip" }] });
+      await repo.update(saved.id, {
+        name: "rolled",
+        configuration: { env: "dev" },
+        stages: [{ ...compressStage, name: "other", algorithm: "gzip" }],
+      });
       clock.advance(1000);
       const back = await repo.rollback(saved.id, 1, { ...KEY, expectedVersion: 2 });
       expect(back).toEqual({
@@ -155,10 +161,38 @@ export function historyContract(name: string, factory: (revisionsKeep: number) =
       await repo.delete(saved.id, ADMIN);
       const all = await events();
       const expected: Omit<AuditEvent, "id">[] = [
-        { at: "2026-11-26T12:00:00.030Z", action: "pipeline.deleted", actor: ADMIN.actor, resource: { type: "pipeline", id: saved.id }, version: null, requestId: "req-admin" },
-        { at: "2026-11-26T12:00:00.020Z", action: "pipeline.patched", actor: KEY.actor, resource: { type: "pipeline", id: saved.id }, version: 2, requestId: "req-key" },
-        { at: "2026-11-26T12:00:00.010Z", action: "pipeline.metricsRecorded", actor: KEY.actor, resource: { type: "pipeline", id: saved.id }, version: 1, requestId: "req-key" },
-        { at: "2026-11-26T12:00:00.000Z", action: "pipeline.created", actor: ADMIN.actor, resource: { type: "pipeline", id: saved.id }, version: 1, requestId: "req-admin" },
+        {
+          at: "2026-11-26T12:00:00.030Z",
+          action: "pipeline.deleted",
+          actor: ADMIN.actor,
+          resource: { type: "pipeline", id: saved.id },
+          version: null,
+          requestId: "req-admin",
+        },
+        {
+          at: "2026-11-26T12:00:00.020Z",
+          action: "pipeline.patched",
+          actor: KEY.actor,
+          resource: { type: "pipeline", id: saved.id },
+          version: 2,
+          requestId: "req-key",
+        },
+        {
+          at: "2026-11-26T12:00:00.010Z",
+          action: "pipeline.metricsRecorded",
+          actor: KEY.actor,
+          resource: { type: "pipeline", id: saved.id },
+          version: 1,
+          requestId: "req-key",
+        },
+        {
+          at: "2026-11-26T12:00:00.000Z",
+          action: "pipeline.created",
+          actor: ADMIN.actor,
+          resource: { type: "pipeline", id: saved.id },
+          version: 1,
+          requestId: "req-admin",
+        },
       ];
       expect(all.map(({ id: _, ...event }) => event)).toEqual(expected);
       expect(new Set(all.map((e) => e.id)).size).toBe(4);

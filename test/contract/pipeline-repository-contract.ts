@@ -1,9 +1,9 @@
-import { save, findByName, listArchived, findByConfig } from "../../src/domain/repository";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from "../../src/domain/errors";
 import type { MetricsInput } from "../../src/domain/metrics";
 import type { NewPipeline, NewStage, Pipeline } from "../../src/domain/pipeline";
 import type { ListQuery, PipelineRepository } from "../../src/domain/repository";
+import { findByConfig, findByName, listArchived, save } from "../../src/domain/repository";
 import type { ManualClock } from "../support/clock";
 
 /**
@@ -127,9 +127,7 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
         const saved = await repo.saveMany([newPipelineInput("a"), newPipelineInput("b")]);
         expect(saved.map((p) => p.name)).toEqual(["a", "b"]);
         const before = await snapshot(repo);
-        await expect(repo.saveMany([newPipelineInput("c"), newPipelineInput("taken")])).rejects.toBeInstanceOf(
-          ConflictError,
-        );
+        await expect(repo.saveMany([newPipelineInput("c"), newPipelineInput("taken")])).rejects.toBeInstanceOf(ConflictError);
         expect(await snapshot(repo)).toEqual(before);
       });
 
@@ -175,7 +173,10 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
       it("frees a key when it expires, and keeps no claim when the creation fails", async () => {
         await repo.saveManyOnce([newPipelineInput("first")], claim("k2"));
         clock.set("2026-11-27T12:00:00.000Z");
-        const reused = await repo.saveManyOnce([newPipelineInput("second")], { ...claim("k2", "f9"), expiresAt: "2026-11-28T12:00:00.000Z" });
+        const reused = await repo.saveManyOnce([newPipelineInput("second")], {
+          ...claim("k2", "f9"),
+          expiresAt: "2026-11-28T12:00:00.000Z",
+        });
         expect(reused.kind).toBe("created");
         await expect(repo.saveManyOnce([newPipelineInput("second")], claim("k3"))).rejects.toBeInstanceOf(ConflictError);
         const retried = await repo.saveManyOnce([newPipelineInput("third")], { ...claim("k3"), expiresAt: "2026-11-28T12:00:00.000Z" });
@@ -192,7 +193,15 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
           name: "replaced",
           configuration: { tier: "gold" },
           stages: [
-            { name: "checksum", stageType: "checksum", algorithm: "sha256", enabled: true, parallelProcessing: false, chunkSize: null, parameters: {} },
+            {
+              name: "checksum",
+              stageType: "checksum",
+              algorithm: "sha256",
+              enabled: true,
+              parallelProcessing: false,
+              chunkSize: null,
+              parameters: {},
+            },
             { ...compressStage, id: compress?.id, name: "compress-again", parameters: { level: "9" } },
           ],
         });
@@ -239,9 +248,7 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
       it("puts a stale version before an archived pipeline", async () => {
         const saved = await save(repo, newPipelineInput("archived-and-stale"));
         await repo.archive(saved.id);
-        await expect(repo.update(saved.id, newPipelineInput("x"), { expectedVersion: 1 })).rejects.toBeInstanceOf(
-          VersionMismatchError,
-        );
+        await expect(repo.update(saved.id, newPipelineInput("x"), { expectedVersion: 1 })).rejects.toBeInstanceOf(VersionMismatchError);
       });
     });
 
@@ -357,9 +364,7 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
         await seed();
         const ascending = ["Charlie", "alpha", "bravo", "echo", "écho"];
         expect(await walk({ ...byName, limit: 2 })).toEqual(ascending);
-        expect(await walk({ ...byName, limit: 2, sort: { field: "name", descending: true } })).toEqual(
-          [...ascending].reverse(),
-        );
+        expect(await walk({ ...byName, limit: 2, sort: { field: "name", descending: true } })).toEqual([...ascending].reverse());
         expect(await walk({ ...byName, limit: 100 })).toEqual(ascending);
       });
 
@@ -369,9 +374,7 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
         const byCreated = [...active].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.id < b.id ? -1 : 1));
         const query: ListQuery = { ...byName, limit: 2, sort: { field: "createdAt", descending: false } };
         expect(await walk(query)).toEqual(byCreated.map((p) => p.name));
-        expect(await walk({ ...query, sort: { field: "createdAt", descending: true } })).toEqual(
-          byCreated.map((p) => p.name).reverse(),
-        );
+        expect(await walk({ ...query, sort: { field: "createdAt", descending: true } })).toEqual(byCreated.map((p) => p.name).reverse());
         const offsetPage = await repo.list({ ...query, offset: 2 });
         expect(offsetPage.items.map((p) => p.name)).toEqual(byCreated.slice(2, 4).map((p) => p.name));
         await repo.patch((byCreated[0] as Pipeline).id, { configuration: { touched: "yes" } });
@@ -381,15 +384,28 @@ export function pipelineRepositoryContract(name: string, subject: () => Promise<
 
       it("filters by archived state, name and configuration entries", async () => {
         await seed();
-        const names = async (query: Partial<ListQuery>) =>
-          (await repo.list({ ...byName, limit: 100, ...query })).items.map((p) => p.name);
+        const names = async (query: Partial<ListQuery>) => (await repo.list({ ...byName, limit: 100, ...query })).items.map((p) => p.name);
         expect(await names({ archived: "true" })).toEqual(["delta"]);
         expect(await names({ archived: "all" })).toEqual(["Charlie", "alpha", "bravo", "delta", "echo", "écho"]);
         expect(await names({ name: "bravo" })).toEqual(["bravo"]);
         expect(await names({ name: "delta" })).toEqual([]);
         expect(await names({ config: [["team", "odd"]] })).toEqual(["alpha", "bravo", "echo"]);
-        expect(await names({ config: [["team", "odd"], ["env", "prod"]] })).toEqual(["alpha", "bravo", "echo"]);
-        expect(await names({ config: [["team", "odd"], ["env", "dev"]] })).toEqual([]);
+        expect(
+          await names({
+            config: [
+              ["team", "odd"],
+              ["env", "prod"],
+            ],
+          }),
+        ).toEqual(["alpha", "bravo", "echo"]);
+        expect(
+          await names({
+            config: [
+              ["team", "odd"],
+              ["env", "dev"],
+            ],
+          }),
+        ).toEqual([]);
         expect((await listArchived(repo, { ...byName })).items.map((p) => p.name)).toEqual(["delta"]);
         const found = await findByConfig(repo, [["team", "even"]], { ...byName, archived: "all" });
         expect(found.items.map((p) => p.name)).toEqual(["Charlie", "delta", "écho"]);

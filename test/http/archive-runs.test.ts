@@ -1,6 +1,6 @@
-import { save } from "../../src/domain/repository";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { save } from "../../src/domain/repository";
 import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
 import { newPipelineInput } from "../contract/pipeline-repository-contract";
 import { resetDatabase } from "../support/database";

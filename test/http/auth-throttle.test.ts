@@ -16,11 +16,13 @@ beforeAll(async () => {
 });
 
 /** Each test uses its own address: the small binding's budget is per address and lasts a minute. */
-const from = (address: string, overrides: Partial<Cloudflare.Env> = {}) => (request: Request) => {
-  const headers = new Headers(request.headers);
-  headers.set("CF-Connecting-IP", address);
-  return app.fetch(new Request(request, { headers }), { ...env, AUTH_FAILURE_LIMITER: env.SMALL_AUTH_FAILURE_LIMITER, ...overrides });
-};
+const from =
+  (address: string, overrides: Partial<Cloudflare.Env> = {}) =>
+  (request: Request) => {
+    const headers = new Headers(request.headers);
+    headers.set("CF-Connecting-IP", address);
+    return app.fetch(new Request(request, { headers }), { ...env, AUTH_FAILURE_LIMITER: env.SMALL_AUTH_FAILURE_LIMITER, ...overrides });
+  };
 
 const guess = () => `plk_${crypto.randomUUID().replaceAll("-", "")}`;
 
@@ -53,15 +55,23 @@ describe("requests refused with 401", () => {
     const revoked = (await call("POST", "/v1/api-keys", { body: { name: "revoked", scopes: ["admin"] } })).body;
     expect((await call("DELETE", `/v1/api-keys/${revoked.id}`)).status).toBe(204);
     const statuses: number[] = [];
-    for (const [token, method] of [[forged, "GET"], [revoked.key, "GET"], [revoked.key, "POST"], [forged, "GET"]] as const) {
-      statuses.push((await callWith(from("203.0.113.5"), method, "/v1/pipelines", { token, body: method === "POST" ? {} : undefined })).status);
+    for (const [token, method] of [
+      [forged, "GET"],
+      [revoked.key, "GET"],
+      [revoked.key, "POST"],
+      [forged, "GET"],
+    ] as const) {
+      statuses.push(
+        (await callWith(from("203.0.113.5"), method, "/v1/pipelines", { token, body: method === "POST" ? {} : undefined })).status,
+      );
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
   it("leave callers with valid credentials alone", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await callWith(from("203.0.113.4"), "GET", "/v1/pipelines/count", { token: readKey })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await callWith(from("203.0.113.4"), "GET", "/v1/pipelines/count", { token: readKey })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
   });
 });

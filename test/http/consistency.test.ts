@@ -30,10 +30,22 @@ describe("consistency tokens", () => {
   });
 
   it("refuses a malformed token with a 400 problem, before any database work", async () => {
-    for (const bad of ["garbage", "first-primary", "first-unconstrained", "00000000-00000006-00000000", `00000000-00000006-00000000-${"A".repeat(32)}`, `00000000-00000006-00000000-${"0".repeat(33)}`, "00000000-00000006-00000000-00000000000000000000000000000000;x"]) {
+    for (const bad of [
+      "garbage",
+      "first-primary",
+      "first-unconstrained",
+      "00000000-00000006-00000000",
+      `00000000-00000006-00000000-${"A".repeat(32)}`,
+      `00000000-00000006-00000000-${"0".repeat(33)}`,
+      "00000000-00000006-00000000-00000000000000000000000000000000;x",
+    ]) {
       recorder.reset();
       const reply = await callWith(fetcher, "GET", "/v1/pipelines", { headers: { [TOKEN]: bad } });
-      expect({ bad, status: reply.status, type: reply.headers.get("Content-Type") }).toEqual({ bad, status: 400, type: "application/problem+json" });
+      expect({ bad, status: reply.status, type: reply.headers.get("Content-Type") }).toEqual({
+        bad,
+        status: 400,
+        type: "application/problem+json",
+      });
       expect(reply.body.detail).toContain(TOKEN);
       expect(recorder.sessions).toEqual([]);
     }
@@ -105,7 +117,11 @@ describe("every route runs its database work in one session", () => {
   ];
 
   it("covers every route the app serves", () => {
-    const covered = new Set(requests().map(([method, path]) => `${method} ${path.split("?")[0]?.replace(id, ":id").replace(keyId, ":id").replace(/\/1$/, "/:version")}`));
+    const covered = new Set(
+      requests().map(
+        ([method, path]) => `${method} ${path.split("?")[0]?.replace(id, ":id").replace(keyId, ":id").replace(/\/1$/, "/:version")}`,
+      ),
+    );
     for (const route of createApp().routes) {
       if (route.method === "ALL" || !declaredScope(route.handler)) continue;
       expect(covered).toContain(`${route.method} ${route.path}`);
@@ -118,7 +134,12 @@ describe("every route runs its database work in one session", () => {
       const reply = await callWith(fetcher, method, path, options);
       expect({ method, path, status: reply.status < 300 }).toEqual({ method, path, status: true });
       const constraint = method === "GET" || method === "HEAD" ? "first-unconstrained" : "first-primary";
-      expect({ method, path, sessions: recorder.sessions, outside: recorder.outside }).toEqual({ method, path, sessions: [{ constraint, calls: 1 }], outside: 0 });
+      expect({ method, path, sessions: recorder.sessions, outside: recorder.outside }).toEqual({
+        method,
+        path,
+        sessions: [{ constraint, calls: 1 }],
+        outside: 0,
+      });
       expect(reply.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
     }
   });

@@ -22,7 +22,10 @@ async function history() {
   const put = await call("PUT", `/v1/pipelines/${created.id}`, {
     body: pipelineBody("walk-2", {
       configuration: { env: "dev" },
-      stages: [stage("first", "checksum", "sha256"), { ...created.stages[0], createdAt: undefined, updatedAt: undefined, order: undefined }],
+      stages: [
+        stage("first", "checksum", "sha256"),
+        { ...created.stages[0], createdAt: undefined, updatedAt: undefined, order: undefined },
+      ],
     }),
   });
   expect(put.status, put.text).toBe(200);
@@ -96,13 +99,20 @@ describe("revisions", () => {
 
   it("rolls back with PUT's rules: ETag, If-Match, 409 archived or name taken, 404 unknown version, 400 bad body", async () => {
     const { created } = await history();
-    expect((await call("POST", `/v1/pipelines/${created.id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"2"' } })).status).toBe(412);
+    expect(
+      (await call("POST", `/v1/pipelines/${created.id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"2"' } })).status,
+    ).toBe(412);
     const back = await call("POST", `/v1/pipelines/${created.id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"3"' } });
     expect(back.status).toBe(200);
     expect(back.headers.get("ETag")).toBe('"4"');
     expect(content(back.body)).toEqual(content(created));
-    expect(back.body.stages.map((s: { createdAt: string }) => s.createdAt)).toEqual(created.stages.map((s: { createdAt: string }) => s.createdAt));
-    expect((await call("GET", `/v1/pipelines/${created.id}/revisions/4`)).body).toMatchObject({ change: "rolledBack", pipeline: back.body });
+    expect(back.body.stages.map((s: { createdAt: string }) => s.createdAt)).toEqual(
+      created.stages.map((s: { createdAt: string }) => s.createdAt),
+    );
+    expect((await call("GET", `/v1/pipelines/${created.id}/revisions/4`)).body).toMatchObject({
+      change: "rolledBack",
+      pipeline: back.body,
+    });
     expect((await call("POST", `/v1/pipelines/${created.id}/rollback`, { body: { version: 9 } })).status).toBe(404);
     for (const body of [{}, { version: 0 }, { version: "1" }, { version: 1, extra: true }]) {
       expect((await call("POST", `/v1/pipelines/${created.id}/rollback`, { body })).status, JSON.stringify(body)).toBe(400);
@@ -114,10 +124,12 @@ describe("revisions", () => {
     expect((await call("POST", `/v1/pipelines/${created.id}/rollback`, { body: { version: 5 } })).status).toBe(409);
   });
 
-  it("keeps REVISIONS_KEEP revisions and deletes them with their pipeline", async () => {
+  it("deletes the revisions with their pipeline", async () => {
     const { created } = await history();
     await call("DELETE", `/v1/pipelines/${created.id}`);
-    const rows = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE pipeline_id = ?").bind(created.id).first<{ n: number }>();
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE pipeline_id = ?")
+      .bind(created.id)
+      .first<{ n: number }>();
     expect(rows?.n).toBe(0);
     expect((await call("GET", `/v1/pipelines/${created.id}/revisions/1`)).status).toBe(404);
   });
@@ -126,7 +138,11 @@ describe("revisions", () => {
 describe("audit log", () => {
   it("lists every change through the API, newest first, with actor, request id and version", async () => {
     const key = await call("POST", "/v1/api-keys", { body: { name: "writer", scopes: ["write"] } });
-    const pipeline = await call("POST", "/v1/pipelines", { token: key.body.key, body: pipelineBody("audited"), headers: { "X-Request-Id": "req-1" } });
+    const pipeline = await call("POST", "/v1/pipelines", {
+      token: key.body.key,
+      body: pipelineBody("audited"),
+      headers: { "X-Request-Id": "req-1" },
+    });
     await call("PUT", `/v1/pipelines/${pipeline.body.id}/metrics`, { token: key.body.key, body: metricsBody() });
     await call("DELETE", `/v1/pipelines/${pipeline.body.id}`);
     await call("DELETE", `/v1/api-keys/${key.body.id}`);

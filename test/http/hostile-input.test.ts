@@ -46,7 +46,11 @@ describe("bounds come before the items they bound", () => {
     const configuration = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`!${i}`, 1]));
     const problem = await refused("POST", "/v1/pipelines", pipelineBody("n", { configuration }));
     expect(problem.errors).toEqual([{ path: "/configuration", message: "at most 64 entries" }]);
-    const parameters = await refused("POST", "/v1/pipelines", pipelineBody("n", { stages: [stage("s", "transform", "t", { parameters: configuration })] }));
+    const parameters = await refused(
+      "POST",
+      "/v1/pipelines",
+      pipelineBody("n", { stages: [stage("s", "transform", "t", { parameters: configuration })] }),
+    );
     expect(parameters.errors).toEqual([{ path: "/stages/0/parameters", message: "at most 64 entries" }]);
   });
 });

@@ -60,7 +60,10 @@ describe("Idempotency-Key on creates", () => {
     const fetcher = (request: Request) => app.fetch(request, { ...env, DB: counter.db });
     for (const expected of ["created", "replayed"]) {
       counter.reset();
-      const reply = await callWith(fetcher, "POST", "/v1/pipelines", { body: pipelineBody("counted"), headers: { "Idempotency-Key": "k" } });
+      const reply = await callWith(fetcher, "POST", "/v1/pipelines", {
+        body: pipelineBody("counted"),
+        headers: { "Idempotency-Key": "k" },
+      });
       expect({ expected, status: reply.status, calls: counter.calls }).toEqual({ expected, status: 201, calls: 1 });
     }
   });

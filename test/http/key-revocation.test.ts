@@ -9,10 +9,18 @@ import { call, createPipeline, pipelineBody } from "../support/http";
  * commits, because the key is checked in the same database call as the write.
  */
 
-const newFormatKey = async (scopes: string[]) => (await call("POST", "/v1/api-keys", { body: { name: "new format", scopes } })).body as { id: string; key: string };
+const newFormatKey = async (scopes: string[]) =>
+  (await call("POST", "/v1/api-keys", { body: { name: "new format", scopes } })).body as { id: string; key: string };
 
 const auditEvents = async () =>
-  (await env.DB.prepare("SELECT seq, action, actor_id, resource_id FROM audit_events ORDER BY seq").all<{ seq: number; action: string; actor_id: string | null; resource_id: string }>()).results;
+  (
+    await env.DB.prepare("SELECT seq, action, actor_id, resource_id FROM audit_events ORDER BY seq").all<{
+      seq: number;
+      action: string;
+      actor_id: string | null;
+      resource_id: string;
+    }>()
+  ).results;
 
 beforeEach(() => resetDatabase());
 
@@ -34,7 +42,12 @@ describe.each([
       ["POST", "/v1/pipelines", { name: "" }],
     ] as const) {
       const reply = await call(method, path, { token: key, body });
-      expect({ method, path, status: reply.status, auth: reply.headers.get("WWW-Authenticate") }).toEqual({ method, path, status: 401, auth: expect.stringMatching(/^Bearer/) });
+      expect({ method, path, status: reply.status, auth: reply.headers.get("WWW-Authenticate") }).toEqual({
+        method,
+        path,
+        status: 401,
+        auth: expect.stringMatching(/^Bearer/),
+      });
     }
   });
 
@@ -62,7 +75,9 @@ describe.each([
     expect(byKey.filter((event) => event.seq > (revoked?.seq ?? 0))).toEqual([]);
     // Every write answered as a success committed (with its event), and every one that committed was answered so.
     expect(byKey).toHaveLength(replies.filter((reply) => reply.status < 300).length - 1);
-    const revisions = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE actor_id = ?").bind(id).first<{ n: number }>();
+    const revisions = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE actor_id = ?")
+      .bind(id)
+      .first<{ n: number }>();
     expect(revisions?.n).toBe(byKey.length);
   });
 });

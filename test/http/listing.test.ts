@@ -59,12 +59,7 @@ describe("GET /v1/pipelines", () => {
     expect(namesOf((await call("GET", "/v1/pipelines?archived=true")).body)).toEqual(["golf"]);
     expect(namesOf((await call("GET", "/v1/pipelines?name=echo")).body)).toEqual(["echo"]);
     expect(namesOf((await call("GET", "/v1/pipelines?config.team=odd")).body)).toEqual(["alpha", "bravo", "foxtrot"]);
-    expect(namesOf((await call("GET", "/v1/pipelines?config.team=even&archived=all")).body)).toEqual([
-      "charlie",
-      "delta",
-      "echo",
-      "golf",
-    ]);
+    expect(namesOf((await call("GET", "/v1/pipelines?config.team=even&archived=all")).body)).toEqual(["charlie", "delta", "echo", "golf"]);
     const escaped = `/v1/pipelines?config.dots.in_key=${encodeURIComponent("50%_off")}&config.team=odd`;
     expect(namesOf((await call("GET", escaped)).body)).toEqual(["alpha", "bravo", "foxtrot"]);
     expect(namesOf((await call("GET", "/v1/pipelines?config.dots.in_key=50%25")).body)).toEqual([]);

@@ -22,7 +22,9 @@ async function callsFor(method: string, path: string, options: Options = {}) {
   return { calls: counter.calls, status: reply.status, body: reply.body };
 }
 
-const big = Array.from({ length: 32 }, (_, i) => stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }));
+const big = Array.from({ length: 32 }, (_, i) =>
+  stage(`s${i}`, "transform", "t", { parameters: Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${j}`, "v"])) }),
+);
 /** An API key with every scope, in the format that names its id (checked in the request's own call). */
 let apiKey: { id: string; key: string };
 beforeAll(async () => {

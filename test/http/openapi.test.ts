@@ -32,7 +32,10 @@ describe("the OpenAPI document", () => {
     for (const { path, method } of served) expect(document.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     for (const { path, method, operation } of operations(document)) {
       const servedAs = method === "head" ? "get" : method;
-      expect(served.some((route) => route.path === path && route.method === servedAs), `${method} ${path}`).toBe(true);
+      expect(
+        served.some((route) => route.path === path && route.method === servedAs),
+        `${method} ${path}`,
+      ).toBe(true);
       for (const tag of operation.tags) expect(tagNames).toContain(tag);
     }
     expect(document.paths["/v1/pipelines/{id}"].head.responses["200"].content).toBeUndefined();
@@ -54,7 +57,17 @@ describe("the OpenAPI document", () => {
     const { schemas } = document.components;
     expect(schemas.NewPipeline.required).toEqual(["name", "stages"]);
     expect(schemas.NewPipeline.properties.stages.maxItems).toBe(32);
-    for (const name of ["NewPipeline", "NewStage", "PipelineReplacement", "ReplacementStage", "PipelinePatch", "PipelineImport", "MetricsInput", "NewApiKey", "ArchiveRunRequest"]) {
+    for (const name of [
+      "NewPipeline",
+      "NewStage",
+      "PipelineReplacement",
+      "ReplacementStage",
+      "PipelinePatch",
+      "PipelineImport",
+      "MetricsInput",
+      "NewApiKey",
+      "ArchiveRunRequest",
+    ]) {
       expect(schemas[name].additionalProperties, name).toBe(false);
     }
     expect(Object.keys(document.paths["/v1/pipelines/{id}"].patch.requestBody.content)).toContain("application/merge-patch+json");

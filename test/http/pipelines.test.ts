@@ -129,7 +129,12 @@ describe("replace, patch and delete", () => {
       body: { configuration: { owner: null, region: "eu" } },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toEqual({ ...created, version: 2, updatedAt: patched.body.updatedAt, configuration: { env: "prod", region: "eu" } });
+    expect(patched.body).toEqual({
+      ...created,
+      version: 2,
+      updatedAt: patched.body.updatedAt,
+      configuration: { env: "prod", region: "eu" },
+    });
     expect(patched.headers.get("ETag")).toBe('"2"');
     const renamed = await call("PATCH", `/v1/pipelines/${created.id}`, { body: { name: "patched" } });
     expect(renamed.body).toEqual({ ...patched.body, name: "patched", version: 3, updatedAt: renamed.body.updatedAt });
@@ -192,12 +197,22 @@ describe("metrics", () => {
   it("checks the metrics' rules", async () => {
     const { id } = await createPipeline("bad-metrics");
     const bad = await call("PUT", `/v1/pipelines/${id}/metrics`, {
-      body: metricsBody({ bytesProcessed: 30, chunksProcessed: 3, endTime: "2026-11-26T11:00:00Z", errorCount: -1, compressionRatio: -2, inputFileChecksum: "x".repeat(129), extra: 1 }),
+      body: metricsBody({
+        bytesProcessed: 30,
+        chunksProcessed: 3,
+        endTime: "2026-11-26T11:00:00Z",
+        errorCount: -1,
+        compressionRatio: -2,
+        inputFileChecksum: "x".repeat(129),
+        extra: 1,
+      }),
     });
     expectProblem(bad, 400);
     const paths = bad.body.errors.map((e: { path: string }) => e.path);
     for (const path of ["/errorCount", "/compressionRatio", "/inputFileChecksum", "/extra"]) expect(paths).toContain(path);
-    const order = await call("PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody({ bytesProcessed: 30, chunksProcessed: 3, endTime: "2026-11-26T11:00:00Z" }) });
+    const order = await call("PUT", `/v1/pipelines/${id}/metrics`, {
+      body: metricsBody({ bytesProcessed: 30, chunksProcessed: 3, endTime: "2026-11-26T11:00:00Z" }),
+    });
     expect(order.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["/bytesProcessed", "/chunksProcessed", "/endTime"]);
     expectProblem(await call("PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody({ startTime: "yesterday" }) }), 400);
   });

@@ -27,7 +27,9 @@ describe("times sent by clients", () => {
   ])("refuses %s (%s) with a 400 naming the field, and stores nothing", async (time) => {
     const { id } = await createPipeline("timed");
     for (const field of ["startTime", "endTime"]) {
-      const reply = await call("PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody({ startTime: null, endTime: null, [field]: time }) });
+      const reply = await call("PUT", `/v1/pipelines/${id}/metrics`, {
+        body: metricsBody({ startTime: null, endTime: null, [field]: time }),
+      });
       expect(reply.status).toBe(400);
       expect(reply.body.errors).toEqual([{ path: `/${field}`, message: expect.stringContaining("RFC 3339") }]);
     }

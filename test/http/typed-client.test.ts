@@ -51,8 +51,13 @@ it("the typed client, with the README's fetch, sends back the consistency token 
     received.push(response.headers.get("X-Consistency-Token"));
     return response;
   };
-  const client = hc<AppType>("https://registry.test", { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, fetch: consistentFetch(recording) });
-  const created = await client.v1.pipelines.$post({ json: { name: "mine", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] } });
+  const client = hc<AppType>("https://registry.test", {
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    fetch: consistentFetch(recording),
+  });
+  const created = await client.v1.pipelines.$post({
+    json: { name: "mine", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] },
+  });
   expect(created.status).toBe(201);
   const read = await client.v1.pipelines[":id"].$get({ param: { id: (await created.json()).id } });
   expect(read.status).toBe(200);

@@ -44,7 +44,16 @@ describe("pipeline rules", () => {
     const errors = await errorsFor(
       pipelineBody("x", {
         stages: [
-          { name: "", stageType: "zip", algorithm: "-bad", enabled: "yes", parallelProcessing: 1, chunkSize: 1023, parameters: { "bad key": "v" }, extra: true },
+          {
+            name: "",
+            stageType: "zip",
+            algorithm: "-bad",
+            enabled: "yes",
+            parallelProcessing: 1,
+            chunkSize: 1023,
+            parameters: { "bad key": "v" },
+            extra: true,
+          },
           stage("b", "checksum", "md5", { chunkSize: 104857601, order: 5 }),
           stage("c", "encryption", "aes-256-gcm"),
           stage("d", "encryption", "chacha20-poly1305"),
@@ -103,7 +112,14 @@ describe("pipeline rules", () => {
   });
 
   it("rejects members a client may not set", async () => {
-    const errors = await errorsFor({ ...pipelineBody("x"), id: "01JD3ZK5Q8W7V6T5S4R3P2N1M0", version: 3, archived: true, createdAt: "x", updatedAt: "y" });
+    const errors = await errorsFor({
+      ...pipelineBody("x"),
+      id: "01JD3ZK5Q8W7V6T5S4R3P2N1M0",
+      version: 3,
+      archived: true,
+      createdAt: "x",
+      updatedAt: "y",
+    });
     expect(pathsOf(errors)).toEqual(["/archived", "/createdAt", "/id", "/updatedAt", "/version"]);
     const stageWithId = pipelineBody("x", { stages: [stage("a", "transform", "t", { id: "01JD3ZK5Q8W7V6T5S4R3P2N1M0" })] });
     expect(pathsOf(await errorsFor(stageWithId))).toEqual(["/stages/0/id"]);
@@ -114,12 +130,19 @@ describe("pipeline rules", () => {
     const other = await createPipeline("theirs");
     const body = pipelineBody("mine", { stages: [{ ...stage("a"), id: other.stages[0].id }] });
     expect(pathsOf(await errorsFor(body, "PUT", `/v1/pipelines/${id}`))).toEqual(["/stages"]);
-    const twice = pipelineBody("mine", { stages: [{ ...stage("a"), id: other.stages[0].id }, { ...stage("b"), id: other.stages[0].id }] });
+    const twice = pipelineBody("mine", {
+      stages: [
+        { ...stage("a"), id: other.stages[0].id },
+        { ...stage("b"), id: other.stages[0].id },
+      ],
+    });
     expect(pathsOf(await errorsFor(twice, "PUT", `/v1/pipelines/${id}`))).toEqual(["/stages/1/id"]);
   });
 
   it("rejects a PATCH that would leave more than 64 configuration entries", async () => {
-    const { id } = await createPipeline("full", { configuration: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, "v"])) });
+    const { id } = await createPipeline("full", {
+      configuration: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, "v"])),
+    });
     expect(pathsOf(await errorsFor({ configuration: { one: "more" } }, "PATCH", `/v1/pipelines/${id}`))).toEqual(["/configuration"]);
     expect((await call("GET", `/v1/pipelines/${id}`)).body.version).toBe(1);
   });
@@ -151,7 +174,8 @@ describe("request bodies", () => {
   });
 
   it("refuses strings that are not well-formed Unicode (stored, they would come back changed)", async () => {
-    const lone = '{"name":"lone \\ud800","configuration":{"k":"v\\udc00","ok":"\\ud83d\\ude80"},"stages":[{"name":"s","stageType":"transform","algorithm":"t","parameters":{"p":"\\udbff"}}]}';
+    const lone =
+      '{"name":"lone \\ud800","configuration":{"k":"v\\udc00","ok":"\\ud83d\\ude80"},"stages":[{"name":"s","stageType":"transform","algorithm":"t","parameters":{"p":"\\udbff"}}]}';
     expect(pathsOf(await errorsFor(lone))).toEqual(["/configuration/k", "/name", "/stages/0/parameters/p"]);
     const { id } = await createPipeline("well-formed", { configuration: { ok: "🚀" } });
     expect(pathsOf(await errorsFor('{"configuration":{"k":"\\ud800x"}}', "PATCH", `/v1/pipelines/${id}`))).toEqual(["/configuration/k"]);
@@ -167,18 +191,35 @@ describe("request bodies", () => {
     expect(created.text).toContain(`"configuration":${keys}`);
     expect(created.text).toContain(`"parameters":${keys}`);
     const fetched = (await call("GET", `/v1/pipelines/${created.body.id}`)).body;
-    const stored = [["__proto__", "a"], ["constructor", "c"], ["prototype", "b"]];
+    const stored = [
+      ["__proto__", "a"],
+      ["constructor", "c"],
+      ["prototype", "b"],
+    ];
     expect(Object.entries(fetched.configuration).sort()).toEqual(stored);
     expect(Object.entries(fetched.stages[0].parameters).sort()).toEqual(stored);
-    const patched = await call("PATCH", `/v1/pipelines/${created.body.id}`, { body: '{"configuration":{"__proto__":null,"constructor":"d"}}' });
-    expect(Object.entries(patched.body.configuration).sort()).toEqual([["constructor", "d"], ["prototype", "b"]]);
+    const patched = await call("PATCH", `/v1/pipelines/${created.body.id}`, {
+      body: '{"configuration":{"__proto__":null,"constructor":"d"}}',
+    });
+    expect(Object.entries(patched.body.configuration).sort()).toEqual([
+      ["constructor", "d"],
+      ["prototype", "b"],
+    ]);
     for (const member of ["__proto__", "prototype", "constructor"]) {
-      const reply = await call("POST", "/v1/pipelines", { body: `{"name":"m","stages":[{"name":"s","stageType":"transform","algorithm":"t"}],"${member}":{}}` });
+      const reply = await call("POST", "/v1/pipelines", {
+        body: `{"name":"m","stages":[{"name":"s","stageType":"transform","algorithm":"t"}],"${member}":{}}`,
+      });
       expect(reply.body.errors, member).toEqual([{ path: `/${member}`, message: "unknown member; it cannot be set" }]);
     }
     const sixtyFive = `{"constructor":"v",${Array.from({ length: 64 }, (_, i) => `"k${i}":"v"`).join(",")}}`;
-    expect(pathsOf(await errorsFor(`{"name":"n","configuration":${sixtyFive},"stages":[{"name":"s","stageType":"transform","algorithm":"t"}]}`))).toEqual(["/configuration"]);
-    expect(pathsOf(await errorsFor('{"name":"n","configuration":{"constructor":5},"stages":[{"name":"s","stageType":"transform","algorithm":"t"}]}'))).toEqual(["/configuration/constructor"]);
+    expect(
+      pathsOf(await errorsFor(`{"name":"n","configuration":${sixtyFive},"stages":[{"name":"s","stageType":"transform","algorithm":"t"}]}`)),
+    ).toEqual(["/configuration"]);
+    expect(
+      pathsOf(
+        await errorsFor('{"name":"n","configuration":{"constructor":5},"stages":[{"name":"s","stageType":"transform","algorithm":"t"}]}'),
+      ),
+    ).toEqual(["/configuration/constructor"]);
   });
 
   it("gives 415 for a write without a JSON content type", async () => {

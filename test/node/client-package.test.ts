@@ -36,7 +36,12 @@ export async function checks(): Promise<[Pipeline | undefined, PipelinePage, Pro
   scratchPackage(
     consumer,
     {
-      "package.json": JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: { "pipeline-registry": "*", hono: "*" } }),
+      "package.json": JSON.stringify({
+        name: "consumer",
+        private: true,
+        type: "module",
+        dependencies: { "pipeline-registry": "*", hono: "*" },
+      }),
       "snippet.ts": `${readmeSnippet()}\nexport {};\n`,
       "checks.ts": checks,
       "tsconfig.json": JSON.stringify({ compilerOptions: { ...CONSUMER_OPTIONS, types: ["node"] }, files: ["snippet.ts", "checks.ts"] }),

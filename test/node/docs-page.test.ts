@@ -28,7 +28,15 @@ it("renders every operation at /docs with every other origin blocked", async () 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const origin = new URL(base).origin;
@@ -49,7 +57,10 @@ it("renders every operation at /docs with every other origin blocked", async () 
     expect(response?.status()).toBe(200);
     const document = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary: string }>> };
     const summaries = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.summary));
-    await page.getByText(summaries[0] ?? "", { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(summaries[0] ?? "", { exact: true })
+      .first()
+      .waitFor({ timeout: 30_000 });
     const text = (await page.locator("body").textContent()) ?? "";
     for (const summary of summaries) expect(text, summary).toContain(summary);
     expect(problems).toEqual([]);

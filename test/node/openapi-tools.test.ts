@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { inject } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { CONSUMER_OPTIONS, root, scratchPackage, tsc } from "./support/typecheck";
 
 /** The served /openapi.json through the tools clients use: Redocly's linter, openapi-typescript and openapi-fetch. */
@@ -74,7 +73,10 @@ it("generates openapi-typescript types that an openapi-fetch program type-checks
       "program.ts": PROGRAM,
       "tsconfig.json": JSON.stringify({ compilerOptions: CONSUMER_OPTIONS, files: ["program.ts"] }),
     },
-    { "openapi-fetch": join(root, "node_modules/openapi-fetch"), "openapi-typescript-helpers": join(root, "node_modules/openapi-typescript-helpers") },
+    {
+      "openapi-fetch": join(root, "node_modules/openapi-fetch"),
+      "openapi-typescript-helpers": join(root, "node_modules/openapi-typescript-helpers"),
+    },
   );
   expect(tsc(dir)).toBe("");
 });

@@ -15,7 +15,7 @@ it("the Drizzle schema and the migrations agree", () => {
   const config = join(work, "drizzle.config.json");
   writeFileSync(
     config,
-        // drizzle-kit wants paths relative to the working directory.
+    // drizzle-kit wants paths relative to the working directory.
     JSON.stringify({ dialect: "sqlite", schema: "./src/infrastructure/db/schema.ts", out: relative(root, join(work, "migrations")) }),
   );
   const before = readdirSync(join(work, "migrations")).sort();

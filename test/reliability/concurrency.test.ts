@@ -31,7 +31,10 @@ describe("concurrent writers", () => {
     const bodies = Array.from({ length: 50 }, (_, i) => ({
       name: `contested-${i}`,
       configuration: { writer: String(i) },
-      stages: [{ ...stage(`kept-${i}`, "compression", "zstd"), id: stages[0].id, parameters: { writer: String(i) } }, stage(`new-${i}`, "checksum", "sha256")],
+      stages: [
+        { ...stage(`kept-${i}`, "compression", "zstd"), id: stages[0].id, parameters: { writer: String(i) } },
+        stage(`new-${i}`, "checksum", "sha256"),
+      ],
     }));
     const replies = await all(50, (i) => call("PUT", `/v1/pipelines/${id}`, { body: bodies[i], headers: { "If-Match": '"1"' } }));
     expect(countOf(200, replies)).toBe(1);
@@ -108,53 +111,57 @@ describe("concurrent writers", () => {
   const OPS = ["archive", "restore", "delete", "patch", "put-metrics", "get"] as const;
   type Op = (typeof OPS)[number];
 
-  it("random concurrent archive, restore, delete, patch and metrics on one pipeline end consistent", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom<Op>(...OPS), { minLength: 5, maxLength: 25 }), async (ops) => {
-        await resetDatabase();
-        const { id } = await createPipeline("shared", { configuration: { a: "1" } });
-        const path = `/v1/pipelines/${id}`;
-        const replies = await Promise.all(
-          ops.map((op, i) => {
-            if (op === "archive") return call("POST", `${path}/archive`);
-            if (op === "restore") return call("POST", `${path}/restore`);
-            if (op === "delete") return call("DELETE", path);
-            if (op === "patch") return call("PATCH", path, { body: { configuration: { [`k${i}`]: "v" } } });
-            if (op === "put-metrics") return call("PUT", `${path}/metrics`, { body: metricsBody({ errorCount: i }) });
-            return call("GET", path);
-          }),
-        );
-        const context = JSON.stringify(ops.map((op, i) => `${op}:${replies[i]?.status}`));
-        // Only the outcomes the contract allows: no 5xx, no surprise.
-        for (const reply of replies) expect([200, 204, 404, 409], context).toContain(reply.status);
-        await expectConsistentDatabase();
-        const stored = await call("GET", path);
-        const deleted = replies.some((r, i) => ops[i] === "delete" && r.status === 204);
-        expect(stored.status, context).toBe(deleted ? 404 : 200);
-        // Every pipeline a reply showed is one state in a single history: one state per version.
-        const seen = new Map<number, boolean>();
-        for (const [i, reply] of replies.entries()) {
-          if (reply.status !== 200 || ops[i] === "put-metrics") continue;
-          const earlier = seen.get(reply.body.version);
-          if (earlier !== undefined) expect(reply.body.archived, context).toBe(earlier);
-          seen.set(reply.body.version, reply.body.archived);
-        }
-        const changes = replies.filter((r, i) => r.status === 200 && ops[i] === "patch").length;
-        if (deleted) {
-          const children = await env.DB.prepare(
-            "SELECT (SELECT count(*) FROM pipeline_stages) + (SELECT count(*) FROM pipeline_configuration) + (SELECT count(*) FROM processing_metrics) AS n",
-          ).first<{ n: number }>();
-          expect(children?.n, context).toBe(0);
-        } else {
-          const versions = [...seen.keys()];
-          expect(stored.body.version, context).toBe(Math.max(1, ...versions));
-          expect(stored.body.archived, context).toBe(seen.get(stored.body.version) ?? false);
-          // Each successful patch bumped the version once, and archive/restore only on a change.
-          expect(stored.body.version, context).toBeGreaterThanOrEqual(1 + changes);
-          expect(Object.keys(stored.body.configuration).length, context).toBe(1 + changes);
-        }
-      }),
-      propertyParameters(15),
-    );
-  }, propertyTimeout(15, 300));
+  it(
+    "random concurrent archive, restore, delete, patch and metrics on one pipeline end consistent",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.constantFrom<Op>(...OPS), { minLength: 5, maxLength: 25 }), async (ops) => {
+          await resetDatabase();
+          const { id } = await createPipeline("shared", { configuration: { a: "1" } });
+          const path = `/v1/pipelines/${id}`;
+          const replies = await Promise.all(
+            ops.map((op, i) => {
+              if (op === "archive") return call("POST", `${path}/archive`);
+              if (op === "restore") return call("POST", `${path}/restore`);
+              if (op === "delete") return call("DELETE", path);
+              if (op === "patch") return call("PATCH", path, { body: { configuration: { [`k${i}`]: "v" } } });
+              if (op === "put-metrics") return call("PUT", `${path}/metrics`, { body: metricsBody({ errorCount: i }) });
+              return call("GET", path);
+            }),
+          );
+          const context = JSON.stringify(ops.map((op, i) => `${op}:${replies[i]?.status}`));
+          // Only the outcomes the contract allows: no 5xx, no surprise.
+          for (const reply of replies) expect([200, 204, 404, 409], context).toContain(reply.status);
+          await expectConsistentDatabase();
+          const stored = await call("GET", path);
+          const deleted = replies.some((r, i) => ops[i] === "delete" && r.status === 204);
+          expect(stored.status, context).toBe(deleted ? 404 : 200);
+          // Every pipeline a reply showed is one state in a single history: one state per version.
+          const seen = new Map<number, boolean>();
+          for (const [i, reply] of replies.entries()) {
+            if (reply.status !== 200 || ops[i] === "put-metrics") continue;
+            const earlier = seen.get(reply.body.version);
+            if (earlier !== undefined) expect(reply.body.archived, context).toBe(earlier);
+            seen.set(reply.body.version, reply.body.archived);
+          }
+          const changes = replies.filter((r, i) => r.status === 200 && ops[i] === "patch").length;
+          if (deleted) {
+            const children = await env.DB.prepare(
+              "SELECT (SELECT count(*) FROM pipeline_stages) + (SELECT count(*) FROM pipeline_configuration) + (SELECT count(*) FROM processing_metrics) AS n",
+            ).first<{ n: number }>();
+            expect(children?.n, context).toBe(0);
+          } else {
+            const versions = [...seen.keys()];
+            expect(stored.body.version, context).toBe(Math.max(1, ...versions));
+            expect(stored.body.archived, context).toBe(seen.get(stored.body.version) ?? false);
+            // Each successful patch bumped the version once, and archive/restore only on a change.
+            expect(stored.body.version, context).toBeGreaterThanOrEqual(1 + changes);
+            expect(Object.keys(stored.body.configuration).length, context).toBe(1 + changes);
+          }
+        }),
+        propertyParameters(15),
+      );
+    },
+    propertyTimeout(15, 300),
+  );
 });

@@ -66,7 +66,10 @@ describe("unicode names", () => {
       expect(fetched.configuration.name).toBe(name);
       const query = `name=${encodeURIComponent(name)}`;
       const found = await call("GET", `/v1/pipelines?${query}`);
-      expect(found.body.data.map((p: { id: string }) => p.id), JSON.stringify(name)).toEqual([id]);
+      expect(
+        found.body.data.map((p: { id: string }) => p.id),
+        JSON.stringify(name),
+      ).toEqual([id]);
       expect((await call("GET", `/v1/pipelines/count?${query}`)).body, JSON.stringify(name)).toEqual({ count: 1 });
       expect((await call("GET", `/v1/pipelines/count?config.name=${encodeURIComponent(name)}`)).body).toEqual({ count: 1 });
     }
@@ -78,7 +81,7 @@ describe("unicode names", () => {
 
   it("refuses 101 code points, and a name taken in one normal form does not block the other", async () => {
     expect((await call("POST", "/v1/pipelines", { body: pipelineBody("🚀".repeat(101)) })).status).toBe(400);
-    expect((await call("POST", "/v1/pipelines", { body: pipelineBody("e\u0301".repeat(50) + "e") })).status).toBe(400);
+    expect((await call("POST", "/v1/pipelines", { body: pipelineBody(`${"e\u0301".repeat(50)}e`) })).status).toBe(400);
     const nfc = await createPipeline("café");
     expect((await call("POST", "/v1/pipelines", { body: pipelineBody("café") })).status).toBe(409);
     expect((await call("POST", "/v1/pipelines", { body: pipelineBody("cafe\u0301") })).status).toBe(201);
@@ -105,13 +108,17 @@ describe("the largest pipeline the limits allow", () => {
   }
 
   const parameters = (valueLength: number, stageIndex: number) =>
-    Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`p${String(j).padStart(2, "0")}`, `${stageIndex}-${j}-`.padEnd(valueLength, "v")]));
-  const stages = (ids: string[] = []) => (valueLength: number) =>
-    Array.from({ length: 32 }, (_, i) => ({
-      ...(ids[i] ? { id: ids[i] } : {}),
-      ...stage(`stage-${i}`, i % 2 ? "transform" : "checksum", i % 2 ? `t-${i}` : "blake3"),
-      parameters: parameters(valueLength, i),
-    }));
+    Object.fromEntries(
+      Array.from({ length: 64 }, (_, j) => [`p${String(j).padStart(2, "0")}`, `${stageIndex}-${j}-`.padEnd(valueLength, "v")]),
+    );
+  const stages =
+    (ids: string[] = []) =>
+    (valueLength: number) =>
+      Array.from({ length: 32 }, (_, i) => ({
+        ...(ids[i] ? { id: ids[i] } : {}),
+        ...stage(`stage-${i}`, i % 2 ? "transform" : "checksum", i % 2 ? `t-${i}` : "blake3"),
+        parameters: parameters(valueLength, i),
+      }));
 
   it("32 stages of 64 parameters filling exactly 256 KiB: created, read and replaced as sent; one byte more is a 413", async () => {
     const body = bodyOf(LIMIT, stages());
@@ -119,7 +126,9 @@ describe("the largest pipeline the limits allow", () => {
     expect(created.status, created.text.slice(0, 300)).toBe(201);
     const sent = JSON.parse(body);
     expect(created.body).toMatchObject({ name: sent.name, configuration: sent.configuration });
-    expect(created.body.stages.map((s: { parameters: object }) => s.parameters)).toEqual(sent.stages.map((s: { parameters: object }) => s.parameters));
+    expect(created.body.stages.map((s: { parameters: object }) => s.parameters)).toEqual(
+      sent.stages.map((s: { parameters: object }) => s.parameters),
+    );
     const fetched = await call("GET", `/v1/pipelines/${created.body.id}`);
     expect(fetched.body).toEqual(created.body);
     const rows = await env.DB.prepare(
@@ -127,7 +136,10 @@ describe("the largest pipeline the limits allow", () => {
     )
       .bind(created.body.id)
       .first<{ n: number; chars: number }>();
-    expect(rows).toEqual({ n: 2048, chars: sent.stages.reduce((n: number, s: { parameters: object }) => n + Object.values(s.parameters).join("").length, 0) });
+    expect(rows).toEqual({
+      n: 2048,
+      chars: sent.stages.reduce((n: number, s: { parameters: object }) => n + Object.values(s.parameters).join("").length, 0),
+    });
 
     // A replacement keeping every stage id, again exactly at the limit.
     const ids = created.body.stages.map((s: { id: string }) => s.id);
@@ -135,7 +147,9 @@ describe("the largest pipeline the limits allow", () => {
     const replaced = await call("PUT", `/v1/pipelines/${created.body.id}`, { body: replacement });
     expect(replaced.status, replaced.text.slice(0, 300)).toBe(200);
     expect(replaced.body.stages.map((s: { id: string }) => s.id)).toEqual(ids);
-    expect(replaced.body.stages.map((s: { createdAt: string }) => s.createdAt)).toEqual(created.body.stages.map((s: { createdAt: string }) => s.createdAt));
+    expect(replaced.body.stages.map((s: { createdAt: string }) => s.createdAt)).toEqual(
+      created.body.stages.map((s: { createdAt: string }) => s.createdAt),
+    );
     expect((await call("GET", `/v1/pipelines/${created.body.id}`)).body).toEqual(replaced.body);
 
     const refused = await call("POST", "/v1/pipelines", { body: bodyOf(LIMIT + 1, stages(), { name: "one byte more" }) });
@@ -161,7 +175,7 @@ describe("values at their maximum size", () => {
   const configuration = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [key(i), VALUES[i % VALUES.length] as string]));
 
   it("64 entries with 64-character keys and 4096-unit values, 100-character names, 64-character algorithms: exact", async () => {
-    const longName = "n".repeat(50) + "ñ".repeat(49) + "😀";
+    const longName = `${"n".repeat(50) + "ñ".repeat(49)}😀`;
     const algorithm = `a${"-b1".repeat(21)}`; // 64 characters, single hyphens
     expect(algorithm).toHaveLength(64);
     const params = Object.fromEntries(Object.entries(configuration).slice(0, 20));
@@ -169,7 +183,7 @@ describe("values at their maximum size", () => {
       name: longName,
       configuration,
       stages: [
-        { ...stage("s".repeat(99) + "😀", "transform", algorithm), chunkSize: 1024, parameters: params },
+        { ...stage(`${"s".repeat(99)}😀`, "transform", algorithm), chunkSize: 1024, parameters: params },
         { ...stage("ü".repeat(100), "compression", "brotli"), chunkSize: 104_857_600, enabled: false, parallelProcessing: true },
       ],
     };
@@ -181,7 +195,13 @@ describe("values at their maximum size", () => {
     expect(fetched.name).toBe(longName);
     expect(fetched.configuration).toEqual(configuration);
     expect(fetched.stages[0]).toMatchObject({ name: body.stages[0]?.name, algorithm, chunkSize: 1024, parameters: params });
-    expect(fetched.stages[1]).toMatchObject({ name: "ü".repeat(100), chunkSize: 104_857_600, enabled: false, parallelProcessing: true, parameters: {} });
+    expect(fetched.stages[1]).toMatchObject({
+      name: "ü".repeat(100),
+      chunkSize: 104_857_600,
+      enabled: false,
+      parallelProcessing: true,
+      parameters: {},
+    });
     // Each value is found by its own exact value, the longest ones included.
     for (const value of VALUES) {
       const count = await call("GET", `/v1/pipelines/count?config.${key(VALUES.indexOf(value))}=${encodeURIComponent(value)}`);
@@ -192,13 +212,19 @@ describe("values at their maximum size", () => {
   it("one unit over a limit is a 400 naming the field, multi-byte characters counted as the contract counts them", async () => {
     const over = {
       name: "over",
-      configuration: { emoji: "😀".repeat(2048) + "x", accents: "é".repeat(4097), [key(0).padEnd(65, "k")]: "v" },
+      configuration: { emoji: `${"😀".repeat(2048)}x`, accents: "é".repeat(4097), [key(0).padEnd(65, "k")]: "v" },
       stages: [{ ...stage("s", "transform", `a${"b".repeat(64)}`), chunkSize: 104_857_601 }],
     };
     const reply = await call("POST", "/v1/pipelines", { body: over });
     expect(reply.status).toBe(400);
     expect(reply.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
-      ["/configuration/accents", "/configuration/emoji", `/configuration/${key(0).padEnd(65, "k")}`, "/stages/0/algorithm", "/stages/0/chunkSize"].sort(),
+      [
+        "/configuration/accents",
+        "/configuration/emoji",
+        `/configuration/${key(0).padEnd(65, "k")}`,
+        "/stages/0/algorithm",
+        "/stages/0/chunkSize",
+      ].sort(),
     );
   });
 
@@ -223,7 +249,9 @@ describe("values at their maximum size", () => {
     expect(put.body).toMatchObject({ ...input, startTime: "1969-12-31T23:59:59.999Z", endTime: "1970-01-01T00:00:00.123Z" });
     const got = await call("GET", `/v1/pipelines/${id}/metrics`);
     expect(got.body).toEqual(put.body);
-    const zero = await call("PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody({ startTime: "1970-01-01T00:00:00Z", endTime: "1970-01-01T00:00:00Z", compressionRatio: 0 }) });
+    const zero = await call("PUT", `/v1/pipelines/${id}/metrics`, {
+      body: metricsBody({ startTime: "1970-01-01T00:00:00Z", endTime: "1970-01-01T00:00:00Z", compressionRatio: 0 }),
+    });
     expect((await call("GET", `/v1/pipelines/${id}/metrics`)).body).toEqual(zero.body);
     expect(zero.body).toMatchObject({ startTime: "1970-01-01T00:00:00.000Z", endTime: "1970-01-01T00:00:00.000Z", compressionRatio: 0 });
   });
@@ -232,9 +260,48 @@ describe("values at their maximum size", () => {
 describe("configuration filters with characters that need escaping", () => {
   /** Values that differ only where escaping could go wrong; each pipeline holds one per key. */
   const CONFIGS: Record<string, Record<string, string>> = {
-    alpha: { pct: "50%", under: "a_c", quote: `it's "q"`, eq: "a=b", plus: "a+b", amp: "x&y=z", hash: "#t?q=1/2", back: "c:\\p", uni: "é😀", empty: "", "dots.in.key": "v", "config.nested": "n", shared: "a&b=c%_+ é" },
-    bravo: { pct: "50x", under: "abc", quote: "its q", eq: "a", plus: "a b", amp: "x", hash: "t", back: "c:/p", uni: "e\u0301😀", empty: "x", dots: "in.key", shared: "a&b=c%_+ é" },
-    charlie: { pct: "%", under: "_", quote: "'", eq: "=", plus: "+", amp: "&", hash: "#", back: "\\", uni: "😀", "dots.in": "key", shared: "a&b=c%_+ é" },
+    alpha: {
+      pct: "50%",
+      under: "a_c",
+      quote: `it's "q"`,
+      eq: "a=b",
+      plus: "a+b",
+      amp: "x&y=z",
+      hash: "#t?q=1/2",
+      back: "c:\\p",
+      uni: "é😀",
+      empty: "",
+      "dots.in.key": "v",
+      "config.nested": "n",
+      shared: "a&b=c%_+ é",
+    },
+    bravo: {
+      pct: "50x",
+      under: "abc",
+      quote: "its q",
+      eq: "a",
+      plus: "a b",
+      amp: "x",
+      hash: "t",
+      back: "c:/p",
+      uni: "e\u0301😀",
+      empty: "x",
+      dots: "in.key",
+      shared: "a&b=c%_+ é",
+    },
+    charlie: {
+      pct: "%",
+      under: "_",
+      quote: "'",
+      eq: "=",
+      plus: "+",
+      amp: "&",
+      hash: "#",
+      back: "\\",
+      uni: "😀",
+      "dots.in": "key",
+      shared: "a&b=c%_+ é",
+    },
   };
 
   const matching = (key: string, value: string) => Object.keys(CONFIGS).filter((name) => CONFIGS[name]?.[key] === value);

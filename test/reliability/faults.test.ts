@@ -44,7 +44,11 @@ const parameters = (n: number) => Object.fromEntries(Array.from({ length: n }, (
 const configuration = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`key.${i}`, `v${i}`]));
 /** Big enough that every kind of row goes in several chunked statements. */
 const bigStages = (prefix: string, n = 10) =>
-  Array.from({ length: n }, (_, i) => ({ ...stage(`${prefix}-${i}`, "transform", `t${i}`), parameters: parameters(40), chunkSize: 1024 * (i + 1) }));
+  Array.from({ length: n }, (_, i) => ({
+    ...stage(`${prefix}-${i}`, "transform", `t${i}`),
+    parameters: parameters(40),
+    chunkSize: 1024 * (i + 1),
+  }));
 
 /** A pipeline to change, an archived one, stale pipelines for the archive job, an expired idempotency key. */
 async function seed(): Promise<World> {
@@ -79,13 +83,21 @@ interface Write {
 }
 
 const WRITES: Write[] = [
-  { name: "create", method: "POST", path: () => "/v1/pipelines", status: 201, options: () => ({ body: { name: "new", configuration: configuration(40), stages: bigStages("new") } }) },
+  {
+    name: "create",
+    method: "POST",
+    path: () => "/v1/pipelines",
+    status: 201,
+    options: () => ({ body: { name: "new", configuration: configuration(40), stages: bigStages("new") } }),
+  },
   {
     name: "import",
     method: "POST",
     path: () => "/v1/pipelines/import",
     status: 201,
-    options: () => ({ body: { pipelines: ["i1", "i2", "i3"].map((name) => ({ name, configuration: configuration(20), stages: bigStages(name, 4) })) } }),
+    options: () => ({
+      body: { pipelines: ["i1", "i2", "i3"].map((name) => ({ name, configuration: configuration(20), stages: bigStages(name, 4) })) },
+    }),
   },
   {
     name: "put",
@@ -93,7 +105,11 @@ const WRITES: Write[] = [
     path: (w) => `/v1/pipelines/${w.kept.id}`,
     status: 200,
     options: (w) => ({
-      body: { name: "kept-renamed", configuration: configuration(30), stages: [{ ...stage("kept-0", "transform", "t"), id: w.kept.stages[0]?.id, parameters: parameters(10) }, ...bigStages("put", 8)] },
+      body: {
+        name: "kept-renamed",
+        configuration: configuration(30),
+        stages: [{ ...stage("kept-0", "transform", "t"), id: w.kept.stages[0]?.id, parameters: parameters(10) }, ...bigStages("put", 8)],
+      },
       headers: { "If-Match": '"1"' },
     }),
   },
@@ -102,12 +118,27 @@ const WRITES: Write[] = [
     method: "PATCH",
     path: (w) => `/v1/pipelines/${w.kept.id}`,
     status: 200,
-    options: () => ({ body: { name: "kept-patched", configuration: { "key.0": null, "key.1": null, ...configuration(30), added: "x" } }, contentType: "application/merge-patch+json" }),
+    options: () => ({
+      body: { name: "kept-patched", configuration: { "key.0": null, "key.1": null, ...configuration(30), added: "x" } },
+      contentType: "application/merge-patch+json",
+    }),
   },
-  { name: "delete", method: "DELETE", path: (w) => `/v1/pipelines/${w.kept.id}`, status: 204, options: () => ({ headers: { "If-Match": '"1"' } }) },
+  {
+    name: "delete",
+    method: "DELETE",
+    path: (w) => `/v1/pipelines/${w.kept.id}`,
+    status: 204,
+    options: () => ({ headers: { "If-Match": '"1"' } }),
+  },
   { name: "archive", method: "POST", path: (w) => `/v1/pipelines/${w.kept.id}/archive`, status: 200, options: () => ({}) },
   { name: "restore", method: "POST", path: (w) => `/v1/pipelines/${w.archived.id}/restore`, status: 200, options: () => ({}) },
-  { name: "metrics put", method: "PUT", path: (w) => `/v1/pipelines/${w.kept.id}/metrics`, status: 200, options: () => ({ body: metricsBody({ bytesProcessed: 20 }) }) },
+  {
+    name: "metrics put",
+    method: "PUT",
+    path: (w) => `/v1/pipelines/${w.kept.id}/metrics`,
+    status: 200,
+    options: () => ({ body: metricsBody({ bytesProcessed: 20 }) }),
+  },
   {
     name: "rollback",
     method: "POST",
@@ -115,14 +146,23 @@ const WRITES: Write[] = [
     status: 200,
     options: () => ({ body: { version: 1 }, headers: { "If-Match": '"3"' } }),
   },
-  { name: "API key create", method: "POST", path: () => "/v1/api-keys", status: 201, options: () => ({ body: { name: "new key", scopes: ["write"] } }) },
+  {
+    name: "API key create",
+    method: "POST",
+    path: () => "/v1/api-keys",
+    status: 201,
+    options: () => ({ body: { name: "new key", scopes: ["write"] } }),
+  },
   { name: "API key revoke", method: "DELETE", path: (w) => `/v1/api-keys/${w.apiKeyId}`, status: 204, options: () => ({}) },
   {
     name: "idempotent create",
     method: "POST",
     path: () => "/v1/pipelines",
     status: 201,
-    options: () => ({ body: { name: "keyed", configuration: configuration(40), stages: bigStages("keyed", 6) }, headers: { "Idempotency-Key": "fault-key" } }),
+    options: () => ({
+      body: { name: "keyed", configuration: configuration(40), stages: bigStages("keyed", 6) },
+      headers: { "Idempotency-Key": "fault-key" },
+    }),
   },
 ];
 
@@ -133,17 +173,29 @@ function expectInternalError(reply: Reply, context: string) {
   expect(reply.status, `${context}: ${reply.text}`).toBe(500);
   expect(reply.headers.get("Content-Type"), context).toBe("application/problem+json");
   const requestId = reply.headers.get("X-Request-Id");
-  expect(reply.body, context).toMatchObject({ status: 500, requestId, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(reply.body, context).toMatchObject({
+    status: 500,
+    requestId,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   expect(reply.body.errors, context).toBeUndefined();
   for (const leak of LEAKS) expect(reply.text, context).not.toMatch(leak);
   const logged = errors.mock.calls.map((args: unknown[]) => String(args[0]));
-  expect(logged.some((line: string) => line.includes(`"requestId":"${requestId}"`)), `${context}: the error is logged with the request id`).toBe(true);
+  expect(
+    logged.some((line: string) => line.includes(`"requestId":"${requestId}"`)),
+    `${context}: the error is logged with the request id`,
+  ).toBe(true);
 }
 
 async function expectUnchanged(before: Dump, context: string) {
   const after = await dumpDatabase();
   if (JSON.stringify(after) !== JSON.stringify(before)) {
-    expect({ counts: rowCounts(after), after }, `${context}: the failed write left a trace`).toEqual({ counts: rowCounts(before), after: before });
+    expect({ counts: rowCounts(after), after }, `${context}: the failed write left a trace`).toEqual({
+      counts: rowCounts(before),
+      after: before,
+    });
   }
 }
 
@@ -206,7 +258,11 @@ describe("a write whose batch fails at any statement leaves no trace", () => {
       for (const leak of LEAKS) expect(reply.text, context).not.toMatch(leak);
       const after = await dumpDatabase();
       // Only the failed run's record and its audit event were added.
-      expect({ ...after.tables, archive_runs: [], audit_events: [] }, context).toEqual({ ...before.tables, archive_runs: [], audit_events: [] });
+      expect({ ...after.tables, archive_runs: [], audit_events: [] }, context).toEqual({
+        ...before.tables,
+        archive_runs: [],
+        audit_events: [],
+      });
       expect(after.tables.archive_runs?.length, context).toBe((before.tables.archive_runs?.length ?? 0) + 1);
       expect(after.tables.audit_events?.length, context).toBe((before.tables.audit_events?.length ?? 0) + 1);
     }

@@ -66,13 +66,44 @@ const T0 = 1_764_158_400_000; // 2025-11-26T12:00:00Z, beyond 32 bits
 const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>) => Row[]> = {
   pipelines: (step) => [
     { id: seedId(step, "pipelines", 0), name: `pipé-${step}-😀`, archived: 0, version: 1, created_at: T0 + step, updated_at: T0 + step },
-    { id: seedId(step, "pipelines", 1), name: `e\u0301 ${step} 'quoted' "double" %_`, archived: 1, version: 3, created_at: T0 - 1, updated_at: T0 + 2 ** 33 },
+    {
+      id: seedId(step, "pipelines", 1),
+      name: `e\u0301 ${step} 'quoted' "double" %_`,
+      archived: 1,
+      version: 3,
+      created_at: T0 - 1,
+      updated_at: T0 + 2 ** 33,
+    },
     { id: seedId(step, "pipelines", 2), name: `خط ${step}`, archived: 0, version: 7, created_at: 0, updated_at: T0 },
   ],
   pipeline_stages: (step, parents) =>
     (parents.get("pipelines") ?? []).flatMap((p, i) => [
-      { id: seedId(step, "pipeline_stages", 2 * i), pipeline_id: p.id ?? null, position: 0, name: "compress ✓", stage_type: "compression", algorithm: "zstd", enabled: 1, parallel_processing: 0, chunk_size: null, created_at: T0, updated_at: T0 + 1 },
-      { id: seedId(step, "pipeline_stages", 2 * i + 1), pipeline_id: p.id ?? null, position: 1, name: "seal", stage_type: "encryption", algorithm: "aes-256-gcm", enabled: 0, parallel_processing: 1, chunk_size: 104_857_600, created_at: T0, updated_at: T0 },
+      {
+        id: seedId(step, "pipeline_stages", 2 * i),
+        pipeline_id: p.id ?? null,
+        position: 0,
+        name: "compress ✓",
+        stage_type: "compression",
+        algorithm: "zstd",
+        enabled: 1,
+        parallel_processing: 0,
+        chunk_size: null,
+        created_at: T0,
+        updated_at: T0 + 1,
+      },
+      {
+        id: seedId(step, "pipeline_stages", 2 * i + 1),
+        pipeline_id: p.id ?? null,
+        position: 1,
+        name: "seal",
+        stage_type: "encryption",
+        algorithm: "aes-256-gcm",
+        enabled: 0,
+        parallel_processing: 1,
+        chunk_size: 104_857_600,
+        created_at: T0,
+        updated_at: T0,
+      },
     ]),
   stage_parameters: (_, parents) =>
     (parents.get("pipeline_stages") ?? []).flatMap((s) => [
@@ -105,11 +136,35 @@ const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>) => Row
       updated_at: T0,
     })),
   api_keys: (step) => [
-    { id: seedId(step, "api_keys", 0), name: "reader ✓", scopes: "read", prefix: "plk_abcdefgh", key_hash: `${step}`.padStart(64, "a"), created_at: T0, revoked_at: null },
-    { id: seedId(step, "api_keys", 1), name: "revoked", scopes: "read write admin", prefix: "plk_ijklmnop", key_hash: `${step}`.padStart(64, "b"), created_at: T0, revoked_at: T0 + 1 },
+    {
+      id: seedId(step, "api_keys", 0),
+      name: "reader ✓",
+      scopes: "read",
+      prefix: "plk_abcdefgh",
+      key_hash: `${step}`.padStart(64, "a"),
+      created_at: T0,
+      revoked_at: null,
+    },
+    {
+      id: seedId(step, "api_keys", 1),
+      name: "revoked",
+      scopes: "read write admin",
+      prefix: "plk_ijklmnop",
+      key_hash: `${step}`.padStart(64, "b"),
+      created_at: T0,
+      revoked_at: T0 + 1,
+    },
   ],
   idempotency_keys: (step) => [
-    { scope: "admin", key: `key-${step}`, fingerprint: "f".repeat(64), nonce: seedId(step, "nonce", 0), response: '{"status":201,"headers":{},"body":{"name":"é"}}', created_at: T0, expires_at: T0 + 86_400_000 },
+    {
+      scope: "admin",
+      key: `key-${step}`,
+      fingerprint: "f".repeat(64),
+      nonce: seedId(step, "nonce", 0),
+      response: '{"status":201,"headers":{},"body":{"name":"é"}}',
+      created_at: T0,
+      expires_at: T0 + 86_400_000,
+    },
   ],
   // Versions far above the pipelines' own, so the backfill of their current revisions (0007) is checked beside them.
   pipeline_revisions: (step, parents) =>
@@ -125,12 +180,52 @@ const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>) => Row
       write_id: seedId(step, "write", i),
     })),
   audit_events: (step) => [
-    { seq: 1000 + step, id: seedId(step, "audit_events", 0), at: T0, action: "pipeline.created", actor_type: "system", actor_id: null, resource_type: "pipeline", resource_id: seedId(step, "gone", 0), version: 1, request_id: "r" },
-    { seq: 2000 + step, id: seedId(step, "audit_events", 1), at: T0 + 1, action: "apiKey.revoked", actor_type: "apiKey", actor_id: seedId(step, "actor", 1), resource_type: "apiKey", resource_id: seedId(step, "key", 0), version: null, request_id: "r ✓" },
+    {
+      seq: 1000 + step,
+      id: seedId(step, "audit_events", 0),
+      at: T0,
+      action: "pipeline.created",
+      actor_type: "system",
+      actor_id: null,
+      resource_type: "pipeline",
+      resource_id: seedId(step, "gone", 0),
+      version: 1,
+      request_id: "r",
+    },
+    {
+      seq: 2000 + step,
+      id: seedId(step, "audit_events", 1),
+      at: T0 + 1,
+      action: "apiKey.revoked",
+      actor_type: "apiKey",
+      actor_id: seedId(step, "actor", 1),
+      resource_type: "apiKey",
+      resource_id: seedId(step, "key", 0),
+      version: null,
+      request_id: "r ✓",
+    },
   ],
   archive_runs: (step) => [
-    { id: seedId(step, "archive_runs", 0), trigger: "cron", cutoff: T0 - 90 * 86_400_000, archived_count: 12, status: "succeeded", started_at: T0, finished_at: T0 + 5, error: null },
-    { id: seedId(step, "archive_runs", 1), trigger: "manual", cutoff: 0, archived_count: 0, status: "failed", started_at: T0 + 10, finished_at: T0 + 11, error: "Invalid archive configuration: 'x'." },
+    {
+      id: seedId(step, "archive_runs", 0),
+      trigger: "cron",
+      cutoff: T0 - 90 * 86_400_000,
+      archived_count: 12,
+      status: "succeeded",
+      started_at: T0,
+      finished_at: T0 + 5,
+      error: null,
+    },
+    {
+      id: seedId(step, "archive_runs", 1),
+      trigger: "manual",
+      cutoff: 0,
+      archived_count: 0,
+      status: "failed",
+      started_at: T0 + 10,
+      finished_at: T0 + 11,
+      error: "Invalid archive configuration: 'x'.",
+    },
   ],
 };
 
@@ -175,7 +270,10 @@ async function seed(step: number) {
     const parentValue = async (fk: ForeignKey, i: number) => {
       const own = inserted.get(fk.table);
       if (own?.length) return own[i % own.length]?.[fk.to] ?? null;
-      const row = await db.prepare(`SELECT ${quoteId(fk.to)} AS v FROM ${quoteId(fk.table)} LIMIT 1 OFFSET ?`).bind(i).first<{ v: string | number }>();
+      const row = await db
+        .prepare(`SELECT ${quoteId(fk.to)} AS v FROM ${quoteId(fk.table)} LIMIT 1 OFFSET ?`)
+        .bind(i)
+        .first<{ v: string | number }>();
       return row?.v ?? null;
     };
     const rows: Row[] = [];
@@ -193,7 +291,11 @@ async function seed(step: number) {
       }
       const insert = (row: Row) =>
         db
-          .prepare(`INSERT INTO ${quoteId(table)} (${Object.keys(row).map(quoteId).join(", ")}) VALUES (${Object.keys(row).map(() => "?").join(", ")})`)
+          .prepare(
+            `INSERT INTO ${quoteId(table)} (${Object.keys(row).map(quoteId).join(", ")}) VALUES (${Object.keys(row)
+              .map(() => "?")
+              .join(", ")})`,
+          )
           .bind(...Object.values(row))
           .run();
       try {
@@ -223,7 +325,9 @@ interface TableSnapshot {
 }
 
 const sha256 = async (text: string) =>
-  [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
 
 async function rowsOf(table: string, columns: string[]) {
   const { results } = await quotedRows(db, table, columns).all<{ row: string }>();
@@ -301,7 +405,10 @@ describe("migrations keep every row", () => {
     for (const id of pipelineIds) {
       const pipeline = await repo.findById(id);
       expect(pipeline, id).not.toBeNull();
-      expect(pipeline?.stages.map((s) => [s.order, Object.keys(s.parameters).length]), id).toEqual([
+      expect(
+        pipeline?.stages.map((s) => [s.order, Object.keys(s.parameters).length]),
+        id,
+      ).toEqual([
         [0, 2],
         [1, 2],
       ]);

@@ -1,13 +1,13 @@
-import { save, findByName, listArchived, findByConfig } from "../../src/domain/repository";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from "../../src/domain/errors";
+import type { AuditQuery } from "../../src/domain/history";
 import { ID_PATTERN } from "../../src/domain/ids";
 import type { MetricsInput } from "../../src/domain/metrics";
 import type { NewPipeline, NewStage, Pipeline, ReplacementStage, StageType } from "../../src/domain/pipeline";
 import type { ArchivedFilter, Keyset, ListQuery, PipelineRepository, SortField, WriteOptions } from "../../src/domain/repository";
-import type { AuditQuery } from "../../src/domain/history";
+import { findByConfig, findByName, listArchived, save } from "../../src/domain/repository";
 import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
 import { createMemoryPipelineRepository } from "../../src/infrastructure/memory-pipeline-repository";
 import { manualClock } from "../support/clock";
@@ -67,7 +67,7 @@ function pairIds(labels: IdLabels, d1: unknown, memory: unknown) {
   if (typeof d1 === "string" && typeof memory === "string") {
     if (ID_PATTERN.test(d1) && ID_PATTERN.test(memory) && d1 !== memory) labels.pair(d1, memory);
   } else if (Array.isArray(d1) && Array.isArray(memory)) {
-    d1.forEach((item, i) => pairIds(labels, item, memory[i]));
+    for (const [i, item] of d1.entries()) pairIds(labels, item, memory[i]);
   } else if (d1 && memory && typeof d1 === "object" && typeof memory === "object") {
     for (const [key, value] of Object.entries(d1)) pairIds(labels, value, (memory as Record<string, unknown>)[key]);
   }
@@ -160,7 +160,10 @@ class World {
     const history = [];
     for (const pipeline of pipelines) {
       const listed = await repo.listRevisions(pipeline.id, { limit: 100 });
-      const kept = await repo.getRevisions(pipeline.id, listed.items.map((revision) => revision.version));
+      const kept = await repo.getRevisions(
+        pipeline.id,
+        listed.items.map((revision) => revision.version),
+      );
       history.push({ listed, kept: kept.sort((a, b) => a.version - b.version) });
     }
     const events = await auditPage(repo, { limit: 100 });
@@ -175,7 +178,10 @@ class World {
     expect(relabel(d1, this.labels, "d1"), `stored state after: ${this.log.join("; ")}`).toEqual(expected);
     for (const pipeline of expected.pipelines) {
       if (!this.pipelines.includes(pipeline.id)) this.pipelines.push(pipeline.id);
-      this.stages.set(pipeline.id, pipeline.stages.map((s) => s.id));
+      this.stages.set(
+        pipeline.id,
+        pipeline.stages.map((s) => s.id),
+      );
       for (const stage of pipeline.stages) this.allStages.add(stage.id);
     }
     for (const label of this.pipelines) {
@@ -213,9 +219,18 @@ function stagesOf(fields: StageFields[]): NewStage[] {
   let previous: StageType | undefined;
   return fields.map((f, i) => {
     let [stageType, algorithm] = STAGE_KINDS[f.kind] as [StageType, string];
-    if (stageType === previous && (stageType === "compression" || stageType === "encryption")) [stageType, algorithm] = ["transform", "upper"];
+    if (stageType === previous && (stageType === "compression" || stageType === "encryption"))
+      [stageType, algorithm] = ["transform", "upper"];
     previous = stageType;
-    return { name: `s${i}`, stageType, algorithm, enabled: f.enabled, parallelProcessing: f.parallelProcessing, chunkSize: f.chunkSize, parameters: f.parameters };
+    return {
+      name: `s${i}`,
+      stageType,
+      algorithm,
+      enabled: f.enabled,
+      parallelProcessing: f.parallelProcessing,
+      chunkSize: f.chunkSize,
+      parameters: f.parameters,
+    };
   });
 }
 
@@ -382,7 +397,9 @@ const patchCommand = fc
   .map(({ ref, version, name, configuration, clearConfiguration }) => {
     const patch = {
       ...(name === undefined ? {} : { name }),
-      ...(configuration === undefined ? {} : { configuration: clearConfiguration && Object.keys(configuration).length === 0 ? null : configuration }),
+      ...(configuration === undefined
+        ? {}
+        : { configuration: clearConfiguration && Object.keys(configuration).length === 0 ? null : configuration }),
     };
     return new Step(`patch(${ref}, ${version}, ${show(patch)})`, async (w) => {
       const label = w.pipeline(ref);
@@ -396,14 +413,18 @@ const lifecycleCommand = fc
   .record({ op: fc.constantFrom("delete", "archive", "archive", "restore", "restore"), ref: refArb, version: versionArb })
   .map(
     ({ op, ref, version }) =>
-      new Step(`${op}(${ref}, ${version})`, async (w) => {
-        const label = w.pipeline(ref);
-        const options = await writeOptions(w, label, version);
-        await w.both(`${op} ${label}`, (repo, side) => {
-          const id = w.labels.id(label, side);
-          return op === "delete" ? repo.delete(id, options) : op === "archive" ? repo.archive(id, options) : repo.restore(id, options);
-        });
-      }, op === "delete" ? "metrics" : "pipelines"),
+      new Step(
+        `${op}(${ref}, ${version})`,
+        async (w) => {
+          const label = w.pipeline(ref);
+          const options = await writeOptions(w, label, version);
+          await w.both(`${op} ${label}`, (repo, side) => {
+            const id = w.labels.id(label, side);
+            return op === "delete" ? repo.delete(id, options) : op === "archive" ? repo.archive(id, options) : repo.restore(id, options);
+          });
+        },
+        op === "delete" ? "metrics" : "pipelines",
+      ),
   );
 
 /** Mostly no name or configuration filter, so that listings hold several names to sort. */
@@ -438,44 +459,48 @@ const listCommand = fc
   })
   .map(
     ({ filter, field, descending, limit, paging, via }) =>
-      new Step(`${via}(${show(filter)}, ${descending ? "-" : ""}${field}, ${limit}, ${show(paging)})`, async (w) => {
-        const base: ListQuery = { ...filter, sort: { field, descending }, limit };
-        const page = (repo: PipelineRepository, query: ListQuery) => {
-          if (via === "findByConfig") return findByConfig(repo, query.config, query);
-          if (via === "listArchived") return listArchived(repo, query);
-          return repo.list(query);
-        };
-        if (paging.kind === "offset") {
-          await w.both("list by offset", (repo) => page(repo, { ...base, offset: paging.offset }));
-        } else if (paging.kind === "after") {
-          const idLabel = typeof paging.id === "number" ? w.pipeline(paging.id) : paging.id;
-          await w.both("list after a keyset", (repo, side) =>
-            page(repo, { ...base, after: { value: field === "name" ? paging.name : paging.time, id: w.labels.id(idLabel, side) } }),
-          );
-        } else {
-          // Follow each side's own keyset cursor to the last page.
-          const next: Record<Side, Keyset | undefined> = { d1: undefined, memory: undefined };
-          for (let i = 0; i < 12; i++) {
-            const [d1] = await w.both(`list page ${i}`, async (repo, side) => {
-              const result = await page(repo, { ...base, after: next[side] });
-              next[side] = result.next ?? undefined;
-              return result;
-            });
-            if (!d1.ok || !next.d1) break;
+      new Step(
+        `${via}(${show(filter)}, ${descending ? "-" : ""}${field}, ${limit}, ${show(paging)})`,
+        async (w) => {
+          const base: ListQuery = { ...filter, sort: { field, descending }, limit };
+          const page = (repo: PipelineRepository, query: ListQuery) => {
+            if (via === "findByConfig") return findByConfig(repo, query.config, query);
+            if (via === "listArchived") return listArchived(repo, query);
+            return repo.list(query);
+          };
+          if (paging.kind === "offset") {
+            await w.both("list by offset", (repo) => page(repo, { ...base, offset: paging.offset }));
+          } else if (paging.kind === "after") {
+            const idLabel = typeof paging.id === "number" ? w.pipeline(paging.id) : paging.id;
+            await w.both("list after a keyset", (repo, side) =>
+              page(repo, { ...base, after: { value: field === "name" ? paging.name : paging.time, id: w.labels.id(idLabel, side) } }),
+            );
+          } else {
+            // Follow each side's own keyset cursor to the last page.
+            const next: Record<Side, Keyset | undefined> = { d1: undefined, memory: undefined };
+            for (let i = 0; i < 12; i++) {
+              const [d1] = await w.both(`list page ${i}`, async (repo, side) => {
+                const result = await page(repo, { ...base, after: next[side] });
+                next[side] = result.next ?? undefined;
+                return result;
+              });
+              if (!d1.ok || !next.d1) break;
+            }
           }
-        }
-      }, "nothing"),
+        },
+        "nothing",
+      ),
   );
 
 const countCommand = filterArb.map(
   (filter) => new Step(`count(${show(filter)})`, (w) => w.both("count", (repo) => repo.count(filter)), "nothing"),
 );
 
-const findCommand = fc
-  .record({ op: fc.constantFrom("findById", "exists", "findByName", "getMetrics"), ref: refArb, name: nameArb })
-  .map(
-    ({ op, ref, name }) =>
-      new Step(`${op}(${op === "findByName" ? show(name) : ref})`, (w) =>
+const findCommand = fc.record({ op: fc.constantFrom("findById", "exists", "findByName", "getMetrics"), ref: refArb, name: nameArb }).map(
+  ({ op, ref, name }) =>
+    new Step(
+      `${op}(${op === "findByName" ? show(name) : ref})`,
+      (w) =>
         w.both(op, (repo, side) => {
           const id = w.labels.id(w.pipeline(ref), side);
           if (op === "findById") return repo.findById(id);
@@ -483,49 +508,56 @@ const findCommand = fc
           if (op === "getMetrics") return repo.getMetrics(id);
           return findByName(repo, name);
         }),
-        "nothing",
-      ),
-  );
+      "nothing",
+    ),
+);
 
 const putMetricsCommand = fc
   .record({ ref: refArb, metrics: metricsArb })
   .map(
     ({ ref, metrics }) =>
-      new Step(`putMetrics(${ref})`, (w) => w.both("putMetrics", (repo, side) => repo.putMetrics(w.labels.id(w.pipeline(ref), side), metrics)), "metrics"),
+      new Step(
+        `putMetrics(${ref})`,
+        (w) => w.both("putMetrics", (repo, side) => repo.putMetrics(w.labels.id(w.pipeline(ref), side), metrics)),
+        "metrics",
+      ),
   );
 
 /** Rollback to a version that may be kept, pruned or never existed. */
-const rollbackCommand = fc
-  .record({ ref: refArb, back: fc.nat(4), version: versionArb })
-  .map(
-    ({ ref, back, version }) =>
-      new Step(`rollback(${ref}, -${back}, ${version})`, async (w) => {
-        const label = w.pipeline(ref);
-        const options = await writeOptions(w, label, version);
-        const target = Math.max(1, ((await w.version(label)) ?? 1) - back);
-        await w.both(`rollback ${label} to ${target}`, (repo, side) => repo.rollback(w.labels.id(label, side), target, options));
-      }),
-  );
+const rollbackCommand = fc.record({ ref: refArb, back: fc.nat(4), version: versionArb }).map(
+  ({ ref, back, version }) =>
+    new Step(`rollback(${ref}, -${back}, ${version})`, async (w) => {
+      const label = w.pipeline(ref);
+      const options = await writeOptions(w, label, version);
+      const target = Math.max(1, ((await w.version(label)) ?? 1) - back);
+      await w.both(`rollback ${label} to ${target}`, (repo, side) => repo.rollback(w.labels.id(label, side), target, options));
+    }),
+);
 
 /** History reads: a page of revisions, a revision, or a filtered page of the audit log. */
 const historyCommand = fc
-  .record({ op: fc.constantFrom("listRevisions", "getRevisions", "listAuditEvents"), ref: refArb, limit: fc.integer({ min: 1, max: 3 }), version: fc.nat(6) })
+  .record({
+    op: fc.constantFrom("listRevisions", "getRevisions", "listAuditEvents"),
+    ref: refArb,
+    limit: fc.integer({ min: 1, max: 3 }),
+    version: fc.nat(6),
+  })
   .map(
     ({ op, ref, limit, version }) =>
-      new Step(`${op}(${ref}, ${limit}, ${version})`, (w) =>
-        w.both(op, (repo, side) => {
-          const id = w.labels.id(w.pipeline(ref), side);
-          if (op === "listRevisions") return repo.listRevisions(id, { limit, before: version > 0 ? version + 1 : undefined });
-          if (op === "getRevisions") return repo.getRevisions(id, [version]);
-          return auditPage(repo, { limit, resourceId: version % 2 === 0 ? id : undefined });
-        }),
+      new Step(
+        `${op}(${ref}, ${limit}, ${version})`,
+        (w) =>
+          w.both(op, (repo, side) => {
+            const id = w.labels.id(w.pipeline(ref), side);
+            if (op === "listRevisions") return repo.listRevisions(id, { limit, before: version > 0 ? version + 1 : undefined });
+            if (op === "getRevisions") return repo.getRevisions(id, [version]);
+            return auditPage(repo, { limit, resourceId: version % 2 === 0 ? id : undefined });
+          }),
         "nothing",
       ),
   );
 
-const tickCommand = fc
-  .constantFrom(1, 500, 86_400_000)
-  .map((ms) => new Step(`tick(${ms})`, async (w) => w.clock.advance(ms), "nothing"));
+const tickCommand = fc.constantFrom(1, 500, 86_400_000).map((ms) => new Step(`tick(${ms})`, async (w) => w.clock.advance(ms), "nothing"));
 
 const commandsArb = fc.commands(
   [

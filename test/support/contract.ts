@@ -98,6 +98,8 @@ export function contractIssues(request: Request, status: number, headers: Header
 export function assertContract(request: Request, status: number, headers: Headers, text: string): void {
   const issues = contractIssues(request, status, headers, text);
   if (issues.length > 0) {
-    throw new Error(`${request.method} ${request.url} → ${status} breaks the OpenAPI document:\n  ${issues.join("\n  ")}\n  body: ${text.slice(0, 500)}`);
+    throw new Error(
+      `${request.method} ${request.url} → ${status} breaks the OpenAPI document:\n  ${issues.join("\n  ")}\n  body: ${text.slice(0, 500)}`,
+    );
   }
 }

@@ -5,5 +5,7 @@ import { env } from "cloudflare:workers";
  * clear the children, and the triggers bring pipeline_counts back to zero.
  */
 export async function resetDatabase(db: D1Database = env.DB) {
-  await db.batch(["pipelines", "archive_runs", "idempotency_keys", "api_keys", "audit_events"].map((table) => db.prepare(`DELETE FROM ${table}`)));
+  await db.batch(
+    ["pipelines", "archive_runs", "idempotency_keys", "api_keys", "audit_events"].map((table) => db.prepare(`DELETE FROM ${table}`)),
+  );
 }

@@ -15,10 +15,7 @@ import { interceptD1 } from "../../src/infrastructure/d1-intercept";
  * A planned position past the end of the batch runs nothing and throws NoSuchStatement, so a
  * test can try every position until the batch is exhausted.
  */
-export type Fault =
-  | { kind: "replace" | "after"; at: number | "last" }
-  | { kind: "throw" }
-  | { kind: "prepare"; call: number };
+export type Fault = { kind: "replace" | "after"; at: number | "last" } | { kind: "throw" } | { kind: "prepare"; call: number };
 
 export class NoSuchStatement extends Error {}
 

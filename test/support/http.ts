@@ -46,7 +46,12 @@ export async function call(method: string, path: string, options: CallOptions = 
   return reply(sent, await exports.default.fetch(sent.clone()));
 }
 
-export async function callWith(fetcher: (request: Request) => Response | Promise<Response>, method: string, path: string, options: CallOptions = {}) {
+export async function callWith(
+  fetcher: (request: Request) => Response | Promise<Response>,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+) {
   const sent = request(method, path, options);
   return reply(sent, await fetcher(sent.clone()));
 }

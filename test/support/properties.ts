@@ -16,7 +16,8 @@ export const DEFAULT_SEED = 20261126;
 function integerKnob(name: "FC_NUM_RUNS" | "FC_SEED", value: string, min: number): number | undefined {
   if (value === "") return undefined;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < min) throw new Error(`${name} must be an integer of at least ${min}, not ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(parsed) || parsed < min)
+    throw new Error(`${name} must be an integer of at least ${min}, not ${JSON.stringify(value)}`);
   return parsed;
 }
 

@@ -4,8 +4,8 @@ import { ARCHIVE_RUNS_LIMIT, listArchiveRuns } from "../../infrastructure/d1-arc
 import { runArchiveJob } from "../../jobs/archive-job";
 import { type AppEnv, writeContext } from "../context";
 import type { JsonInput } from "../middleware/json-body";
-import type { ArchiveRunRequestSchema } from "./schemas";
 import { parseLimit } from "../pipelines/query";
+import type { ArchiveRunRequestSchema } from "./schemas";
 
 export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRunRequestSchema>>) {
   const { olderThanDays } = c.req.valid("json");

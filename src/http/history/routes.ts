@@ -20,7 +20,8 @@ export const historyRoutes = new Hono<AppEnv>()
       tags,
       operationId: "listRevisions",
       summary: "A pipeline's revisions, newest first",
-      description: "Paged like the list: `limit` (1 to 100, default 20) and the opaque `cursor` of the previous page. Items leave out `pipeline`.",
+      description:
+        "Paged like the list: `limit` (1 to 100, default 20) and the opaque `cursor` of the previous page. Items leave out `pipeline`.",
       parameters: [param("id"), param("limit"), param("cursor")],
       responses: { 200: json("A page of revisions.", RevisionPageSchema, ["Link"]), ...itemErrors },
     }),

@@ -19,8 +19,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return Object.assign(declaration, { [SCOPE]: scope });
 }
 
-export const declaredScope = (handler: unknown): Scope | undefined =>
-  (handler as { [SCOPE]?: Scope } | undefined)?.[SCOPE];
+export const declaredScope = (handler: unknown): Scope | undefined => (handler as { [SCOPE]?: Scope } | undefined)?.[SCOPE];
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -90,7 +89,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
  */
 export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!servesRoute(c)) return next();
-  const required = matchedRoutes(c).map((route) => declaredScope(route.handler)).find((scope) => scope !== undefined);
+  const required = matchedRoutes(c)
+    .map((route) => declaredScope(route.handler))
+    .find((scope) => scope !== undefined);
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
   const { caller } = c.var;
   const mode = readsOnly(c) ? "read" : "write";

@@ -51,8 +51,8 @@ export async function countAuthFailure(c: Context<AppEnv>): Promise<void> {
   const address = clientAddress(c);
   const { success } = await limiter.limit({ key: address });
   if (success) return;
-  let addresses = overBudget.get(limiter);
-  if (!addresses) overBudget.set(limiter, (addresses = new Map()));
+  const addresses = overBudget.get(limiter) ?? new Map<string, number>();
+  overBudget.set(limiter, addresses);
   if (addresses.size >= MAX_REMEMBERED) addresses.delete(addresses.keys().next().value as string);
   addresses.delete(address);
   addresses.set(address, Date.now() + RATE_LIMIT_PERIOD_SECONDS * 1000);

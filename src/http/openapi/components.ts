@@ -1,5 +1,5 @@
 import { type ConversionConfig, type OverrideSchemaContext, toJsonSchemaDefs } from "@valibot/to-json-schema";
-import * as v from "valibot";
+import type * as v from "valibot";
 import { NewApiKeySchema } from "../../domain/api-key";
 import { documentedAs } from "../../domain/json-schemas";
 import { MetricsInputSchema } from "../../domain/metrics";
@@ -24,14 +24,7 @@ import {
   RevisionSummarySchema,
   RollbackRequestSchema,
 } from "../history/schemas";
-import {
-  CountSchema,
-  MetricsSchema,
-  PipelineListSchema,
-  PipelinePageSchema,
-  PipelineSchema,
-  StageSchema,
-} from "../pipelines/schemas";
+import { CountSchema, MetricsSchema, PipelineListSchema, PipelinePageSchema, PipelineSchema, StageSchema } from "../pipelines/schemas";
 import { ProblemSchema } from "../problem";
 import type { JsonSchema, Ref } from "./types";
 

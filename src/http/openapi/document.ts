@@ -22,7 +22,10 @@ const TAGS = [
 const commonHeaders = (path: string) => ({
   "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" },
   ...(path.startsWith("/v1/")
-    ? { "X-Consistency-Token": { $ref: "#/components/headers/X-Consistency-Token" }, "Cache-Control": { $ref: "#/components/headers/Cache-Control" } }
+    ? {
+        "X-Consistency-Token": { $ref: "#/components/headers/X-Consistency-Token" },
+        "Cache-Control": { $ref: "#/components/headers/Cache-Control" },
+      }
     : {}),
 });
 
@@ -52,7 +55,8 @@ export function openApiDocument(app: Pick<Hono, "routes">) {
     const doc = routeDoc(route.handler);
     if (!doc || !METHODS.has(method)) continue;
     const path = route.path.replace(/:(\w+)/g, "{$1}");
-    const item = (paths[path] ??= {});
+    const item = paths[path] ?? {};
+    paths[path] = item;
     if (doc.operation) item[method as Method] = complete(path, doc.operation);
     if (doc.head) item.head = complete(path, doc.head, true);
     const existing = item[method as Method];

@@ -26,7 +26,16 @@ const pipeline = {
   configuration: { env: "prod", owner: "data-team" },
   stages: [
     stage,
-    { ...stage, id: "01JD3ZK5Q8W7V6T5S4R3P2N1M2", name: "seal", stageType: "encryption", algorithm: "aes-256-gcm", chunkSize: null, order: 1, parameters: {} },
+    {
+      ...stage,
+      id: "01JD3ZK5Q8W7V6T5S4R3P2N1M2",
+      name: "seal",
+      stageType: "encryption",
+      algorithm: "aes-256-gcm",
+      chunkSize: null,
+      order: 1,
+      parameters: {},
+    },
   ],
   version: 1,
   createdAt: at,
@@ -111,7 +120,14 @@ export const EXAMPLES: Record<SchemaName, unknown> = {
   RevisionSummary: revisionSummary,
   Revision: { ...revisionSummary, pipeline: { ...pipeline, configuration: { env: "staging" }, version: 2, updatedAt: later } },
   RevisionPage: { data: [revisionSummary, { ...revisionSummary, version: 1, change: "created", changedAt: at }], nextCursor: null },
-  Diff: { from: 1, to: 2, operations: [{ op: "remove", path: "/configuration/owner" }, { op: "replace", path: "/configuration/env", value: "staging" }] },
+  Diff: {
+    from: 1,
+    to: 2,
+    operations: [
+      { op: "remove", path: "/configuration/owner" },
+      { op: "replace", path: "/configuration/env", value: "staging" },
+    ],
+  },
   AuditEvent: auditEvent,
   AuditPage: { data: [auditEvent], nextCursor: "eyJiZWZvcmUiOjQyfQ" },
   Problem: {

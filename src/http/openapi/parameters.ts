@@ -1,7 +1,8 @@
-import { CONSISTENCY_TOKEN } from "../middleware/consistency";
 import { AUDIT_ACTIONS } from "../../domain/history";
 import { ID_PATTERN } from "../../domain/ids";
-import { DEFAULT_LIMIT, MAX_LIMIT } from "../pipelines/query";
+import { LIMITS, MAP_KEY_PATTERN } from "../../domain/pipeline";
+import { CONSISTENCY_TOKEN } from "../middleware/consistency";
+import { DEFAULT_LIMIT, MAX_CONFIG_FILTERS, MAX_LIMIT } from "../pipelines/query";
 import type { Parameter, Ref } from "./types";
 
 /** Reusable parameters, as `components.parameters`; operations refer to them by name with `param`. */
@@ -17,7 +18,8 @@ export const PARAMETERS = {
   "If-Match": {
     name: "If-Match",
     in: "header",
-    description: 'The pipeline\'s ETag (`"<version>"`); the write happens only if it is still current, else 412. Without it the write goes ahead.',
+    description:
+      'The pipeline\'s ETag (`"<version>"`); the write happens only if it is still current, else 412. Without it the write goes ahead.',
     schema: { type: "string" },
     example: '"3"',
   },
@@ -39,7 +41,8 @@ export const PARAMETERS = {
   "X-Consistency-Token": {
     name: "X-Consistency-Token",
     in: "header",
-    description: "The `X-Consistency-Token` of an earlier response: this request is served from a database copy at least that fresh. Malformed is a 400.",
+    description:
+      "The `X-Consistency-Token` of an earlier response: this request is served from a database copy at least that fresh. Malformed is a 400.",
     schema: { type: "string", pattern: CONSISTENCY_TOKEN.source },
   },
   archived: {
@@ -55,12 +58,13 @@ export const PARAMETERS = {
     style: "deepObject",
     explode: true,
     description:
-      "Configuration entries that must equal the values, ANDed: `config[env]=prod&config[owner]=data-team`. The form `config.env=prod` means the same. At most 20.",
+      "Configuration entries that must equal the values, ANDed: `config[env]=prod&config[owner]=data-team`. The form `config.env=prod` means the same. " +
+      `At most ${MAX_CONFIG_FILTERS}.`,
     schema: {
       type: "object",
-      maxProperties: 20,
-      propertyNames: { pattern: "^[A-Za-z0-9_.-]{1,64}$" },
-      additionalProperties: { type: "string", maxLength: 4096 },
+      maxProperties: MAX_CONFIG_FILTERS,
+      propertyNames: { pattern: MAP_KEY_PATTERN.source },
+      additionalProperties: { type: "string", maxLength: LIMITS.valueLength },
     },
     example: { env: "prod" },
   },
@@ -85,8 +89,22 @@ export const PARAMETERS = {
     schema: { type: "integer", minimum: 1 },
     example: 2,
   },
-  from: { name: "from", in: "query", required: true, description: "The version to diff from.", schema: { type: "integer", minimum: 1 }, example: 1 },
-  to: { name: "to", in: "query", required: true, description: "The version to diff to.", schema: { type: "integer", minimum: 1 }, example: 3 },
+  from: {
+    name: "from",
+    in: "query",
+    required: true,
+    description: "The version to diff from.",
+    schema: { type: "integer", minimum: 1 },
+    example: 1,
+  },
+  to: {
+    name: "to",
+    in: "query",
+    required: true,
+    description: "The version to diff to.",
+    schema: { type: "integer", minimum: 1 },
+    example: 3,
+  },
   resourceId: {
     name: "resourceId",
     in: "query",

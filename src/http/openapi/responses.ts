@@ -1,5 +1,5 @@
-import { CONSISTENCY_TOKEN } from "../middleware/consistency";
 import type * as v from "valibot";
+import { CONSISTENCY_TOKEN } from "../middleware/consistency";
 import { PROBLEM_TYPE_BASE, ProblemSchema } from "../problem";
 import { schemaName, schemaRef } from "./components";
 import { EXAMPLES } from "./examples";
@@ -18,12 +18,27 @@ export const HEADERS = {
     schema: { type: "string", pattern: CONSISTENCY_TOKEN.source },
   },
   "Cache-Control": { description: "`no-store` on every /v1 response.", required: true, schema: { type: "string", const: "no-store" } },
-  ETag: { description: 'The pipeline\'s version as a strong entity tag: `"<version>"`.', required: true, schema: { type: "string", pattern: '^"[1-9][0-9]*"$' } },
-  Location: { description: "The new pipeline's path: `/v1/pipelines/{id}`.", required: true, schema: { type: "string", format: "uri-reference" } },
+  ETag: {
+    description: 'The pipeline\'s version as a strong entity tag: `"<version>"`.',
+    required: true,
+    schema: { type: "string", pattern: '^"[1-9][0-9]*"$' },
+  },
+  Location: {
+    description: "The new pipeline's path: `/v1/pipelines/{id}`.",
+    required: true,
+    schema: { type: "string", format: "uri-reference" },
+  },
   Link: { description: 'The next page\'s URL, `<…>; rel="next"`; absent on the last page.', schema: { type: "string" } },
-  "Idempotent-Replayed": { description: "`true` when this is the stored response of an earlier request with the same `Idempotency-Key`.", schema: { type: "string", const: "true" } },
-  "WWW-Authenticate": { description: "`Bearer realm=\"pipeline-registry\"`.", required: true, schema: { type: "string" } },
-  "Retry-After": { description: "Seconds until the rate-limit window lets the caller in again.", required: true, schema: { type: "integer", minimum: 0 } },
+  "Idempotent-Replayed": {
+    description: "`true` when this is the stored response of an earlier request with the same `Idempotency-Key`.",
+    schema: { type: "string", const: "true" },
+  },
+  "WWW-Authenticate": { description: '`Bearer realm="pipeline-registry"`.', required: true, schema: { type: "string" } },
+  "Retry-After": {
+    description: "Seconds until the rate-limit window lets the caller in again.",
+    required: true,
+    schema: { type: "integer", minimum: 0 },
+  },
 } satisfies Record<string, Header>;
 
 export type HeaderName = keyof typeof HEADERS;
@@ -46,7 +61,11 @@ export const empty = (description: string, headers: HeaderName[] = []): Response
 
 /** Per status: title, problem type and what it means in this API. */
 const PROBLEMS = {
-  400: ["Bad request", "validation", "Malformed JSON, failed validation (every failing field in `errors`, at most 100, then `errorsTruncated`; strings must be well-formed Unicode), a bad query parameter, or a malformed header."],
+  400: [
+    "Bad request",
+    "validation",
+    "Malformed JSON, failed validation (every failing field in `errors`, at most 100, then `errorsTruncated`; strings must be well-formed Unicode), a bad query parameter, or a malformed header.",
+  ],
   401: ["Unauthorized", "unauthorized", "No, malformed or unknown bearer token."],
   403: ["Forbidden", "forbidden", "The token lacks the scope."],
   404: ["Not found", "not-found", "No such resource."],
@@ -65,7 +84,14 @@ const PROBLEM_HEADERS: Partial<Record<ProblemStatus, HeaderName[]>> = { 401: ["W
 function problem(status: ProblemStatus): Response {
   const [title, slug, description] = PROBLEMS[status];
   const { errors, ...base } = EXAMPLES.Problem as { errors: unknown };
-  const example = { ...base, type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, detail: description, ...(status === 400 ? { errors } : {}) };
+  const example = {
+    ...base,
+    type: `${PROBLEM_TYPE_BASE}${slug}`,
+    title,
+    status,
+    detail: description,
+    ...(status === 400 ? { errors } : {}),
+  };
   return {
     description,
     headers: headerRefs(PROBLEM_HEADERS[status] ?? []),

@@ -28,7 +28,10 @@ const filtersKey = (query: Shape) =>
 
 export const toBase64Url = (text: string) => {
   const bytes = new TextEncoder().encode(text);
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 };
 
 export const fromBase64Url = (text: string) => {

@@ -36,13 +36,17 @@ export async function createOnce<T extends object>(
   if (!KEY.test(key)) throw badRequest("Idempotency-Key is 1 to 255 visible ASCII characters.");
 
   const fingerprint = await fingerprintOf(c, inputs);
-  const outcome = await c.var.repository.saveManyOnce(inputs, {
-    scope: c.var.caller.id,
-    key,
-    fingerprint,
-    expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
-    record: (created) => JSON.stringify(render(created)),
-  }, writeContext(c));
+  const outcome = await c.var.repository.saveManyOnce(
+    inputs,
+    {
+      scope: c.var.caller.id,
+      key,
+      fingerprint,
+      expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
+      record: (created) => JSON.stringify(render(created)),
+    },
+    writeContext(c),
+  );
   if (outcome.kind === "created") return reply(render(outcome.pipelines));
   if (outcome.fingerprint !== fingerprint) throw idempotencyKeyReused();
   return reply(JSON.parse(outcome.record) as StoredResponse<T>, { "Idempotent-Replayed": "true" });

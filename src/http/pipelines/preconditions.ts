@@ -10,7 +10,7 @@ function parseTags(header: string): { weak: boolean; opaque: string }[] | "*" {
   if (header.trim() === "*") return "*";
   return header.split(",").map((part) => {
     const match = ENTITY_TAG.exec(part.trim());
-    if (!match) throw badRequest("If-Match and If-None-Match take entity tags such as \"3\", or *.");
+    if (!match) throw badRequest('If-Match and If-None-Match take entity tags such as "3", or *.');
     return { weak: match[1] !== undefined, opaque: match[2] ?? "" };
   });
 }

@@ -4,9 +4,9 @@ import {
   importIssues,
   NewPipelineSchema,
   PipelineImportSchema,
-  pipelineIssues,
   PipelinePatchSchema,
   PipelineReplacementSchema,
+  pipelineIssues,
 } from "../../domain/pipeline";
 import type { AppEnv } from "../context";
 import { requireScope } from "../middleware/auth";

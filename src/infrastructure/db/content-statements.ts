@@ -54,12 +54,10 @@ export function insertConfiguration(
   condition: SQL = sql`1`,
 ) {
   const { from, owner } = mapEntries(owners, "id", "configuration");
-  return db
-    .insert(pipelineConfiguration)
-    .select(
-      sql`SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
+  return db.insert(pipelineConfiguration).select(
+    sql`SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
         FROM ${from} JOIN pipelines p ON p.id = ${owner} WHERE e.type <> 'null' AND ${condition}`,
-    );
+  );
 }
 
 /** Every row of new pipelines, in four statements whatever their number; with `condition`, only where it holds. */
@@ -119,11 +117,9 @@ export function replaceContent(db: Db, id: string, content: SQL, now: number): S
       .insert(stageParameters)
       .select(sql`SELECT s.value ->> '$.id', e.key, e.value FROM ${stages} JOIN json_each(s.value, '$.parameters') e WHERE 1`),
     db.delete(pipelineConfiguration).where(sql`${pipelineConfiguration.pipelineId} = ${id}`),
-    db
-      .insert(pipelineConfiguration)
-      .select(
-        sql`SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
+    db.insert(pipelineConfiguration).select(
+      sql`SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
           FROM pipelines p JOIN json_each(${content}, '$.configuration') e WHERE p.id = ${id}`,
-      ),
+    ),
   ];
 }

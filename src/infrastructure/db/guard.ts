@@ -32,8 +32,7 @@ const REASONS = {
   version_mismatch: () => versionMismatch(),
   archived: () => pipelineArchived(),
   name_taken: () => nameTaken(),
-  foreign_stage: () =>
-    new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
+  foreign_stage: () => new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
   revision_not_found: (id) => revisionNotFound(id),
   too_many_entries: () => new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]),
   // The API key check of ../d1-key-check.ts, at the head of every call a key makes.

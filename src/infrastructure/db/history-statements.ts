@@ -48,12 +48,10 @@ export function recordRevisions(
               WHERE ${which} AND r.write_id = ${writeId}) r
         JOIN (SELECT value, key + 1 AS n FROM json_each(${eventIds})) ids ON ids.n = r.n`,
     ),
-    db
-      .delete(pipelineRevisions)
-      .where(
-        sql`(pipeline_id, version) IN (SELECT r.pipeline_id, r.version FROM pipelines p
+    db.delete(pipelineRevisions).where(
+      sql`(pipeline_id, version) IN (SELECT r.pipeline_id, r.version FROM pipelines p
           JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version <= p.version - ${options.keep} WHERE ${which})`,
-      ),
+    ),
   ];
 }
 

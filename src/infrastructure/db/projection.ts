@@ -16,4 +16,3 @@ import { pipelines } from "./schema";
 export const p = alias(pipelines, "p");
 
 export const PIPELINE_JSON = sql.raw(PIPELINE_JSON_SQL);
-

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { copyDocsAssets } from "../../../scripts/docs-assets.ts";
-import { freePort, startWranglerDev } from "../../../scripts/wrangler-dev.ts";
+import { startOnFreePorts } from "../../../scripts/wrangler-dev.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,13 +19,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   copyDocsAssets();
   const state = mkdtempSync(join(tmpdir(), "worker-state-"));
-  const worker = await startWranglerDev([
-    "--ip", "127.0.0.1",
-    "--port", String(await freePort()),
-    "--inspector-port", String(await freePort()),
-    "--persist-to", state,
-    "--var", "ADMIN_TOKEN:node-tests-admin-token",
-  ]);
+  const worker = await startOnFreePorts("node-tests-admin-token", ["--persist-to", state]);
   project.provide("workerUrl", worker.url);
   return async () => {
     await worker.stop();
