@@ -1,25 +1,7 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { countD1Calls } from "../../infrastructure/d1-call-counter";
 import type { AppEnv } from "../context";
-
-/** The request being served, for the D1 binding's counter (requests interleave in one isolate). */
-const current = new AsyncLocalStorage<{ d1Calls: number }>();
-
-/** One counting wrapper per D1 binding for the isolate's life, so the repository cached per binding is kept. */
-const counted = new WeakMap<D1Database, D1Database>();
-function countedDb(db: D1Database): D1Database {
-  let wrapped = counted.get(db);
-  if (!wrapped) {
-    wrapped = countD1Calls(db, () => {
-      const stats = current.getStore();
-      if (stats) stats.d1Calls++;
-    });
-    counted.set(db, wrapped);
-  }
-  return wrapped;
-}
 
 /**
  * One JSON line per request, as Workers Logs index them (an object logged with console.log):
@@ -30,8 +12,15 @@ export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.env.ACCESS_LOG === "off") return next();
   const started = Date.now();
   const stats = { d1Calls: 0 };
-  c.env = { ...c.env, DB: countedDb(c.env.DB) };
-  await current.run(stats, () => next());
+  // This request's own counting binding: the session it opens goes through it too, and the
+  // repository is built per request over that session, so nothing is shared between requests.
+  c.env = {
+    ...c.env,
+    DB: countD1Calls(c.env.DB, () => {
+      stats.d1Calls++;
+    }),
+  };
+  await next();
   console.log({
     message: "request",
     requestId: c.get("requestId"),
