@@ -1,6 +1,11 @@
 /** The Worker's bindings and configuration (wrangler.toml, `.dev.vars`, `wrangler secret put`). */
 export interface Env {
   DB: D1Database;
+  /**
+   * PostgreSQL through Hyperdrive: when bound, everything is stored there instead of D1
+   * (src/infrastructure/backend.ts; README "Choosing a backend").
+   */
+  HYPERDRIVE?: Hyperdrive;
   /** Bearer token with every scope; without it every /v1 request is refused. */
   ADMIN_TOKEN?: string;
   /** Per-token request budget (`[[ratelimits]]` in wrangler.toml). */

@@ -6,7 +6,10 @@ import type { Pipeline } from "../src/domain/pipeline";
 import type { PipelineRepository } from "../src/domain/repository";
 import { save } from "../src/domain/repository";
 import worker from "../src/index";
-import { listArchiveRuns } from "../src/infrastructure/d1-archive-runs";
+import { d1ArchiveRuns } from "../src/infrastructure/d1-archive-runs";
+
+const listArchiveRuns = (db: D1Database, limit?: number) => d1ArchiveRuns(db).list(limit ?? 20);
+
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import type { ArchiveEnv } from "../src/jobs/archive-config";
 import { type ArchiveJobOptions, runArchiveJob } from "../src/jobs/archive-job";
@@ -51,7 +54,10 @@ function run(
   options: ArchiveJobOptions = { trigger: "manual" },
   overrides: { env?: ArchiveEnv; db?: D1Database } = {},
 ): Promise<ArchiveRun> {
-  return runArchiveJob({ db: overrides.db ?? env.DB, env: overrides.env ?? settings, clock: () => new Date(now) }, options);
+  return runArchiveJob(
+    { runs: d1ArchiveRuns(overrides.db ?? env.DB), env: overrides.env ?? settings, clock: () => new Date(now) },
+    options,
+  );
 }
 
 /** Every pipeline as stored, archived or not, for "nothing changed" checks. */

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import type { Pipeline } from "../src/domain/pipeline";
+import { d1ArchiveRuns } from "../src/infrastructure/d1-archive-runs";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import { runArchiveJob } from "../src/jobs/archive-job";
 import { newPipelineInput } from "./contract/pipeline-repository-contract";
@@ -49,7 +50,7 @@ it("configuration entries keep their pipeline's archived flag, name and times th
   expect(await staleCopies()).toEqual([]);
 
   const run = await runArchiveJob(
-    { db: env.DB, env: { ARCHIVE_AFTER_DAYS: "1" }, clock: () => new Date("2026-06-01T00:00:00.000Z") },
+    { runs: d1ArchiveRuns(env.DB), env: { ARCHIVE_AFTER_DAYS: "1" }, clock: () => new Date("2026-06-01T00:00:00.000Z") },
     { trigger: "manual" },
   );
   expect(run.archivedCount).toBe(2);

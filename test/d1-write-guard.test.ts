@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from "../src/domain/errors";
 import { save } from "../src/domain/repository";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
-import { domainError } from "../src/infrastructure/db/guard";
+import { domainError } from "../src/infrastructure/refusals";
 import { newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
 import { resetDatabase } from "./support/database";
 import { dumpDatabase } from "./support/dump";

@@ -1,3 +1,5 @@
+import type { WriteContext } from "./history";
+
 /** Runs of the archive job (API.md "Archive job"): what each run did, from cron or by hand. */
 
 export type ArchiveTrigger = "cron" | "manual";
@@ -23,3 +25,17 @@ const DAY_MS = 86_400_000;
 
 /** Days are 24-hour periods in epoch milliseconds: no calendar or time zone shifts the cutoff. */
 export const archiveCutoff = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
+
+/** A run about to archive: the record before the database says how many it archived. */
+export type PendingArchiveRun = Omit<ArchiveRun, "archivedCount" | "status" | "error">;
+
+export const ARCHIVE_RUNS_LIMIT = { default: 20, max: 100 } as const;
+
+export interface ArchiveBatch {
+  batchSize: number;
+  revisionsKeep: number;
+  /** Audit events before this instant are pruned. */
+  auditCutoff: string;
+  /** Who runs it (the system for cron, the caller for a manual run) and for which request. */
+  context: WriteContext;
+}

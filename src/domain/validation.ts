@@ -15,6 +15,13 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const NOT_WELL_FORMED = "must be well-formed Unicode (no unpaired surrogate)";
 
 /**
+ * U+0000: valid Unicode, but PostgreSQL's text cannot hold it, so no backend stores it (one
+ * rule for both): refused in bodies here, and in query parameters and cursors where they are read.
+ */
+export const hasNul = (text: string) => text.includes("\u0000");
+export const NO_NUL = "must not contain the character U+0000";
+
+/**
  * Every string (member names included) that is not well-formed Unicode: stored, it would come
  * back as replacement characters, not as written. Iterative, so no nesting depth can
  * overflow the stack.
@@ -26,10 +33,12 @@ function illFormedStrings(input: unknown): FieldIssue[] {
     const [value, path] = next;
     if (typeof value === "string") {
       if (LONE_SURROGATE.test(value)) issues.push({ path, message: NOT_WELL_FORMED });
+      if (hasNul(value)) issues.push({ path, message: NO_NUL });
     } else if (isObject(value)) {
       for (const [key, member] of Object.entries(value)) {
         const at = `${path}/${escapePointer(key)}`;
         if (LONE_SURROGATE.test(key)) issues.push({ path: at, message: NOT_WELL_FORMED });
+        if (hasNul(key)) issues.push({ path: at, message: NO_NUL });
         pending.push([member, at]);
       }
     }

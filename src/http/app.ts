@@ -5,8 +5,6 @@ import { methodNotAllowed as methodNotAllowedMiddleware } from "hono/method-not-
 import { secureHeaders } from "hono/secure-headers";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
-import { createD1PipelineRepository } from "../infrastructure/d1-pipeline-repository";
-import { readRevisionsKeep } from "../jobs/archive-config";
 import { apiKeyRoutes } from "./api-keys/routes";
 import { archiveRunRoutes } from "./archive-runs/routes";
 import { auditEventRoutes } from "./audit-events/routes";
@@ -36,19 +34,15 @@ const allowedOrigins = (setting: string | undefined) =>
 
 export interface AppDependencies {
   /**
-   * How a request gets its repository, given the environment whose `DB` is the request's own
-   * D1 (its session, with the API key check for a key caller); tests may wrap the D1 binding
-   * (fault injection, call counting) or the repository.
+   * Wraps the request's repository (the backend's, over the request's session, with the API
+   * key check for a key caller): tests inject faults there. The bindings pick the backend
+   * (src/infrastructure/backend.ts); tests may wrap the D1 binding too.
    */
-  repository?: (env: Env) => PipelineRepository;
+  repository?: (real: PipelineRepository, env: Env) => PipelineRepository;
 }
 
-/** Built per request, over the request's session: cheap (a Drizzle instance without the relational schema). */
-const d1Repository = (env: Env): PipelineRepository =>
-  createD1PipelineRepository(env.DB, undefined, { revisionsKeep: readRevisionsKeep(env) });
-
 /** The one place that builds the app: middleware order, routes, errors, documentation. */
-export function createApp({ repository = d1Repository }: AppDependencies = {}) {
+export function createApp({ repository }: AppDependencies = {}) {
   const app = new Hono<AppEnv>();
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, routeNotFound()));
@@ -90,7 +84,8 @@ export function createApp({ repository = d1Repository }: AppDependencies = {}) {
     }),
   );
   app.use("/v1/*", async (c, next) => {
-    c.set("repository", repository({ ...c.env, DB: c.var.db }));
+    const real = c.var.store.storage.pipelines;
+    c.set("repository", repository ? repository(real, c.env) : real);
     await next();
   });
 

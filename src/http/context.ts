@@ -3,6 +3,7 @@ import type { Scope } from "../domain/api-key";
 import type { Actor, WriteContext } from "../domain/history";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
+import type { RequestStorage } from "../infrastructure/backend";
 
 /** Who is calling: the admin token or an API key, with the scopes it carries. */
 export interface Caller {
@@ -11,7 +12,7 @@ export interface Caller {
   scopes: readonly Scope[];
   /**
    * An API key: its hash, checked in every database call of the request
-   * (src/infrastructure/d1-key-check.ts); `verified` when a lookup has already found it
+   * (src/infrastructure/key-check.ts); `verified` when a lookup has already found it
    * active (a key of the old format, identified by that lookup).
    */
   key?: { hash: string; verified: boolean };
@@ -19,8 +20,10 @@ export interface Caller {
 
 export interface AppVariables {
   requestId: string;
-  /** The request's D1: its session (src/http/middleware/consistency.ts), with the API key check for a key caller. */
-  db: D1Database;
+  /** Counts the request's database round trips, when the access log is on. */
+  onDatabaseCall?: () => void;
+  /** The request's storage: its session (src/http/middleware/consistency.ts), with the API key check for a key caller. */
+  store: RequestStorage;
   repository: PipelineRepository;
   caller: Caller;
 }

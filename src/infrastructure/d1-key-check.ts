@@ -1,26 +1,12 @@
 import { sql } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import { grantorsOf, type Scope } from "../domain/api-key";
+import { grantorsOf } from "../domain/api-key";
 import { KeyRefusedError } from "../domain/errors";
 import { interceptD1, shapeResult } from "./d1-intercept";
-import { domainError, firstFailure, guardError, writeGuard } from "./db/guard";
+import { firstFailure, writeGuard } from "./db/guard";
 import { apiKeys } from "./db/schema";
-
-/** An API key to check in every database call of one request, and how. */
-export interface KeyCheck {
-  id: string;
-  /** SHA-256 of the whole key, as stored. */
-  hash: string;
-  /** The scope the request's route needs. */
-  scope: Scope;
-  /**
-   * `write`: the check is a guard at the head of the batch, which aborts it, so a write with
-   * a key revoked before it commits never commits. `read`: a SELECT of the key's verdict in
-   * the same batch (a guard is a write, which a read replica cannot run), judged before any
-   * row is handed back.
-   */
-  mode: "read" | "write";
-}
+import type { KeyCheck } from "./key-check";
+import { domainError, guardError } from "./refusals";
 
 const dialect = new SQLiteAsyncDialect();
 

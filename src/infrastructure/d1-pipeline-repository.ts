@@ -10,11 +10,12 @@ import type { ListQuery, Page, PipelineRepository, WriteMeta, WriteOptions } fro
 import { historyQueries } from "./d1-history-queries";
 import { countQuery, pageQuery } from "./d1-list-queries";
 import { insertConfiguration, insertPipelines, replaceContent } from "./db/content-statements";
-import { domainError, firstFailure, type GuardReason, writeGuard } from "./db/guard";
+import { firstFailure, writeGuard } from "./db/guard";
 import { recordEvent, recordRevisions } from "./db/history-statements";
 import { PIPELINE_JSON, p } from "./db/projection";
 import * as schema from "./db/schema";
 import { iso, ms } from "./db/time";
+import { domainError, type GuardReason } from "./refusals";
 
 const { pipelines, pipelineConfiguration, processingMetrics, pipelineCounts, idempotencyKeys } = schema;
 

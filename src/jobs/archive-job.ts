@@ -1,11 +1,12 @@
 import { type ArchiveRun, type ArchiveTrigger, archiveCutoff } from "../domain/archive-run";
 import { SYSTEM, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
-import { archiveStalePipelines, recordArchiveRun } from "../infrastructure/d1-archive-runs";
+import type { ArchiveRunStore } from "../domain/storage";
 import { type ArchiveConfig, ArchiveConfigError, type ArchiveEnv, readArchiveConfig } from "./archive-config";
 
 export interface ArchiveJobDeps {
-  db: D1Database;
+  /** Where runs are recorded and pipelines archived: the backend's (src/infrastructure/backend.ts). */
+  runs: ArchiveRunStore;
   env: ArchiveEnv;
   /** The run's time: its start, the base of its cutoff and the new updatedAt of what it archives. */
   clock?: () => Date;
@@ -59,7 +60,7 @@ export async function runArchiveJob(deps: ArchiveJobDeps, options: ArchiveJobOpt
       error: error instanceof ArchiveConfigError ? error.message : DATABASE_FAILURE,
     };
     log(run, error);
-    await recordArchiveRun(deps.db, run, context);
+    await deps.runs.record(run, context);
     return run;
   }
 
@@ -72,8 +73,7 @@ export async function runArchiveJob(deps: ArchiveJobDeps, options: ArchiveJobOpt
   const cutoff = archiveCutoff(startedAt, config.afterDays);
   try {
     // The record goes in the same batch as the archive, so it is finished when the batch is sent.
-    const run = await archiveStalePipelines(
-      deps.db,
+    const run = await deps.runs.archiveStale(
       { ...started, cutoff: cutoff.toISOString(), finishedAt: clock().toISOString() },
       {
         batchSize: config.batchSize,

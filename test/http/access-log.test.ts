@@ -29,14 +29,14 @@ it("logs one structured line per request: request id, method, route, status, dur
     path: `/v1/pipelines/${pipeline.id}`,
     status: 200,
     durationMs: expect.any(Number),
-    d1Calls: 1,
+    dbCalls: 1,
   });
 });
 
 it("logs refused and unknown requests too, with no D1 call", async () => {
   await callWith(withLog, "GET", "/v1/pipelines", { token: null });
   await callWith(withLog, "GET", "/nowhere");
-  expect(logged.mock.calls.map(([line]) => [line.status, line.d1Calls])).toEqual([
+  expect(logged.mock.calls.map(([line]) => [line.status, line.dbCalls])).toEqual([
     [401, 0],
     [404, 0],
   ]);

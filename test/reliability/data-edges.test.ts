@@ -166,7 +166,8 @@ describe("values at their maximum size", () => {
     "a".repeat(4096),
     "é".repeat(4096),
     "😀".repeat(2048),
-    "\u0000\u0001\t\n\r\u007f control characters",
+    // Every control character but U+0000, which no backend stores (PostgreSQL's text cannot): refused, see below.
+    "\u0001\t\n\r\u007f\u001f control characters",
     `'"\\ quotes and backslashes \`\${}\``,
     "",
     " leading and trailing white space ",
@@ -226,6 +227,25 @@ describe("values at their maximum size", () => {
         "/stages/0/chunkSize",
       ].sort(),
     );
+  });
+
+  it("U+0000 anywhere, in a body, a filter or a name query, is a 400 naming where, and nothing is stored", async () => {
+    const body = {
+      name: "nul",
+      configuration: { ok: "fine", bad: "a\u0000b" },
+      stages: [{ ...stage("s\u0000", "transform", "custom"), parameters: { p: "\u0000" } }],
+    };
+    const reply = await call("POST", "/v1/pipelines", { body });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
+      ["/configuration/bad", "/stages/0/name", "/stages/0/parameters/p"].sort(),
+    );
+    expect((await call("GET", "/v1/pipelines/count?name=nul")).body).toEqual({ count: 0 });
+    for (const query of ["name=a%00b", "config.k=a%00b"]) {
+      const listed = await call("GET", `/v1/pipelines?${query}`);
+      expect(listed.status, query).toBe(400);
+      expect(listed.body.errors[0].message, query).toContain("U+0000");
+    }
   });
 
   it("metrics at their bounds come back exactly, times normalised to UTC milliseconds", async () => {

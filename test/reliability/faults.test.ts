@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Pipeline } from "../../src/domain/pipeline";
 import type { PipelineRepository } from "../../src/domain/repository";
 import { createApp } from "../../src/http/app";
-import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
 import { resetDatabase } from "../support/database";
 import { type Dump, dumpDatabase, rowCounts } from "../support/dump";
 import { type Fault, faultyD1, INJECTED_MESSAGE } from "../support/faulty-d1";
@@ -308,8 +307,7 @@ describe("an exception mid-request is a 500 problem and writes nothing", () => {
   it("a repository that throws after its write answers 500, and the write is whole, not partial", async () => {
     await seed();
     const throwingAfter = createApp({
-      repository: (appEnv) => {
-        const real = createD1PipelineRepository(appEnv.DB);
+      repository: (real) => {
         return new Proxy(real, {
           get(target, property) {
             const method = Reflect.get(target, property) as (...args: unknown[]) => Promise<unknown>;

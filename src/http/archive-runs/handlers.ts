@@ -1,6 +1,6 @@
 import type { Context } from "hono";
+import { ARCHIVE_RUNS_LIMIT } from "../../domain/archive-run";
 import { ValidationError } from "../../domain/errors";
-import { ARCHIVE_RUNS_LIMIT, listArchiveRuns } from "../../infrastructure/d1-archive-runs";
 import { runArchiveJob } from "../../jobs/archive-job";
 import { type AppEnv, writeContext } from "../context";
 import type { JsonInput } from "../middleware/json-body";
@@ -9,7 +9,10 @@ import type { ArchiveRunRequestSchema } from "./schemas";
 
 export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRunRequestSchema>>) {
   const { olderThanDays } = c.req.valid("json");
-  const run = await runArchiveJob({ db: c.var.db, env: c.env }, { trigger: "manual", olderThanDays, context: writeContext(c) });
+  const run = await runArchiveJob(
+    { runs: c.var.store.storage.archiveRuns, env: c.env },
+    { trigger: "manual", olderThanDays, context: writeContext(c) },
+  );
   return c.json(run, 200);
 }
 
@@ -19,5 +22,5 @@ export async function list(c: Context<AppEnv>) {
     const message = `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}`;
     throw new ValidationError([{ path: "/limit", message }], "The query is invalid; see errors.");
   }
-  return c.json({ data: await listArchiveRuns(c.var.db, limit) }, 200);
+  return c.json({ data: await c.var.store.storage.archiveRuns.list(limit) }, 200);
 }

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { ARCHIVE_RUNS_LIMIT } from "../../infrastructure/d1-archive-runs";
+import { ARCHIVE_RUNS_LIMIT } from "../../domain/archive-run";
 import type { AppEnv } from "../context";
 import { requireScope } from "../middleware/auth";
 import { jsonBody } from "../middleware/json-body";

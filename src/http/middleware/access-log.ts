@@ -1,25 +1,20 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { countD1Calls } from "../../infrastructure/d1-call-counter";
 import type { AppEnv } from "../context";
 
 /**
  * One JSON line per request, as Workers Logs index them (an object logged with console.log):
- * request id, method, matched route, status, duration and D1 round trips. `ACCESS_LOG=off`
+ * request id, method, matched route, status, duration and database round trips. `ACCESS_LOG=off`
  * ([vars] or .dev.vars) turns it off; the tests do.
  */
 export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.env.ACCESS_LOG === "off") return next();
   const started = Date.now();
-  const stats = { d1Calls: 0 };
-  // This request's own counting binding: the session it opens goes through it too, and the
-  // repository is built per request over that session, so nothing is shared between requests.
-  c.env = {
-    ...c.env,
-    DB: countD1Calls(c.env.DB, () => {
-      stats.d1Calls++;
-    }),
-  };
+  const stats = { dbCalls: 0 };
+  // Counted by the request's own storage (src/infrastructure/backend.ts), whichever the backend.
+  c.set("onDatabaseCall", () => {
+    stats.dbCalls++;
+  });
   await next();
   console.log({
     message: "request",
@@ -29,6 +24,6 @@ export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
     path: c.req.path,
     status: c.res.status,
     durationMs: Date.now() - started,
-    d1Calls: stats.d1Calls,
+    dbCalls: stats.dbCalls,
   });
 };

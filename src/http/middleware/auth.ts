@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { effectiveScopes, KEY_PREFIX, parseKey, type Scope } from "../../domain/api-key";
 import { keyRefusalIn } from "../../domain/errors";
-import { findActiveApiKey, hashKey } from "../../infrastructure/d1-api-keys";
-import { keyCheckedD1 } from "../../infrastructure/d1-key-check";
+import type { ApiKeyStore } from "../../domain/storage";
+import { hashKey } from "../../infrastructure/api-key-material";
 import { type AppEnv, type Caller, readsOnly } from "../context";
 import { forbidden, HttpError, unauthorized } from "../errors";
 import { countAuthFailure, refuseOverBudgetAddress } from "./rate-limit";
@@ -38,7 +38,7 @@ async function sameSecret(given: string, secret: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-async function identify(authorization: string | undefined, env: AppEnv["Bindings"], db: D1Database): Promise<Caller> {
+async function identify(authorization: string | undefined, env: AppEnv["Bindings"], keys: () => ApiKeyStore): Promise<Caller> {
   if (!env.ADMIN_TOKEN) {
     // Fail closed: a deployment without its secret serves nobody, API keys included.
     console.error(JSON.stringify({ level: "error", message: "ADMIN_TOKEN is not configured; refusing /v1 requests" }));
@@ -54,7 +54,7 @@ async function identify(authorization: string | undefined, env: AppEnv["Bindings
   if (token.startsWith(KEY_PREFIX)) {
     // A key of the old format names no id: looked up by hash first (a call of its own), and checked again with the work.
     const hash = await hashKey(token);
-    const key = await findActiveApiKey(db, hash);
+    const key = await keys().findActive(hash);
     if (key) return { id: key.id, scopes: effectiveScopes(key.scopes), key: { hash, verified: true } };
   }
   throw unauthorized("The bearer token is not valid.");
@@ -72,7 +72,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!servesRoute(c)) return next();
   refuseOverBudgetAddress(c);
   try {
-    c.set("caller", await identify(c.req.header("Authorization"), c.env, c.var.db));
+    c.set("caller", await identify(c.req.header("Authorization"), c.env, () => c.var.store.storage.apiKeys));
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) await countAuthFailure(c);
     throw error;
@@ -83,7 +83,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /**
  * Enforces the matched route's scope; after the rate limit, so a refused request spends the
- * caller's budget. For an API key, the request's D1 then checks the key in each of its calls,
+ * caller's budget. For an API key, the request's storage then checks the key in each of its calls,
  * and a request that made none (refused on its input) checks it alone afterwards, so a
  * revoked key is a 401 whatever else is wrong: one call either way.
  */
@@ -95,7 +95,7 @@ export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
   const { caller } = c.var;
   const mode = readsOnly(c) ? "read" : "write";
-  const checked = caller.key && keyCheckedD1(c.var.db, { id: caller.id, hash: caller.key.hash, scope: required, mode });
+  const checked = caller.key && c.var.store.checkKey({ id: caller.id, hash: caller.key.hash, scope: required, mode });
   const unverified = checked && !caller.key?.verified;
   if (!caller.scopes.includes(required)) {
     // An unknown or revoked key is a 401 before it is a 403: its row says which, in one call.
@@ -103,7 +103,6 @@ export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw forbidden(`This route needs the ${required} scope.`);
   }
   if (!checked) return next();
-  c.set("db", checked.db);
   await next();
   if (unverified && !checked.sent) await checked.verify();
 };

@@ -1,4 +1,6 @@
 import type { MiddlewareHandler } from "hono";
+import { openStorage } from "../../infrastructure/backend";
+import { readRevisionsKeep } from "../../jobs/archive-config";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";
 
@@ -6,27 +8,42 @@ import { badRequest } from "../errors";
 export const CONSISTENCY_HEADER = "X-Consistency-Token";
 
 /**
- * A D1 bookmark as D1 writes them (`00000000-00000006-00000000-<32 hex>`). D1 accepts any
- * text as a bookmark and echoes it back, so the shape is checked here: anything else is a 400
- * rather than a session that promises nothing.
+ * The token's one shape, a D1 bookmark as D1 writes them (`00000000-00000006-00000000-<32 hex>`);
+ * the PostgreSQL backend writes its WAL positions in it too. D1 accepts any text as a bookmark
+ * and echoes it back, so the shape is checked here: anything else is a 400 rather than a
+ * session that promises nothing.
  */
 export const CONSISTENCY_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 
 /**
- * Every request runs its D1 work in one session (D1 read replication): from the client's
- * token when it sends one (served by a copy at least that fresh), else anywhere for reads and
- * from the primary for writes. The answer carries the session's bookmark after the request's
- * work, errors included; a request that read nothing carries back the token it sent, if any.
+ * Opens the request's storage (src/infrastructure/backend.ts): a D1 session at least as fresh
+ * as the client's token, or a PostgreSQL connection. The answer carries the token after the
+ * request's work, errors included; a request that read nothing carries back the token it
+ * sent, if any. The connection is closed after the answer.
  */
 export const consistency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = c.req.header(CONSISTENCY_HEADER);
   if (token !== undefined && !CONSISTENCY_TOKEN.test(token)) {
     throw badRequest(`${CONSISTENCY_HEADER} must be a token from an earlier response of this API, sent back unchanged.`);
   }
-  const session = c.env.DB.withSession(token ?? (readsOnly(c) ? "first-unconstrained" : "first-primary"));
-  // The one place a session becomes the binding drizzle-orm takes: it has prepare and batch, which is all drizzle uses.
-  c.set("db", session as unknown as D1Database);
-  await next();
-  const bookmark = session.getBookmark() ?? token;
+  const store = openStorage(c.env, {
+    token,
+    readOnly: readsOnly(c),
+    revisionsKeep: readRevisionsKeep(c.env),
+    onCall: c.var.onDatabaseCall,
+  });
+  c.set("store", store);
+  try {
+    await next();
+  } finally {
+    const closed = store.close();
+    try {
+      c.executionCtx.waitUntil(closed);
+    } catch {
+      // No execution context (the app called directly, as in tests): wait here instead.
+      await closed;
+    }
+  }
+  const bookmark = store.token();
   if (bookmark) c.res.headers.set(CONSISTENCY_HEADER, bookmark);
 };

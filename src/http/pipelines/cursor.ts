@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { ID_PATTERN } from "../../domain/ids";
 import type { Keyset, ListQuery } from "../../domain/repository";
 import { parseInstant } from "../../domain/time";
+import { hasNul } from "../../domain/validation";
 import { badRequest } from "../errors";
 
 /**
@@ -13,7 +14,12 @@ import { badRequest } from "../errors";
 const CursorSchema = v.strictObject({
   sort: v.string(),
   filters: v.string(),
-  value: v.pipe(v.string(), v.maxLength(400)),
+  // No U+0000 (see hasNul): an edited cursor must be a 400 on both backends, not a database error.
+  value: v.pipe(
+    v.string(),
+    v.maxLength(400),
+    v.check((value) => !hasNul(value)),
+  ),
   id: v.pipe(v.string(), v.regex(ID_PATTERN)),
 });
 

@@ -2,6 +2,7 @@ import type { FieldIssue } from "../../domain/errors";
 import { ValidationError } from "../../domain/errors";
 import { LIMITS, MAP_KEY_PATTERN, MAP_KEY_RULE, MAP_VALUE_RULE } from "../../domain/pipeline";
 import type { ArchivedFilter, ListQuery, PipelineFilter, SortField } from "../../domain/repository";
+import { hasNul, NO_NUL } from "../../domain/validation";
 import { decodeCursor } from "./cursor";
 
 /** Parses the query of `GET /v1/pipelines` and `/count` (API.md "Listing"); unknown parameters are errors. */
@@ -55,6 +56,7 @@ function parseFilter(params: URLSearchParams, allowed: readonly string[]): Parse
       const value = values[0] ?? "";
       if (!MAP_KEY_PATTERN.test(key)) issue(name, `configuration ${MAP_KEY_RULE}`);
       else if (value.length > LIMITS.valueLength) issue(name, `configuration ${MAP_VALUE_RULE}`);
+      else if (hasNul(value)) issue(name, NO_NUL);
       else if (filteredKeys.has(key)) issue(name, "give each configuration key once (config.<key> and config[<key>] are the same filter)");
       else {
         filteredKeys.add(key);
@@ -72,7 +74,7 @@ function parseFilter(params: URLSearchParams, allowed: readonly string[]): Parse
   const nameLength = name === undefined ? 0 : [...name].length;
   if (name !== undefined && (nameLength === 0 || nameLength > LIMITS.nameLength)) {
     issue("name", `name is 1 to ${LIMITS.nameLength} characters`);
-  }
+  } else if (name !== undefined && hasNul(name)) issue("name", NO_NUL);
   return { filter: { archived: archived as ArchivedFilter, name, config }, issues, single };
 }
 

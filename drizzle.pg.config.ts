@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+// The PostgreSQL schema's migrations (`npm run db:generate:pg`), applied by scripts/postgres.ts.
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./src/infrastructure/pg/schema.ts",
+  out: "./migrations-pg",
+});

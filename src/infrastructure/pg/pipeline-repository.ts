@@ -1,0 +1,168 @@
+import { sql } from "drizzle-orm";
+import { pipelineNotFound } from "../../domain/errors";
+import { type Change, HISTORY_DEFAULTS, INTERNAL_WRITE, type WriteContext } from "../../domain/history";
+import { newId } from "../../domain/ids";
+import type { Metrics } from "../../domain/metrics";
+import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
+import type { PipelineRepository, WriteMeta, WriteOptions } from "../../domain/repository";
+import type { PgConnection } from "./connection";
+import { pgHistoryQueries } from "./history-queries";
+import { countQuery, pageQuery } from "./list-queries";
+
+/**
+ * The PostgreSQL repository: each write is one call of its function in migrations-pg/0001
+ * (checks on locked rows, the change, its revision and audit event, one transaction), each
+ * read one SELECT; the connection (./connection.ts) makes either one round trip. Ids, times
+ * and new content are made here, as the D1 repository makes them, so both answer alike.
+ */
+
+export interface PgRepositorySettings {
+  /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
+  revisionsKeep: number;
+}
+
+/** A write's context as the functions take it. */
+const contextOf = (meta: WriteMeta = {}): string => {
+  const context: WriteContext = { actor: meta.actor ?? INTERNAL_WRITE.actor, requestId: meta.requestId ?? INTERNAL_WRITE.requestId };
+  return JSON.stringify({ actorType: context.actor.type, actorId: context.actor.id, requestId: context.requestId });
+};
+
+const expectedOf = (options: WriteOptions) => options.expectedVersion ?? null;
+/** A text[] from a JSON array parameter: no array-literal syntax to get wrong. */
+const textArray = (values: readonly string[]) => sql`ARRAY(SELECT json_array_elements_text(${JSON.stringify(values)}::json))`;
+const eventIds = (count: number) => textArray(Array.from({ length: count }, () => newId()));
+
+export function createPgPipelineRepository(
+  connection: PgConnection,
+  clock: () => Date = () => new Date(),
+  settings: PgRepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
+): PipelineRepository {
+  const keep = settings.revisionsKeep;
+  const now = () => clock().toISOString();
+
+  const replace = (id: string, change: Change, content: object | null, fromVersion: number | null, kept: string[], options: WriteOptions) =>
+    connection.value<Pipeline>(
+      sql`registry_replace(${id}, ${content === null ? null : JSON.stringify(content)}::json, ${fromVersion}::integer,
+        ${textArray(kept)}, ${expectedOf(options)}::integer, ${change}, ${contextOf(options)}::json, ${keep},
+        ${newId()}, ${now()}::timestamptz)`,
+      id,
+    );
+
+  const setArchived = (id: string, archived: boolean, options: WriteOptions) =>
+    connection.value<Pipeline>(
+      sql`registry_set_archived(${id}, ${archived}, ${expectedOf(options)}::integer, ${contextOf(options)}::json, ${keep}, ${newId()},
+        ${now()}::timestamptz)`,
+      id,
+    );
+
+  return {
+    async saveMany(inputs, meta = {}) {
+      const at = now();
+      const items = inputs.map((input) => newPipeline(input, at));
+      await connection.value(
+        sql`registry_create(${JSON.stringify(items)}::json, ${contextOf(meta)}::json, ${keep}, ${eventIds(items.length)}, NULL)`,
+      );
+      return items;
+    },
+
+    async saveManyOnce(inputs, claim, meta = {}) {
+      const at = now();
+      const items = inputs.map((input) => newPipeline(input, at));
+      const nonce = newId();
+      const claimJson = JSON.stringify({
+        scope: claim.scope,
+        key: claim.key,
+        fingerprint: claim.fingerprint,
+        nonce,
+        response: claim.record(items),
+        now: at,
+        expiresAt: claim.expiresAt,
+      });
+      const earlier = await connection.value<{ fingerprint: string; response: string } | null>(
+        sql`registry_create(${JSON.stringify(items)}::json, ${contextOf(meta)}::json, ${keep}, ${eventIds(items.length)},
+          ${claimJson}::json)`,
+      );
+      return earlier === null
+        ? { kind: "created", pipelines: items }
+        : { kind: "claimed-before", fingerprint: earlier.fingerprint, record: earlier.response };
+    },
+
+    findById: (id) => connection.value<Pipeline | null>(sql`registry_pipeline_json(${id})`, id),
+
+    update(id, input, options = {}) {
+      const content = { name: input.name, configuration: input.configuration, stages: stagesFrom(input.stages, now()) };
+      const kept = input.stages.flatMap((stage) => (stage.id ? [stage.id] : []));
+      return replace(id, "replaced", content, null, kept, options);
+    },
+
+    rollback(id, version, options = {}) {
+      return replace(id, "rolledBack", null, version, [], options);
+    },
+
+    patch(id, input, options = {}) {
+      const changes = input.configuration;
+      const mode = changes === undefined ? "keep" : changes === null ? "clear" : "merge";
+      return connection.value<Pipeline>(
+        sql`registry_patch(${id}, ${input.name !== undefined}, ${input.name ?? null}::text, ${mode},
+          ${changes ? JSON.stringify(changes) : null}::json, ${LIMITS.mapEntries}, ${expectedOf(options)}::integer,
+          ${contextOf(options)}::json, ${keep}, ${newId()}, ${now()}::timestamptz)`,
+        id,
+      );
+    },
+
+    async delete(id, options = {}) {
+      await connection.value(
+        sql`registry_delete(${id}, ${expectedOf(options)}::integer, ${contextOf(options)}::json, ${newId()}, ${now()}::timestamptz)`,
+        id,
+      );
+    },
+
+    archive: (id, options = {}) => setArchived(id, true, options),
+    restore: (id, options = {}) => setArchived(id, false, options),
+
+    exists: (id) => connection.value<boolean>(sql`EXISTS (SELECT 1 FROM pipelines WHERE id = ${id})`, id),
+
+    async count(filter) {
+      const [row] = await connection.rows<{ count: number }>(countQuery(filter));
+      return row?.count ?? 0;
+    },
+
+    async list(query) {
+      const rows = await connection.rows<{ pipeline: Pipeline }>(pageQuery(query));
+      const items = rows.slice(0, query.limit).map((row) => row.pipeline);
+      const last = items.at(-1);
+      const next = rows.length > query.limit && last ? { value: last[query.sort.field], id: last.id } : null;
+      return { items, next };
+    },
+
+    async getMetrics(pipelineId) {
+      const [row] = await connection.rows<{ metrics: Metrics | null }>(
+        sql`SELECT (SELECT json_build_object(
+              'bytesProcessed', m.bytes_processed, 'bytesTotal', m.bytes_total, 'chunksProcessed', m.chunks_processed,
+              'chunksTotal', m.chunks_total, 'startTime', registry_time(m.start_time), 'endTime', registry_time(m.end_time),
+              'processingDurationMs', m.processing_duration_ms, 'throughputBytesPerSecond', m.throughput_bytes_per_second,
+              'compressionRatio', m.compression_ratio, 'errorCount', m.error_count, 'warningCount', m.warning_count,
+              'inputFileSizeBytes', m.input_file_size_bytes, 'outputFileSizeBytes', m.output_file_size_bytes,
+              'inputFileChecksum', m.input_file_checksum, 'outputFileChecksum', m.output_file_checksum,
+              'pipelineId', m.pipeline_id, 'updatedAt', registry_time(m.updated_at))
+            FROM processing_metrics m WHERE m.pipeline_id = p.id) AS metrics
+          FROM pipelines p WHERE p.id = ${pipelineId}`,
+        pipelineId,
+      );
+      if (!row) throw pipelineNotFound(pipelineId);
+      return row.metrics;
+    },
+
+    async putMetrics(pipelineId, input, meta = {}) {
+      const updatedAt = now();
+      await connection.value(
+        sql`registry_put_metrics(${pipelineId}, ${JSON.stringify(input)}::json, ${contextOf(meta)}::json, ${newId()},
+          ${updatedAt}::timestamptz)`,
+        pipelineId,
+      );
+      return { ...input, pipelineId, updatedAt };
+    },
+
+    ...pgHistoryQueries(connection),
+  };
+}
