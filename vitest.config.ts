@@ -37,7 +37,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**"],
+            exclude: ["test/node/**", "test/pg/**"],
             setupFiles: ["./test/support/apply-migrations.ts"],
           },
         },

@@ -14,9 +14,9 @@ import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-re
 import type { ArchiveEnv } from "../src/jobs/archive-config";
 import { type ArchiveJobOptions, runArchiveJob } from "../src/jobs/archive-job";
 import { newPipelineInput } from "./contract/pipeline-repository-contract";
+import { resetDatabase } from "./support/backend";
 import { type ManualClock, manualClock } from "./support/clock";
 import { countingD1 } from "./support/d1-calls";
-import { resetDatabase } from "./support/database";
 
 const DAY = 86_400_000;
 /** The time of most runs below; with the default 90 days its cutoff is CUTOFF. */

@@ -3,8 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { save } from "../src/domain/repository";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import { compressStage, newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
+import { resetDatabase } from "./support/backend";
 import { manualClock } from "./support/clock";
-import { resetDatabase } from "./support/database";
 import { dumpDatabase } from "./support/dump";
 import { faultyD1 } from "./support/faulty-d1";
 

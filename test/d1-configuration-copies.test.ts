@@ -5,8 +5,8 @@ import { d1ArchiveRuns } from "../src/infrastructure/d1-archive-runs";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import { runArchiveJob } from "../src/jobs/archive-job";
 import { newPipelineInput } from "./contract/pipeline-repository-contract";
+import { resetDatabase } from "./support/backend";
 import { manualClock } from "./support/clock";
-import { resetDatabase } from "./support/database";
 
 /**
  * Configuration entries carry copies of their pipeline's list keys (migrations/0004), kept by

@@ -5,7 +5,7 @@ import { save } from "../src/domain/repository";
 import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import { domainError } from "../src/infrastructure/refusals";
 import { newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
-import { resetDatabase } from "./support/database";
+import { resetDatabase } from "./support/backend";
 import { dumpDatabase } from "./support/dump";
 
 const db = env.DB;

@@ -39,10 +39,12 @@ export interface AppDependencies {
    * (src/infrastructure/backend.ts); tests may wrap the D1 binding too.
    */
   repository?: (real: PipelineRepository, env: Env) => PipelineRepository;
+  /** Observes every database round trip, whichever the backend (tests count them; the access log does too). */
+  onDatabaseCall?: () => void;
 }
 
 /** The one place that builds the app: middleware order, routes, errors, documentation. */
-export function createApp({ repository }: AppDependencies = {}) {
+export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) {
   const app = new Hono<AppEnv>();
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, routeNotFound()));
@@ -52,6 +54,12 @@ export function createApp({ repository }: AppDependencies = {}) {
     await next();
     if (c.req.path === "/v1" || c.req.path.startsWith("/v1/")) c.res.headers.set("Cache-Control", "no-store");
   });
+  if (onDatabaseCall) {
+    app.use((c, next) => {
+      c.set("onDatabaseCall", onDatabaseCall);
+      return next();
+    });
+  }
   app.use(accessLog);
   app.use(secureHeaders());
   const corsPolicy = cors({

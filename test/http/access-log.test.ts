@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { createApp } from "../../src/http/app";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { callWith, createPipeline } from "../support/http";
 
 const app = createApp();

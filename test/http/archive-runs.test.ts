@@ -1,9 +1,7 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { save } from "../../src/domain/repository";
-import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
 import { newPipelineInput } from "../contract/pipeline-repository-contract";
-import { resetDatabase } from "../support/database";
+import { resetDatabase, testRepository } from "../support/backend";
 import { call } from "../support/http";
 
 beforeEach(() => resetDatabase());
@@ -12,8 +10,8 @@ const daysAgo = (days: number) => () => new Date(Date.now() - days * 86_400_000)
 
 describe("/v1/archive-runs", () => {
   it("runs the job now with olderThanDays, and lists runs newest first", async () => {
-    const old = await save(createD1PipelineRepository(env.DB, daysAgo(40)), newPipelineInput("old"));
-    const recent = await save(createD1PipelineRepository(env.DB, daysAgo(5)), newPipelineInput("recent"));
+    const old = await save(testRepository(daysAgo(40)), newPipelineInput("old"));
+    const recent = await save(testRepository(daysAgo(5)), newPipelineInput("recent"));
 
     const defaultRun = await call("POST", "/v1/archive-runs");
     expect(defaultRun.status).toBe(200);
@@ -33,7 +31,7 @@ describe("/v1/archive-runs", () => {
   });
 
   it("takes olderThanDays 0: every active pipeline not changed since the run started", async () => {
-    const old = await save(createD1PipelineRepository(env.DB, daysAgo(1 / 86_400)), newPipelineInput("a-second-ago"));
+    const old = await save(testRepository(daysAgo(1 / 86_400)), newPipelineInput("a-second-ago"));
     const run = await call("POST", "/v1/archive-runs", { body: { olderThanDays: 0 } });
     expect(run.status).toBe(200);
     expect(run.body).toMatchObject({ status: "succeeded", archivedCount: 1, cutoff: run.body.startedAt });

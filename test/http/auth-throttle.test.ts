@@ -1,13 +1,11 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app";
-import { countingD1 } from "../support/d1-calls";
-import { resetDatabase } from "../support/database";
+import { countingApp, resetDatabase } from "../support/backend";
 import { call, callWith, createPipeline } from "../support/http";
 
 /** Guessing is throttled (API.md "Auth"): 401s per client address, 403s against the caller's budget. */
 
-const app = createApp();
+const counter = countingApp();
 let readKey: string;
 
 beforeAll(async () => {
@@ -21,7 +19,7 @@ const from =
   (request: Request) => {
     const headers = new Headers(request.headers);
     headers.set("CF-Connecting-IP", address);
-    return app.fetch(new Request(request, { headers }), { ...env, AUTH_FAILURE_LIMITER: env.SMALL_AUTH_FAILURE_LIMITER, ...overrides });
+    return counter.fetch(new Request(request, { headers }), { AUTH_FAILURE_LIMITER: env.SMALL_AUTH_FAILURE_LIMITER, ...overrides });
   };
 
 const guess = () => `plk_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -42,12 +40,12 @@ describe("requests refused with 401", () => {
 
   it("stop an address over its budget before any database lookup, even with a right token", async () => {
     for (let i = 0; i < 4; i++) await callWith(from("203.0.113.3"), "GET", "/v1/pipelines", { token: guess() });
-    const counted = countingD1(env.DB);
-    const watched = from("203.0.113.3", { DB: counted.db });
+    counter.reset();
+    const watched = from("203.0.113.3");
     expect((await callWith(watched, "GET", "/v1/pipelines", { token: guess() })).status).toBe(429);
     expect((await callWith(watched, "GET", "/v1/pipelines", { token: readKey })).status).toBe(429);
     expect((await callWith(watched, "GET", "/v1/pipelines", {})).status).toBe(429);
-    expect(counted.calls).toBe(0);
+    expect(counter.calls).toBe(0);
   });
 
   it("count too when the database refuses a key in the request's own call (forged or revoked keys that name an id)", async () => {
@@ -79,7 +77,7 @@ describe("requests refused with 401", () => {
 describe("requests refused with 403", () => {
   it("spend the caller's budget", async () => {
     const { id } = await createPipeline("guarded");
-    const small = (request: Request) => app.fetch(request, { ...env, RATE_LIMITER: env.SMALL_RATE_LIMITER });
+    const small = (request: Request) => counter.fetch(request, { RATE_LIMITER: env.SMALL_RATE_LIMITER });
     const key = (await call("POST", "/v1/api-keys", { body: { name: "refused", scopes: ["read"] } })).body.key;
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await callWith(small, "DELETE", `/v1/pipelines/${id}`, { token: key })).status);

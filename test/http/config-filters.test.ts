@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { call, createPipeline } from "../support/http";
 
 /** `config.<key>=<value>` and `config[<key>]=<value>` filters, at most 20 (API.md "Listing"). */

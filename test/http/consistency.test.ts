@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { declaredScope } from "../../src/http/middleware/auth";
 import { CONSISTENCY_TOKEN } from "../../src/http/middleware/consistency";
+import { resetDatabase } from "../support/backend";
 import { sessionRecorder } from "../support/d1-sessions";
-import { resetDatabase } from "../support/database";
 import { call, callWith, createPipeline, metricsBody, pipelineBody } from "../support/http";
 
 /** API.md "Consistency at the edge": one D1 session per request, its bookmark handed to the client and taken back. */

@@ -1,8 +1,7 @@
-import { env } from "cloudflare:workers";
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Pipeline } from "../../src/domain/pipeline";
-import { resetDatabase } from "../support/database";
+import { resetDatabase, sqlRows } from "../support/backend";
 import { call, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
 
 /** API.md "History" and "Audit log" over HTTP. */
@@ -127,9 +126,7 @@ describe("revisions", () => {
   it("deletes the revisions with their pipeline", async () => {
     const { created } = await history();
     await call("DELETE", `/v1/pipelines/${created.id}`);
-    const rows = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE pipeline_id = ?")
-      .bind(created.id)
-      .first<{ n: number }>();
+    const [rows] = await sqlRows<{ n: number }>("SELECT count(*) AS n FROM pipeline_revisions WHERE pipeline_id = ?", created.id);
     expect(rows?.n).toBe(0);
     expect((await call("GET", `/v1/pipelines/${created.id}/revisions/1`)).status).toBe(404);
   });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { call, pipelineBody, stage } from "../support/http";
 
 /**

@@ -1,8 +1,5 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app";
-import { countingD1 } from "../support/d1-calls";
-import { resetDatabase } from "../support/database";
+import { countingApp, resetDatabase } from "../support/backend";
 import { call, callWith, pipelineBody } from "../support/http";
 
 beforeEach(() => resetDatabase());
@@ -54,10 +51,9 @@ describe("Idempotency-Key on creates", () => {
     expect((await create(undefined, pipelineBody("x"))).status).toBe(409);
   });
 
-  it("costs one D1 call, first time and replay alike", async () => {
-    const counter = countingD1(env.DB);
-    const app = createApp();
-    const fetcher = (request: Request) => app.fetch(request, { ...env, DB: counter.db });
+  it("costs one database call, first time and replay alike", async () => {
+    const counter = countingApp();
+    const fetcher = (request: Request) => counter.fetch(request);
     for (const expected of ["created", "replayed"]) {
       counter.reset();
       const reply = await callWith(fetcher, "POST", "/v1/pipelines", {

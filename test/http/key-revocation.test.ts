@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { oldFormatKey } from "../support/api-keys";
-import { resetDatabase } from "../support/database";
+import { resetDatabase, sqlRows } from "../support/backend";
 import { call, createPipeline, pipelineBody } from "../support/http";
 
 /**
@@ -13,14 +12,9 @@ const newFormatKey = async (scopes: string[]) =>
   (await call("POST", "/v1/api-keys", { body: { name: "new format", scopes } })).body as { id: string; key: string };
 
 const auditEvents = async () =>
-  (
-    await env.DB.prepare("SELECT seq, action, actor_id, resource_id FROM audit_events ORDER BY seq").all<{
-      seq: number;
-      action: string;
-      actor_id: string | null;
-      resource_id: string;
-    }>()
-  ).results;
+  await sqlRows<{ seq: number; action: string; actor_id: string | null; resource_id: string }>(
+    "SELECT seq, action, actor_id, resource_id FROM audit_events ORDER BY seq",
+  );
 
 beforeEach(() => resetDatabase());
 
@@ -75,9 +69,7 @@ describe.each([
     expect(byKey.filter((event) => event.seq > (revoked?.seq ?? 0))).toEqual([]);
     // Every write answered as a success committed (with its event), and every one that committed was answered so.
     expect(byKey).toHaveLength(replies.filter((reply) => reply.status < 300).length - 1);
-    const revisions = await env.DB.prepare("SELECT count(*) AS n FROM pipeline_revisions WHERE actor_id = ?")
-      .bind(id)
-      .first<{ n: number }>();
+    const [revisions] = await sqlRows<{ n: number }>("SELECT count(*) AS n FROM pipeline_revisions WHERE actor_id = ?", id);
     expect(revisions?.n).toBe(byKey.length);
   });
 });

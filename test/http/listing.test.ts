@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { BASE, call, createPipeline } from "../support/http";
 
 // One data set for the whole file: 7 pipelines, one archived.

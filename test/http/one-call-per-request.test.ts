@@ -1,18 +1,15 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/http/app";
 import { oldFormatKey } from "../support/api-keys";
-import { countingD1 } from "../support/d1-calls";
-import { resetDatabase } from "../support/database";
+import { backendName, countingApp, resetDatabase } from "../support/backend";
 import { call, callWith, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
 
 /**
- * Every request costs exactly one D1 round trip, whatever the number of stages or the page
- * size: the app runs over a binding that counts calls (each statement run alone, or each batch).
+ * Every request costs exactly one database round trip, whatever the number of stages or the
+ * page size: the app counts its calls (on D1 each statement run alone or each batch, on
+ * PostgreSQL each statement).
  */
-const counter = countingD1(env.DB);
-const app = createApp();
-const fetcher = (request: Request) => app.fetch(request, { ...env, DB: counter.db });
+const counter = countingApp();
+const fetcher = (request: Request) => counter.fetch(request);
 
 type Options = Parameters<typeof callWith>[3];
 
@@ -56,7 +53,7 @@ const steps = (id: string, suffix: string): [string, string, Options, number][] 
   ["DELETE", `/v1/pipelines/${id}`, {}, 204],
 ];
 
-describe("one D1 call per request", () => {
+describe(`one ${backendName} call per request`, () => {
   it.each([
     ["GET", "/healthz"],
     ["GET", "/v1/pipelines?limit=100"],

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { declaredScope } from "../../src/http/middleware/auth";
-import { resetDatabase } from "../support/database";
+import { resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, createPipeline, type Reply } from "../support/http";
 
 /**
@@ -32,7 +32,7 @@ let secretsSeen: string[];
 
 beforeAll(async () => {
   await resetDatabase();
-  await env.DB.prepare("DELETE FROM api_keys").run();
+  await sqlRows("DELETE FROM api_keys");
   for (const scope of ["read", "write", "admin"]) {
     const created = await call("POST", "/v1/api-keys", { body: { name: `${scope} key`, scopes: [scope] } });
     expect(created.status).toBe(201);
@@ -41,8 +41,8 @@ beforeAll(async () => {
   const revoked = await call("POST", "/v1/api-keys", { body: { name: "revoked", scopes: ["admin"] } });
   revokedKey = revoked.body.key;
   expect((await call("DELETE", `/v1/api-keys/${revoked.body.id}`)).status).toBe(204);
-  const hashes = await env.DB.prepare("SELECT key_hash FROM api_keys").all<{ key_hash: string }>();
-  secretsSeen = [...Object.values(keys).map((k) => k.key), revokedKey, ...hashes.results.map((r) => r.key_hash), "test-admin-token"];
+  const hashes = await sqlRows<{ key_hash: string }>("SELECT key_hash FROM api_keys");
+  secretsSeen = [...Object.values(keys).map((k) => k.key), revokedKey, ...hashes.map((r) => r.key_hash), "test-admin-token"];
 });
 
 function expectNoSecrets(reply: Reply) {
@@ -110,7 +110,7 @@ describe("API keys", () => {
     expect(created.body.key).toBe(`plk_${created.body.id}3${created.body.key.slice(31)}`);
     expect(created.body.key).toMatch(/^plk_[0-9A-Z]{26}3[A-Za-z0-9_-]{43}$/);
     expect(created.body).toMatchObject({ name: "ci", scopes: ["read", "write"], prefix: `plk_${created.body.id}` });
-    const stored = await env.DB.prepare("SELECT key_hash FROM api_keys WHERE id = ?").bind(created.body.id).first<{ key_hash: string }>();
+    const [stored] = await sqlRows<{ key_hash: string }>("SELECT key_hash FROM api_keys WHERE id = ?", created.body.id);
     expect(stored?.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.key_hash).not.toContain(created.body.key);
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseInstant } from "../../src/domain/time";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { call, createPipeline, metricsBody } from "../support/http";
 
 /** Times sent by clients: RFC 3339 with Z or ±hh:mm, a real instant, stored in UTC (API.md "Conventions"). */

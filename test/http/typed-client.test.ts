@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { hc } from "hono/client";
 import { beforeEach, expect, it } from "vitest";
 import type { AppType } from "../../src/index";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { ADMIN_TOKEN } from "../support/http";
 
 beforeEach(() => resetDatabase());

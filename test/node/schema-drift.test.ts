@@ -10,20 +10,22 @@ const root = resolve(import.meta.dirname, "../..");
 const work = mkdtempSync(join(tmpdir(), "schema-drift-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-it("the Drizzle schema and the migrations agree", () => {
-  cpSync(join(root, "migrations"), join(work, "migrations"), { recursive: true });
-  const config = join(work, "drizzle.config.json");
-  writeFileSync(
-    config,
-    // drizzle-kit wants paths relative to the working directory.
-    JSON.stringify({ dialect: "sqlite", schema: "./src/infrastructure/db/schema.ts", out: relative(root, join(work, "migrations")) }),
-  );
-  const before = readdirSync(join(work, "migrations")).sort();
+const BACKENDS = [
+  { name: "D1", dialect: "sqlite", schema: "./src/infrastructure/db/schema.ts", folder: "migrations" },
+  { name: "PostgreSQL", dialect: "postgresql", schema: "./src/infrastructure/pg/schema.ts", folder: "migrations-pg" },
+];
+
+it.each(BACKENDS)("the $name Drizzle schema and its migrations agree", ({ dialect, schema, folder }) => {
+  cpSync(join(root, folder), join(work, folder), { recursive: true });
+  const config = join(work, `${folder}.config.json`);
+  // drizzle-kit wants paths relative to the working directory.
+  writeFileSync(config, JSON.stringify({ dialect, schema, out: relative(root, join(work, folder)) }));
+  const before = readdirSync(join(work, folder)).sort();
   const output = execFileSync(join(root, "node_modules/.bin/drizzle-kit"), ["generate", `--config=${config}`], {
     cwd: root,
     encoding: "utf8",
   });
-  expect(readdirSync(join(work, "migrations")).sort()).toEqual(before);
+  expect(readdirSync(join(work, folder)).sort()).toEqual(before);
   expect(output).toContain("No schema changes");
 });
 

@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { resetDatabase } from "../support/database";
+import { resetDatabase, sqlRows } from "../support/backend";
 import { BASE, call, createPipeline, metricsBody, pipelineBody, type Reply, stage } from "../support/http";
 
 /**
@@ -131,11 +130,10 @@ describe("the largest pipeline the limits allow", () => {
     );
     const fetched = await call("GET", `/v1/pipelines/${created.body.id}`);
     expect(fetched.body).toEqual(created.body);
-    const rows = await env.DB.prepare(
+    const [rows] = await sqlRows<{ n: number; chars: number }>(
       "SELECT count(*) AS n, sum(length(value)) AS chars FROM stage_parameters WHERE stage_id IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ?)",
-    )
-      .bind(created.body.id)
-      .first<{ n: number; chars: number }>();
+      created.body.id,
+    );
     expect(rows).toEqual({
       n: 2048,
       chars: sent.stages.reduce((n: number, s: { parameters: object }) => n + Object.values(s.parameters).join("").length, 0),

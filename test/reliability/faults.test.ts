@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Pipeline } from "../../src/domain/pipeline";
 import type { PipelineRepository } from "../../src/domain/repository";
 import { createApp } from "../../src/http/app";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { type Dump, dumpDatabase, rowCounts } from "../support/dump";
 import { type Fault, faultyD1, INJECTED_MESSAGE } from "../support/faulty-d1";
 import { type CallOptions, call, callWith, createPipeline, metricsBody, type Reply, stage } from "../support/http";

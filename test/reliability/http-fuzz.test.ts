@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetDatabase } from "../support/database";
+import { resetDatabase } from "../support/backend";
 import { type Dump, dumpDatabase, rowCounts } from "../support/dump";
 import { ADMIN_TOKEN, BASE, call, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
 import { propertyParameters, propertyTimeout } from "../support/properties";

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from "../../src/domain/errors";
@@ -8,23 +7,23 @@ import type { MetricsInput } from "../../src/domain/metrics";
 import type { NewPipeline, NewStage, Pipeline, ReplacementStage, StageType } from "../../src/domain/pipeline";
 import type { ArchivedFilter, Keyset, ListQuery, PipelineRepository, SortField, WriteOptions } from "../../src/domain/repository";
 import { findByConfig, findByName, listArchived, save } from "../../src/domain/repository";
-import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
 import { createMemoryPipelineRepository } from "../../src/infrastructure/memory-pipeline-repository";
+import { backendName, resetDatabase, testRepository } from "../support/backend";
 import { manualClock } from "../support/clock";
-import { resetDatabase } from "../support/database";
 import { expectConsistentDatabase } from "../support/invariants";
 import { propertyParameters, propertyTimeout } from "../support/properties";
 
 /**
- * Model-based test: random sequences of repository operations run on the D1 repository (the
- * real D1 of this test file, emptied before each sequence) and on the in-memory model, which
+ * Model-based test: random sequences of repository operations run on the real repository of
+ * this test project's backend (D1, or PostgreSQL in the workers-pg project; the database
+ * emptied before each sequence) and on the in-memory model, which
  * must agree after every step: the same result or the same error class, and the same stored
  * state (every pipeline, the counts, every pipeline's metrics).
  *
  * Both read one manual clock that commands advance, so timestamps are equal. Ids differ (each
  * repository makes its own ULIDs), so results are compared with ids replaced by labels: the
  * first time both sides return an id at the same place, the pair gets a label. ULIDs are
- * monotonic and every command runs on D1 first and then on the model, so each side creates
+ * monotonic and every command runs on the real one first and then on the model, so each side creates
  * its ids in the same relative order and the id tie-break of a sort agrees.
  *
  * FC_NUM_RUNS and FC_SEED (test/support/properties.ts) lengthen or vary the search.
@@ -36,19 +35,19 @@ const LOWEST_ID = "00000000000000000000000000";
 const HIGHEST_ID = "7ZZZZZZZZZZZZZZZZZZZZZZZZZ";
 const START = Date.parse("2026-11-26T12:00:00.000Z");
 
-type Side = "d1" | "memory";
+type Side = "real" | "memory";
 
-/** Labels for ids: one label names the D1 id and the model's id of the same thing. */
+/** Labels for ids: one label names the real repository's id and the model's id of the same thing. */
 class IdLabels {
-  private readonly toLabel = { d1: new Map<string, string>(), memory: new Map<string, string>() };
-  private readonly fromLabel = { d1: new Map<string, string>(), memory: new Map<string, string>() };
+  private readonly toLabel = { real: new Map<string, string>(), memory: new Map<string, string>() };
+  private readonly fromLabel = { real: new Map<string, string>(), memory: new Map<string, string>() };
 
-  pair(d1Id: string, memoryId: string) {
-    if (this.toLabel.d1.has(d1Id) || this.toLabel.memory.has(memoryId)) return;
-    const label = `#${this.toLabel.d1.size}`;
-    this.toLabel.d1.set(d1Id, label);
+  pair(realId: string, memoryId: string) {
+    if (this.toLabel.real.has(realId) || this.toLabel.memory.has(memoryId)) return;
+    const label = `#${this.toLabel.real.size}`;
+    this.toLabel.real.set(realId, label);
     this.toLabel.memory.set(memoryId, label);
-    this.fromLabel.d1.set(label, d1Id);
+    this.fromLabel.real.set(label, realId);
     this.fromLabel.memory.set(label, memoryId);
   }
 
@@ -63,13 +62,13 @@ class IdLabels {
 }
 
 /** Walks two results in step and labels ids found at the same place on both sides. */
-function pairIds(labels: IdLabels, d1: unknown, memory: unknown) {
-  if (typeof d1 === "string" && typeof memory === "string") {
-    if (ID_PATTERN.test(d1) && ID_PATTERN.test(memory) && d1 !== memory) labels.pair(d1, memory);
-  } else if (Array.isArray(d1) && Array.isArray(memory)) {
-    for (const [i, item] of d1.entries()) pairIds(labels, item, memory[i]);
-  } else if (d1 && memory && typeof d1 === "object" && typeof memory === "object") {
-    for (const [key, value] of Object.entries(d1)) pairIds(labels, value, (memory as Record<string, unknown>)[key]);
+function pairIds(labels: IdLabels, real: unknown, memory: unknown) {
+  if (typeof real === "string" && typeof memory === "string") {
+    if (ID_PATTERN.test(real) && ID_PATTERN.test(memory) && real !== memory) labels.pair(real, memory);
+  } else if (Array.isArray(real) && Array.isArray(memory)) {
+    for (const [i, item] of real.entries()) pairIds(labels, item, memory[i]);
+  } else if (real && memory && typeof real === "object" && typeof memory === "object") {
+    for (const [key, value] of Object.entries(real)) pairIds(labels, value, (memory as Record<string, unknown>)[key]);
   }
 }
 
@@ -97,7 +96,7 @@ async function settle(run: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
-/** An audit page with whether another follows: positions are each store's own (D1's never reused), not comparable. */
+/** An audit page with whether another follows: positions are each store's own (the database's never reused), not comparable. */
 async function auditPage(repo: PipelineRepository, query: AuditQuery) {
   const { items, next } = await repo.listAuditEvents(query);
   return { items, more: next !== null };
@@ -109,7 +108,7 @@ const KEEP = 3;
 class World {
   readonly clock = manualClock(START);
   readonly labels = new IdLabels();
-  readonly d1: PipelineRepository;
+  readonly real: PipelineRepository;
   readonly memory: PipelineRepository;
   /** Every pipeline either side ever created, by label, in creation order. */
   readonly pipelines: string[] = [];
@@ -120,7 +119,7 @@ class World {
 
   constructor() {
     // Few revisions kept, so that pruning happens within a run.
-    this.d1 = createD1PipelineRepository(env.DB, this.clock, { revisionsKeep: KEEP });
+    this.real = testRepository(this.clock, { revisionsKeep: KEEP });
     this.memory = createMemoryPipelineRepository(this.clock, { revisionsKeep: KEEP });
   }
 
@@ -133,19 +132,19 @@ class World {
     return (await this.memory.findById(this.labels.id(label, "memory")))?.version;
   }
 
-  /** Runs one operation on D1, then on the model, and expects the same outcome. */
+  /** Runs one operation on the real repository, then on the model, and expects the same outcome. */
   async both(what: string, operation: (repo: PipelineRepository, side: Side) => Promise<unknown>): Promise<[Outcome, Outcome]> {
-    const d1 = await settle(() => operation(this.d1, "d1"));
+    const real = await settle(() => operation(this.real, "real"));
     const memory = await settle(() => operation(this.memory, "memory"));
-    if (d1.ok && memory.ok) pairIds(this.labels, d1.value, memory.value);
+    if (real.ok && memory.ok) pairIds(this.labels, real.value, memory.value);
     this.log.push(what);
-    expect(relabel(d1, this.labels, "d1"), `${what}\nafter: ${this.log.join("; ")}`).toEqual(relabel(memory, this.labels, "memory"));
-    return [d1, memory];
+    expect(relabel(real, this.labels, "real"), `${what}\nafter: ${this.log.join("; ")}`).toEqual(relabel(memory, this.labels, "memory"));
+    return [real, memory];
   }
 
   /**
    * What is stored, as each side reports it: every pipeline and the counts per archived state
-   * (D1 reads those from its trigger-kept counters); with `metrics`, every pipeline's metrics.
+   * (the databases read those from trigger-kept counters); with `metrics`, every pipeline's metrics.
    */
   async state(repo: PipelineRepository, metrics: boolean) {
     const pipelines: Pipeline[] = [];
@@ -171,11 +170,11 @@ class World {
   }
 
   async expectSameState({ metrics }: { metrics: boolean }) {
-    const d1 = await this.state(this.d1, metrics);
+    const real = await this.state(this.real, metrics);
     const memory = await this.state(this.memory, metrics);
-    pairIds(this.labels, d1, memory);
+    pairIds(this.labels, real, memory);
     const expected = relabel(memory, this.labels, "memory") as Awaited<ReturnType<World["state"]>>;
-    expect(relabel(d1, this.labels, "d1"), `stored state after: ${this.log.join("; ")}`).toEqual(expected);
+    expect(relabel(real, this.labels, "real"), `stored state after: ${this.log.join("; ")}`).toEqual(expected);
     for (const pipeline of expected.pipelines) {
       if (!this.pipelines.includes(pipeline.id)) this.pipelines.push(pipeline.id);
       this.stages.set(
@@ -477,14 +476,14 @@ const listCommand = fc
             );
           } else {
             // Follow each side's own keyset cursor to the last page.
-            const next: Record<Side, Keyset | undefined> = { d1: undefined, memory: undefined };
+            const next: Record<Side, Keyset | undefined> = { real: undefined, memory: undefined };
             for (let i = 0; i < 12; i++) {
-              const [d1] = await w.both(`list page ${i}`, async (repo, side) => {
+              const [real] = await w.both(`list page ${i}`, async (repo, side) => {
                 const result = await page(repo, { ...base, after: next[side] });
                 next[side] = result.next ?? undefined;
                 return result;
               });
-              if (!d1.ok || !next.d1) break;
+              if (!real.ok || !next.real) break;
             }
           }
         },
@@ -580,7 +579,7 @@ const commandsArb = fc.commands(
   { maxCommands: 12, size: "+1" },
 );
 
-describe("the D1 repository and the in-memory model agree", () => {
+describe(`the ${backendName} repository and the in-memory model agree`, () => {
   it(
     "after every step of random operation sequences",
     async () => {

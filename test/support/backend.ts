@@ -1,0 +1,112 @@
+import { env } from "cloudflare:workers";
+import type { SQL } from "drizzle-orm";
+import { Client, types } from "pg";
+import type { PipelineRepository } from "../../src/domain/repository";
+import { createApp } from "../../src/http/app";
+import { createD1PipelineRepository, type D1RepositorySettings } from "../../src/infrastructure/d1-pipeline-repository";
+import { type PgConnection, pgConnection } from "../../src/infrastructure/pg/connection";
+import { createPgPipelineRepository } from "../../src/infrastructure/pg/pipeline-repository";
+
+/**
+ * The backend this test file runs on: the `workers` project has D1 only, `workers-pg` binds
+ * HYPERDRIVE to a real PostgreSQL (vitest.config.ts), which selects it, as in production.
+ * The shared suites reach the database through these helpers, so they hold for both.
+ */
+export const onPostgres = env.HYPERDRIVE !== undefined;
+export const backendName = onPostgres ? "PostgreSQL" : "D1";
+
+const connectionString = () => {
+  if (!env.HYPERDRIVE) throw new Error("no HYPERDRIVE binding in this test project");
+  return env.HYPERDRIVE.connectionString;
+};
+
+/** Runs `text` (`?` placeholders) on a D1 database and answers its rows. */
+export async function d1Rows<T = Record<string, unknown>>(db: D1Database, text: string, ...params: unknown[]): Promise<T[]> {
+  const { results } = await db
+    .prepare(text)
+    .bind(...params)
+    .all<T>();
+  return results;
+}
+
+/** Runs `text` (`?` placeholders) on this file's database and answers its rows. */
+export async function sqlRows<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]> {
+  if (!onPostgres) return d1Rows<T>(env.DB, text, ...params);
+  let n = 0;
+  // Counts are bigints, which node-postgres gives as text: numbers, as D1 gives them.
+  const getTypeParser = ((oid: number, format?: "text" | "binary") =>
+    oid === types.builtins.INT8 ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser;
+  const client = new Client({ connectionString: connectionString(), types: { getTypeParser } });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      text.replace(/\?/g, () => `$${++n}`),
+      params,
+    );
+    return rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** Empties every table that holds data; the counter rows go back to zero. */
+export async function resetDatabase() {
+  if (onPostgres) {
+    await sqlRows("TRUNCATE pipelines, archive_runs, idempotency_keys, api_keys, audit_events CASCADE");
+    await sqlRows("UPDATE pipeline_counts SET total = 0");
+    return;
+  }
+  await env.DB.batch(
+    ["pipelines", "archive_runs", "idempotency_keys", "api_keys", "audit_events"].map((table) => env.DB.prepare(`DELETE FROM ${table}`)),
+  );
+}
+
+/**
+ * A PostgreSQL connection that opens for each call and closes after it: a repository made in
+ * a test outlives any one request's I/O context, which a Worker's socket may not.
+ */
+function perCallConnection(): PgConnection {
+  async function once<T>(use: (connection: PgConnection) => Promise<T>): Promise<T> {
+    const connection = pgConnection(connectionString());
+    try {
+      return await use(connection);
+    } finally {
+      await connection.close();
+    }
+  }
+  return {
+    value: <T>(payload: SQL, id?: string) => once((c) => c.value<T>(payload, id)),
+    rows: <T>(query: SQL, id?: string) => once((c) => c.rows<T>(query, id)),
+    checkKey: () => {
+      throw new Error("a test repository checks no key");
+    },
+    token: () => undefined,
+    close: async () => {},
+  };
+}
+
+/** The backend's repository over this file's database, on `clock`. */
+export function testRepository(clock?: () => Date, settings?: D1RepositorySettings): PipelineRepository {
+  return onPostgres
+    ? createPgPipelineRepository(perCallConnection(), clock, settings)
+    : createD1PipelineRepository(env.DB, clock, settings);
+}
+
+/** The app with a count of its database round trips, whichever the backend. */
+export function countingApp() {
+  let calls = 0;
+  const app = createApp({
+    onDatabaseCall: () => {
+      calls++;
+    },
+  });
+  return {
+    fetch: (request: Request, overrides: Partial<typeof env> = {}) => app.fetch(request, { ...env, ...overrides }),
+    get calls() {
+      return calls;
+    },
+    reset() {
+      calls = 0;
+    },
+  };
+}
