@@ -1,6 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/** The plugin's options as an object (it also takes a function returning them). */
+type WorkersPoolOptions = Exclude<Parameters<typeof cloudflareTest>[0], (...args: never[]) => unknown>;
+
 export default defineConfig(async () => {
   // Wrangler's notices (a line per test file when a .dev.vars exists) are not test output.
   process.env.WRANGLER_LOG ??= "warn";
@@ -9,36 +12,58 @@ export default defineConfig(async () => {
   // Knobs of the property-based tests (test/support/properties.ts): `FC_NUM_RUNS=2000 FC_SEED=42
   // npx vitest run test/reliability` reaches workerd as bindings; unset, the tests use fixed defaults.
   const propertyKnobs = { FC_NUM_RUNS: process.env.FC_NUM_RUNS ?? "", FC_SEED: process.env.FC_SEED ?? "" };
+  /** The Worker as wrangler.toml describes it, with the test bindings; `miniflare` adds Miniflare options. */
+  const workersPool = (miniflare: { hyperdrives?: Record<string, string> } = {}): WorkersPoolOptions => ({
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      // No access log line per request: test/http/access-log.test.ts turns it on where it checks it.
+      bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ACCESS_LOG: "off", ...propertyKnobs },
+      // A second, empty D1 (merged with wrangler.toml's DB) where the migration test
+      // applies the migrations one at a time.
+      d1Databases: ["MIGRATIONS_DB"],
+      ratelimits: {
+        // The suite sends far more than wrangler.toml's 600 a minute with one token;
+        // test/http/security.test.ts checks the 429 path with the small one.
+        RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
+        SMALL_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 3, period: 60 } },
+        // Likewise for 401s per address; test/http/auth-throttle.test.ts uses the small one.
+        AUTH_FAILURE_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
+        SMALL_AUTH_FAILURE_LIMITER: { namespace_id: "1004", simple: { limit: 3, period: 60 } },
+      },
+      ...miniflare,
+    },
+  });
   return {
     test: {
       projects: [
         {
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                // No access log line per request: test/http/access-log.test.ts turns it on where it checks it.
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ACCESS_LOG: "off", ...propertyKnobs },
-                // A second, empty D1 (merged with wrangler.toml's DB) where the migration test
-                // applies the migrations one at a time.
-                d1Databases: ["MIGRATIONS_DB"],
-                ratelimits: {
-                  // The suite sends far more than wrangler.toml's 600 a minute with one token;
-                  // test/http/security.test.ts checks the 429 path with the small one.
-                  RATE_LIMITER: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
-                  SMALL_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 3, period: 60 } },
-                  // Likewise for 401s per address; test/http/auth-throttle.test.ts uses the small one.
-                  AUTH_FAILURE_LIMITER: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
-                  SMALL_AUTH_FAILURE_LIMITER: { namespace_id: "1004", simple: { limit: 3, period: 60 } },
-                },
-              },
-            }),
-          ],
+          plugins: [cloudflareTest(workersPool())],
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**", "test/pg/**"],
             setupFiles: ["./test/support/apply-migrations.ts"],
+          },
+        },
+        {
+          // The same Worker with a HYPERDRIVE binding, so it serves from PostgreSQL. The server is
+          // started by the project's global set-up, and its URL is known only then: the plugin
+          // reads these options when the project's first test file starts.
+          plugins: [cloudflareTest(({ inject }) => workersPool({ hyperdrives: { HYPERDRIVE: inject<string>("postgresUrl") } }))],
+          test: {
+            name: "workers-pg",
+            // The suites that hold for every backend, and PostgreSQL's own (test/pg). D1's own
+            // (sessions, batches, fault injection, migrations) stay in the workers project.
+            include: [
+              "test/pg/**/*.test.ts",
+              "test/repository-contract.test.ts",
+              "test/http/**/*.test.ts",
+              "test/reliability/{model-based,concurrency,http-fuzz,data-edges}.test.ts",
+            ],
+            exclude: ["test/http/consistency.test.ts"],
+            globalSetup: ["./test/node/support/postgres.ts"],
+            // One database for the whole project, which each file resets: one file at a time.
+            fileParallelism: false,
           },
         },
         {

@@ -45,8 +45,10 @@ const ANSI = /\x1b\[[0-9;]*m/g;
  * wrangler exits before it is ready.
  */
 export function startWranglerDev(args: string[], { echo = false, env = process.env } = {}): Promise<RunningWorker> {
-  // At least info: the "Ready on" line is how the URL is known (vitest.config.ts quiets wrangler to warn).
-  const child = spawn(WRANGLER, ["dev", ...args], { stdio: ["inherit", "pipe", "pipe"], env: { ...env, WRANGLER_LOG: "info" } });
+  // At least info: the "Ready on" line is how the URL is known (vitest.config.ts quiets wrangler to
+  // warn). Shown to a person, "log": the Worker's own console.log lines (the access log) are at that level.
+  const level = echo ? "log" : "info";
+  const child = spawn(WRANGLER, ["dev", ...args], { stdio: ["inherit", "pipe", "pipe"], env: { ...env, WRANGLER_LOG: level } });
   let output = "";
   return new Promise((resolve, reject) => {
     const onData = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
