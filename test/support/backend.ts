@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import type { SQL } from "drizzle-orm";
-import { Client, types } from "pg";
+import { types } from "pg";
 import type { PipelineRepository } from "../../src/domain/repository";
 import { createApp } from "../../src/http/app";
 import { createD1PipelineRepository, type D1RepositorySettings } from "../../src/infrastructure/d1-pipeline-repository";
-import { type PgConnection, pgConnection } from "../../src/infrastructure/pg/connection";
+import { type PgConnection, pgClient, pgConnection } from "../../src/infrastructure/pg/connection";
 import { createPgPipelineRepository } from "../../src/infrastructure/pg/pipeline-repository";
 
 /**
@@ -33,10 +33,9 @@ export async function d1Rows<T = Record<string, unknown>>(db: D1Database, text: 
 export async function sqlRows<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]> {
   if (!onPostgres) return d1Rows<T>(env.DB, text, ...params);
   let n = 0;
+  const client = pgClient(connectionString());
   // Counts are bigints, which node-postgres gives as text: numbers, as D1 gives them.
-  const getTypeParser = ((oid: number, format?: "text" | "binary") =>
-    oid === types.builtins.INT8 ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser;
-  const client = new Client({ connectionString: connectionString(), types: { getTypeParser } });
+  client.setTypeParser(types.builtins.INT8, Number);
   await client.connect();
   try {
     const { rows } = await client.query(

@@ -1,6 +1,8 @@
+import type { Duplex } from "node:stream";
 import { type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { Client } from "pg";
+import { CloudflareSocket } from "pg-cloudflare";
 import { grantorsOf } from "../../domain/api-key";
 import type { KeyCheck, KeyChecked } from "../key-check";
 import { domainError } from "../refusals";
@@ -38,8 +40,21 @@ export function toToken(position: string): string {
   return `${high.toLowerCase().padStart(8, "0")}-${low.toLowerCase().padStart(8, "0")}-00000000-${"0".repeat(32)}`;
 }
 
+/**
+ * A node-postgres client on a Workers socket, given explicitly: node-postgres would otherwise
+ * require pg-cloudflare itself, through an export condition that not every module loader
+ * takes (the test pool's does not), and fall back to Node's `net`.
+ */
+export function pgClient(connectionString: string): Client {
+  const client = new Client({ connectionString, stream: () => new CloudflareSocket(false) as unknown as Duplex });
+  // A failure reaches the caller through its query's rejection; the event repeats it, and the
+  // Workers socket raises one more when its reader stops after close: nothing to add.
+  client.on("error", () => {});
+  return client;
+}
+
 export function pgConnection(connectionString: string, onCall?: () => void): PgConnection {
-  const client = new Client({ connectionString });
+  const client = pgClient(connectionString);
   const db = drizzle(client);
   let connected: Promise<unknown> | undefined;
   let key: KeyCheck | undefined;
