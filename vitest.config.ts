@@ -64,6 +64,9 @@ export default defineConfig(async () => {
             globalSetup: ["./test/node/support/postgres.ts"],
             // One database for the whole project, which each file resets: one file at a time.
             fileParallelism: false,
+            // Locally every request opens its own PostgreSQL connection (a new server process that
+            // compiles the functions it calls; Hyperdrive keeps them warm in production): slower.
+            testTimeout: 30_000,
           },
         },
         {

@@ -320,7 +320,7 @@ CREATE FUNCTION registry_archive_stale(run json, batch_size integer, keep intege
   audit_cutoff timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   started timestamptz := (run->>'startedAt')::timestamptz;
-  archived text[];
+  archived_ids text[];
 BEGIN
   PERFORM registry_begin_write();
   WITH due AS (
@@ -329,14 +329,14 @@ BEGIN
   ), changed AS (
     UPDATE pipelines p SET archived = true, version = p.version + 1, updated_at = started FROM due WHERE p.id = due.id RETURNING p.id
   )
-  SELECT coalesce(array_agg(id), '{}') INTO archived FROM changed;
+  SELECT coalesce(array_agg(id), '{}') INTO archived_ids FROM changed;
   INSERT INTO archive_runs (id, trigger, cutoff, archived_count, status, started_at, finished_at)
-    VALUES (run->>'id', run->>'trigger', (run->>'cutoff')::timestamptz, cardinality(archived), 'succeeded', started,
+    VALUES (run->>'id', run->>'trigger', (run->>'cutoff')::timestamptz, cardinality(archived_ids), 'succeeded', started,
             (run->>'finishedAt')::timestamptz);
-  PERFORM registry_record(archived, 'archived', ctx, keep, event_ids);
+  PERFORM registry_record(archived_ids, 'archived', ctx, keep, event_ids);
   PERFORM registry_event(run_event_id, (run->>'finishedAt')::timestamptz, 'archiveRun.finished', ctx, 'archiveRun', run->>'id', NULL);
   DELETE FROM audit_events WHERE at < audit_cutoff;
-  RETURN cardinality(archived);
+  RETURN cardinality(archived_ids);
 END
 $$;
 --> statement-breakpoint

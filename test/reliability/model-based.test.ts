@@ -8,7 +8,7 @@ import type { NewPipeline, NewStage, Pipeline, ReplacementStage, StageType } fro
 import type { ArchivedFilter, Keyset, ListQuery, PipelineRepository, SortField, WriteOptions } from "../../src/domain/repository";
 import { findByConfig, findByName, listArchived, save } from "../../src/domain/repository";
 import { createMemoryPipelineRepository } from "../../src/infrastructure/memory-pipeline-repository";
-import { backendName, resetDatabase, testRepository } from "../support/backend";
+import { backendName, onPostgres, openTestRepository, resetDatabase } from "../support/backend";
 import { manualClock } from "../support/clock";
 import { expectConsistentDatabase } from "../support/invariants";
 import { propertyParameters, propertyTimeout } from "../support/properties";
@@ -109,6 +109,8 @@ class World {
   readonly clock = manualClock(START);
   readonly labels = new IdLabels();
   readonly real: PipelineRepository;
+  /** Ends the real repository's connection (PostgreSQL), after the run. */
+  readonly close: () => Promise<void>;
   readonly memory: PipelineRepository;
   /** Every pipeline either side ever created, by label, in creation order. */
   readonly pipelines: string[] = [];
@@ -119,7 +121,7 @@ class World {
 
   constructor() {
     // Few revisions kept, so that pruning happens within a run.
-    this.real = testRepository(this.clock, { revisionsKeep: KEEP });
+    ({ repo: this.real, close: this.close } = openTestRepository(this.clock, { revisionsKeep: KEEP }));
     this.memory = createMemoryPipelineRepository(this.clock, { revisionsKeep: KEEP });
   }
 
@@ -587,16 +589,20 @@ describe(`the ${backendName} repository and the in-memory model agree`, () => {
         fc.asyncProperty(fc.array(newPipelineArb, { minLength: 1, maxLength: 4 }), commandsArb, async (seed, commands) => {
           await resetDatabase();
           const world = new World();
-          // A few pipelines first, so that most commands meet existing ones (and names collide).
-          for (const input of seed) await world.both(`seed ${show(input.name)}`, (repo) => save(repo, input));
-          await world.expectSameState({ metrics: false });
-          await fc.asyncModelRun(() => ({ model: world, real: world }), commands);
-          await world.expectSameState({ metrics: true });
-          await expectConsistentDatabase();
+          try {
+            // A few pipelines first, so that most commands meet existing ones (and names collide).
+            for (const input of seed) await world.both(`seed ${show(input.name)}`, (repo) => save(repo, input));
+            await world.expectSameState({ metrics: false });
+            await fc.asyncModelRun(() => ({ model: world, real: world }), commands);
+            await world.expectSameState({ metrics: true });
+            await expectConsistentDatabase();
+          } finally {
+            await world.close();
+          }
         }),
         propertyParameters(DEFAULT_RUNS),
       );
     },
-    propertyTimeout(DEFAULT_RUNS, 150),
+    propertyTimeout(DEFAULT_RUNS, onPostgres ? 600 : 150),
   );
 });

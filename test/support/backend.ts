@@ -48,16 +48,16 @@ export async function sqlRows<T = Record<string, unknown>>(text: string, ...para
   }
 }
 
-/** Empties every table that holds data; the counter rows go back to zero. */
+const DATA_TABLES = ["pipelines", "archive_runs", "idempotency_keys", "api_keys", "audit_events"];
+
+/** Empties every table that holds data (cascades clear the children); the counter rows go back to zero. */
 export async function resetDatabase() {
   if (onPostgres) {
-    await sqlRows("TRUNCATE pipelines, archive_runs, idempotency_keys, api_keys, audit_events CASCADE");
-    await sqlRows("UPDATE pipeline_counts SET total = 0");
+    // One round trip; DELETE beats TRUNCATE on tables this small.
+    await sqlRows(`${DATA_TABLES.map((table) => `DELETE FROM ${table};`).join(" ")} UPDATE pipeline_counts SET total = 0`);
     return;
   }
-  await env.DB.batch(
-    ["pipelines", "archive_runs", "idempotency_keys", "api_keys", "audit_events"].map((table) => env.DB.prepare(`DELETE FROM ${table}`)),
-  );
+  await env.DB.batch(DATA_TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
 }
 
 /**
@@ -108,4 +108,14 @@ export function countingApp() {
       calls = 0;
     },
   };
+}
+
+/**
+ * The same over one connection for many calls, closed by `close`: for one test's long run of
+ * calls (a connection per call costs a PostgreSQL server process each). Used within one test.
+ */
+export function openTestRepository(clock?: () => Date, settings?: D1RepositorySettings) {
+  if (!onPostgres) return { repo: createD1PipelineRepository(env.DB, clock, settings), close: async () => {} };
+  const connection = pgConnection(connectionString());
+  return { repo: createPgPipelineRepository(connection, clock, settings), close: () => connection.close() };
 }

@@ -1,10 +1,12 @@
 import { env } from "cloudflare:workers";
+import { onPostgres, sqlRows } from "./backend";
 
 /**
  * The whole database as data: the schema (tables, indexes, views, triggers) and every row of
  * every table, each value as SQLite's own literal (`quote()`: 1 and 1.0 and '1' differ, blobs
  * in hex), rows sorted. Two dumps are equal exactly when the databases hold the same bytes.
- * D1's internal tables (`_cf_*`) are left out; d1_migrations is in.
+ * D1's internal tables (`_cf_*`) are left out; d1_migrations is in. On PostgreSQL (the
+ * workers-pg project), the public schema's.
  */
 export interface Dump {
   schema: string[];
@@ -30,7 +32,29 @@ export async function tableColumns(db: D1Database): Promise<Map<string, string[]
 export const quotedRows = (db: D1Database, table: string, columns: string[]) =>
   db.prepare(`SELECT json_array(${columns.map((c) => `quote(${quoteId(c)})`).join(", ")}) AS row FROM ${quoteId(table)}`);
 
+/**
+ * PostgreSQL's the same way: the schema (every column with its type, every function's source)
+ * and every row of every table as its row literal, rows sorted, in one statement.
+ */
+async function dumpPostgres(): Promise<Dump> {
+  const tables = await sqlRows<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+  );
+  const [row] = await sqlRows<{ schema: string[]; tables: Record<string, string[]> }>(
+    `SELECT (SELECT array_agg(table_name || '.' || column_name || ' ' || data_type ORDER BY table_name, ordinal_position)
+               FROM information_schema.columns WHERE table_schema = 'public')
+         || (SELECT array_agg(proname || ': ' || md5(prosrc) ORDER BY proname) FROM pg_proc
+               WHERE pronamespace = 'public'::regnamespace) AS schema,
+            json_build_object(${tables
+              .map(({ name }) => `'${name}', (SELECT coalesce(json_agg(r::text ORDER BY r::text), '[]') FROM ${quoteId(name)} r)`)
+              .join(", ")}) AS tables`,
+  );
+  if (!row) throw new Error("the dump statement answered no row");
+  return row;
+}
+
 export async function dumpDatabase(db: D1Database = env.DB): Promise<Dump> {
+  if (onPostgres && db === env.DB) return dumpPostgres();
   // One statement for the schema and every table's columns, one batch for the rows.
   const { results: objects } = await db
     .prepare(

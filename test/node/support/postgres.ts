@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { migratePostgres, startPostgres } from "../../../scripts/postgres.ts";
@@ -31,9 +30,7 @@ export default async function setup(project: TestProject) {
     await server.stop();
   };
   process.on("exit", stop);
-  // The PostgreSQL schema's migrations (migrations-pg/) come with the PostgreSQL repository; until
-  // then the database stays empty, which test/pg/hyperdrive.test.ts does not mind.
-  if (existsSync(join(root, "migrations-pg/meta/_journal.json"))) await migratePostgres(server.url);
+  await migratePostgres(server.url);
   project.provide("postgresUrl", server.url);
   return stop;
 }
