@@ -34,13 +34,25 @@ interface Binaries {
   major: string;
 }
 
+interface ServerUser {
+  uid: number;
+  gid: number;
+  name: string;
+}
+let knownUser: ServerUser | null | undefined;
+
 /** PostgreSQL refuses to run as root, so root runs it as `postgres` (Debian's package makes it) or else `nobody`. */
-function serverUser(): { uid: number; gid: number; name: string } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
+function serverUser(): ServerUser | null {
+  if (knownUser !== undefined) return knownUser;
+  knownUser = null;
+  if (process.getuid?.() !== 0) return knownUser;
   for (const name of ["postgres", "nobody"]) {
     const uid = spawnSync("id", ["-u", name], { encoding: "utf8" });
     const gid = spawnSync("id", ["-g", name], { encoding: "utf8" });
-    if (uid.status === 0 && gid.status === 0) return { uid: Number(uid.stdout), gid: Number(gid.stdout), name };
+    if (uid.status === 0 && gid.status === 0) {
+      knownUser = { uid: Number(uid.stdout), gid: Number(gid.stdout), name };
+      return knownUser;
+    }
   }
   throw new Error("Running as root, and there is neither a `postgres` nor a `nobody` user to run PostgreSQL as.");
 }
