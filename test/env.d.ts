@@ -12,8 +12,6 @@ declare global {
       /** Property-test knobs from the environment of `vitest run`; "" when unset. */
       FC_NUM_RUNS: string;
       FC_SEED: string;
-      /** PostgreSQL through Hyperdrive, in the workers-pg project only (vitest.config.ts); its presence selects PostgreSQL. */
-      HYPERDRIVE?: Hyperdrive;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");

@@ -3,8 +3,8 @@ import type { Metrics, MetricsInput } from "./metrics";
 import type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement } from "./pipeline";
 
 /**
- * The storage port of the registry. Two implementations keep the same contract
- * (test/contract): D1 through Drizzle, and an in-memory model. Every write is atomic, and
+ * The storage port of the registry. Three implementations keep the same contract
+ * (test/contract): D1 and PostgreSQL through Drizzle, and an in-memory model. Every write is atomic, and
  * failures are the typed errors of ./errors: NotFoundError, ConflictError (taken name,
  * archived pipeline), VersionMismatchError (stale expectedVersion), ValidationError.
  */
