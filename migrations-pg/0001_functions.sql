@@ -41,9 +41,10 @@ CREATE FUNCTION registry_pipeline_json(pid text) RETURNS json LANGUAGE sql STABL
   FROM pipelines p WHERE p.id = pid
 $$;
 --> statement-breakpoint
--- The consistency token's source: the WAL position this request's work is part of.
+-- The consistency token's source: the WAL position this request's work is part of (the insert
+-- position, which is past the records the statement's write has just made).
 CREATE FUNCTION registry_wal_position() RETURNS text LANGUAGE sql VOLATILE AS $$
-  SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text
+  SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END)::text
 $$;
 --> statement-breakpoint
 -- An API key's check in the request's own statement: `k` is null (no key), or

@@ -54,6 +54,12 @@ describe.each([
         ? call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-new-${i}`) })
         : call("PATCH", `/v1/pipelines/${target}`, { token: key, body: { configuration: { [`k${i % 50}`]: String(i) } } });
     });
+    // The revocation starts once a write with the key has committed, the others still in flight:
+    // a race whatever the speed of the backend (each PostgreSQL request opens a connection here).
+    await Promise.race([
+      Promise.all(writes),
+      new Promise<void>((committed) => writes.forEach((w) => w.then((r) => r.status < 300 && committed()))),
+    ]);
     const revocation = call("DELETE", `/v1/api-keys/${id}`);
     const later = Array.from({ length: 30 }, (_, i) => call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-late-${i}`) }));
     const replies = await Promise.all([...writes.slice(0, 30), revocation, ...writes.slice(30), ...later]);

@@ -29,7 +29,7 @@ describe("consistency tokens on PostgreSQL", () => {
     expect(created.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
     const patched = await call("PATCH", `/v1/pipelines/${created.body.id}`, { body: { configuration: { a: "b" } } });
     expect(position(patched.headers.get(TOKEN))).toBeGreaterThan(position(created.headers.get(TOKEN)));
-    const [{ lsn } = { lsn: "" }] = await sqlRows<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn");
+    const [{ lsn } = { lsn: "" }] = await sqlRows<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
     expect(position(toToken(lsn))).toBeGreaterThanOrEqual(position(patched.headers.get(TOKEN)));
   });
 

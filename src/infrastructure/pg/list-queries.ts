@@ -5,7 +5,8 @@ import type { ListQuery, PipelineFilter, SortField } from "../../domain/reposito
  * List pages and filtered counts on PostgreSQL. A page walks the pipelines' index for its sort,
  * (archived, <sort>, id) or (<sort>, id) for `archived=all`, from its keyset position, and
  * stops after `limit + 1` rows (the last one tells whether a next page exists); the projection
- * runs only on those rows. Configuration filters are EXISTS probes on (key, value, pipeline_id).
+ * runs only on those rows (not on those an offset skips). Configuration filters are EXISTS
+ * probes on (key, value, pipeline_id).
  */
 
 const SORT_COLUMNS: Record<SortField, SQL> = {
@@ -36,8 +37,12 @@ export function pageQuery(query: ListQuery): SQL {
     const value = query.sort.field === "name" ? sql`${query.after.value}` : sql`${query.after.value}::timestamptz`;
     all.push(sql`(${sort}, p.id) ${sql.raw(query.sort.descending ? "<" : ">")} (${value}, ${query.after.id})`);
   }
-  return sql`SELECT registry_pipeline_json(p.id) AS pipeline FROM pipelines p ${where(all)}
-    ORDER BY ${sort} ${direction}, p.id ${direction} LIMIT ${query.limit + 1} OFFSET ${query.offset ?? 0}`;
+  // The page's ids first, the projection after: PostgreSQL would otherwise build the JSON of
+  // every row an OFFSET skips.
+  return sql`SELECT registry_pipeline_json(page.id) AS pipeline FROM (
+      SELECT p.id, ${sort} AS sort_value FROM pipelines p ${where(all)}
+      ORDER BY ${sort} ${direction}, p.id ${direction} LIMIT ${query.limit + 1} OFFSET ${query.offset ?? 0}
+    ) page ORDER BY page.sort_value ${direction}, page.id ${direction}`;
 }
 
 /** The count: from the counter rows (O(1)) without a name or configuration filter, else counted. */

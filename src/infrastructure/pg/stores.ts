@@ -57,7 +57,9 @@ export function pgArchiveRuns(connection: PgConnection): ArchiveRunStore {
         sql`registry_archive_stale(${JSON.stringify(run)}::json, ${batch.batchSize}, ${batch.revisionsKeep}, ${contextOf(batch.context)}::json,
           ARRAY(SELECT json_array_elements_text(${eventIds}::json)), ${newId()}, ${batch.auditCutoff}::timestamptz)`,
       );
-      return { ...run, archivedCount, status: "succeeded" };
+      const { id, trigger, cutoff, startedAt, finishedAt } = run;
+      // The members in the order D1's record has them.
+      return { id, trigger, cutoff, archivedCount, status: "succeeded", startedAt, finishedAt };
     },
 
     async record(run, context) {
