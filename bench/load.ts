@@ -39,7 +39,7 @@ export interface LoadScenario {
 
 /** Seeded pipelines the load reads and replaces: active ones, clear of the cost table's targets at the top. */
 const ROTATION = Array.from({ length: 900 }, (_, i) => i + 1).filter((i) => !isArchived(i));
-const rotate = (n: number) => ROTATION[n % ROTATION.length] as number;
+export const rotate = (n: number) => ROTATION[n % ROTATION.length] as number;
 
 export function loadScenarios(size: number): LoadScenario[] {
   return [
@@ -108,13 +108,13 @@ function combine(runs: LoadResult[]): LoadResult {
   };
 }
 
-interface Target {
+export interface Target {
   url: string;
   token: string;
 }
 
 /** Two targets under one scenario, warmed up, then in rounds of alternating order. */
-async function pair<A extends string, B extends string>(scenario: LoadScenario, targets: Record<A | B, Target>, [a, b]: [A, B]) {
+export async function pair<A extends string, B extends string>(scenario: LoadScenario, targets: Record<A | B, Target>, [a, b]: [A, B]) {
   const runs = { [a]: [], [b]: [] } as unknown as Record<A | B, LoadResult[]>;
   // Each run labels its creates' names, so no run reuses another's.
   for (const side of [a, b]) await runLoad(targets[side].url, scenario, `${side}-warm-up`, LOAD.warmUpSeconds, targets[side].token);

@@ -2,7 +2,9 @@ import type { BULK, BulkResult } from "./bulk.ts";
 import { type CostRow, SLACK } from "./cost.ts";
 import { CALLS_PER_REQUEST, LOCAL_MS, modelledLatency, PRIMARY, RTT_TO_PRIMARY_MS } from "./edge-latency.ts";
 import type { KeyLoadRow, LOAD, LoadResult, LoadRow } from "./load.ts";
+import type { PostgresResults } from "./pg-bench.ts";
 import type { Breakdown, PROFILE } from "./profile.ts";
+import { postgresSection, postgresSummary } from "./report-pg.ts";
 
 export interface Results {
   generatedAt: string;
@@ -21,6 +23,8 @@ export interface Results {
   baselineDifferences: string[];
   bulk: BulkResult;
   profile: Breakdown[];
+  /** The same data set on PostgreSQL, beside D1. */
+  postgres: PostgresResults;
   failures: string[];
   seconds: number;
 }
@@ -167,6 +171,8 @@ Generated ${results.generatedAt} by \`npm run bench\` in ${Math.round(results.se
 
 **Bulk import:** ${thousands(bulk.pipelines)} pipelines in ${bulk.requests} requests of ${bulk.pipelines / bulk.requests}: ${fixed(bulk.seconds, 1)} s (${thousands(Math.round(bulk.pipelinesPerSecond))} pipelines/s), ${bulk.d1Calls} D1 calls, ${thousands(bulk.rowsWritten)} rows written; slowest request ${Math.round(bulk.maxRequestMs)} ms.
 
+${postgresSummary(results.postgres)}
+
 ## Cost per request, at ${thousands(small)} and ${thousands(large)} pipelines
 
 Each pipeline has 5 stages of 3 parameters and 3 configuration entries; one in ten is archived. Counts are D1's own \`meta.rows_read\` / \`meta.rows_written\`, summed over the request's D1 calls.
@@ -202,6 +208,7 @@ The same scenarios on the production Worker, once with the admin token and once 
 
 ${apiKeyTable(results)}
 
+${postgresSection(results.postgres)}
 ## Edge latency: modelled, not measured
 
 What a request waits on D1 from a Worker in each of D1's six replica regions, in milliseconds, for this project (1 call per request) and for a design that makes 2 (an API key looked up, then the work), with and without read replicas. **Modelled from assumptions, not measured** (\`bench/edge-latency.ts\`): the primary in ${PRIMARY}; ${LOCAL_MS} ms to the D1 instance in the Worker's own region; round trips to the primary from representative cities' ping times, rounded, taken from WonderNetwork's public ping statistics (https://wondernetwork.com/pings); a read session starts anywhere (so with replicas every call of a read stays in the region), a write session on the primary. Network round trips only: no SQL time, no Worker CPU.

@@ -1,6 +1,7 @@
 // `npm run bench`: builds the Workers, seeds D1, measures cost per request, throughput against
-// the baseline, scaling, bulk import and where the time goes; writes bench/results/latest.{json,md};
-// exits non-zero when a budget is broken (see bench/cost.ts) or a measurement is not to be trusted.
+// the baseline, scaling, bulk import and where the time goes, and the same data set on PostgreSQL
+// beside D1 (bench/pg-bench.ts); writes bench/results/latest.{json,md}; exits non-zero when a
+// budget is broken (see bench/cost.ts) or a measurement is not to be trusted.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -9,9 +10,11 @@ import { BULK, type BulkResult, importInBulk } from "./bulk.ts";
 import { type CostRow, measureCosts, SLACK } from "./cost.ts";
 import { expectStatus } from "./http.ts";
 import { compareWithBaseline, type KeyLoadRow, LOAD, type LoadRow, measureApiKeyThroughput, measureThroughput } from "./load.ts";
+import { postgresBench } from "./pg-bench.ts";
+import { startBenchPostgres } from "./pg-seed.ts";
 import { type Breakdown, PROFILE, profileScenarios } from "./profile.ts";
 import { markdown } from "./report.ts";
-import { seedPipelines } from "./seed.ts";
+import { removeBenchPipelines, seedPipelines } from "./seed.ts";
 import { ROOT, startWorkers } from "./workers.ts";
 
 const SIZES = [1_000, 100_000];
@@ -42,16 +45,33 @@ const apiKeyThroughput: Record<string, KeyLoadRow[]> = {};
 const baselineDifferences: string[] = [];
 const failures: string[] = [];
 
-log("building the Workers and starting Miniflare");
-const workers = await startWorkers();
+log("starting PostgreSQL");
+const postgres = await startBenchPostgres();
+// Interrupted, the bench still stops its server (it is a daemon of its own; a later run would stop it too).
+const stopOnSignal = (signal: NodeJS.Signals) => {
+  void postgres.stop().finally(() => process.kill(process.pid, signal));
+};
+process.once("SIGINT", stopOnSignal);
+process.once("SIGTERM", stopOnSignal);
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+let pg: ReturnType<typeof postgresBench>;
 let bulk: BulkResult;
 let notMeasured: string[];
+try {
+  log("building the Workers and starting Miniflare");
+  workers = await startWorkers({ postgres: postgres.url });
+  pg = postgresBench(postgres, workers, epoch, log);
+} catch (error) {
+  await postgres.stop();
+  throw error;
+}
 try {
   let seeded = 0;
   for (const size of SIZES) {
     log(`seeding pipelines ${seeded + 1} to ${size}`);
     await seedPipelines(workers.db, seeded + 1, size, epoch);
     seeded = size;
+    failures.push(...(await pg.seed(size)));
     log(`cost per request at ${size}`);
     cost[size] = await measureCosts(size, workers.urls.metered, workers.urls.project);
     for (const row of cost[size]) failures.push(...row.failures.map((f) => `${size} pipelines, ${row.endpoint} (${row.case}): ${f}`));
@@ -74,7 +94,8 @@ try {
       }
     }
     // What the bench created goes, so the next size starts from the seeded data.
-    await workers.db.prepare("DELETE FROM pipelines WHERE name >= 'bench-' AND name < 'bench.'").run();
+    await removeBenchPipelines(workers.db);
+    failures.push(...(await pg.measure(size, { throughput: size === SIZES[0] })));
   }
   log(`importing ${BULK.pipelines} pipelines`);
   bulk = await importInBulk(workers.urls.metered);
@@ -82,6 +103,9 @@ try {
   notMeasured = await unmeasured(workers.urls.project, cost[SIZES[0] as number] ?? []);
 } finally {
   await workers.dispose();
+  await postgres.stop();
+  process.off("SIGINT", stopOnSignal);
+  process.off("SIGTERM", stopOnSignal);
 }
 failures.push(...baselineDifferences.map((d) => `the baseline answers differently: ${d}`));
 
@@ -118,6 +142,7 @@ const results = {
   baselineDifferences,
   bulk,
   profile,
+  postgres: pg.results,
   failures,
   seconds: (performance.now() - started) / 1000,
 };

@@ -119,6 +119,11 @@ export async function seedPipelines(db: D1, from: number, to: number, epoch: num
   }
 }
 
+/** Removes what the bench created (pipelines named bench-…), so the next measurement starts from the seeded data. */
+export async function removeBenchPipelines(db: D1): Promise<void> {
+  await db.prepare("DELETE FROM pipelines WHERE name >= 'bench-' AND name < 'bench.'").run();
+}
+
 /** The `n`-th active seeded pipeline counting down from `size` (the top of the table, away from earlier sizes' targets). */
 export function activeIndex(size: number, n: number): number {
   let i = size;

@@ -7,21 +7,43 @@ import { TOKEN } from "./http.ts";
 import type { D1 } from "./seed.ts";
 
 /**
- * The three Workers the bench runs, built the way `wrangler deploy` builds them and run side
- * by side in one Miniflare (one workerd process) over one D1 database:
+ * The Workers the bench runs, built the way `wrangler deploy` builds them and run side by side
+ * in one Miniflare (one workerd process) over one D1 database:
  * - project: the production entry, src/index.ts, for throughput;
  * - metered: the same app over a D1 binding that reports each request's calls and rows
  *   (bench/worker/metered.ts), for the cost table;
  * - baseline: the hand-written yardstick (bench/baseline/worker.ts).
+ * Given a PostgreSQL connection string, two more, whose `HYPERDRIVE` binding makes the app
+ * store everything in PostgreSQL (src/infrastructure/backend.ts):
+ * - project-pg: the production entry again, the same script as project;
+ * - metered-pg: the app reporting each request's database round trips (bench/worker/metered-pg.ts).
  * Each listens on its own loopback port; request logging is off.
  */
 
 export const ROOT = join(import.meta.dirname, "..");
 const BUILD = join(ROOT, "bench/.build");
-const ENTRIES = { project: undefined, metered: "bench/worker/metered.ts", baseline: "bench/baseline/worker.ts" } as const;
-export type WorkerName = keyof typeof ENTRIES;
+const ENTRIES = {
+  project: undefined,
+  metered: "bench/worker/metered.ts",
+  baseline: "bench/baseline/worker.ts",
+  "metered-pg": "bench/worker/metered-pg.ts",
+} as const;
+/** The scripts built. */
+export type ScriptName = keyof typeof ENTRIES;
+const D1_WORKERS = ["project", "metered", "baseline"] as const;
+const PG_WORKERS = ["project-pg", "metered-pg"] as const;
+/** The Workers over D1. */
+export type WorkerName = (typeof D1_WORKERS)[number];
+/** Each Worker's script. */
+const SCRIPT_OF = {
+  project: "project",
+  metered: "metered",
+  baseline: "baseline",
+  "project-pg": "project",
+  "metered-pg": "metered-pg",
+} as const satisfies Record<WorkerName | (typeof PG_WORKERS)[number], ScriptName>;
 
-function build(name: WorkerName): string {
+function build(name: ScriptName): string {
   const outdir = join(BUILD, name);
   rmSync(outdir, { recursive: true, force: true });
   const entry = ENTRIES[name];
@@ -39,36 +61,44 @@ function build(name: WorkerName): string {
 
 export interface Workers {
   urls: Record<WorkerName, string>;
+  /** The Workers over PostgreSQL, when started with a connection string. */
+  pg: { project: string; metered: string } | null;
   db: D1;
-  /** Each Worker's script, as built. */
-  scripts: Record<WorkerName, string>;
+  /** Each script, as built. */
+  scripts: Record<ScriptName, string>;
   /** The V8 inspector's base URL (`ws://host:port`), when started with it. */
   inspector: string | null;
   dispose(): Promise<void>;
 }
 
 /**
- * Starts the Workers over a freshly migrated database: built now, or from `scripts` already
- * built; `inspector` opens the V8 inspector on a free port (for CPU profiles, never while timing).
+ * Starts the Workers over a freshly migrated D1 database: built now, or from `scripts` already
+ * built; `inspector` opens the V8 inspector on a free port (for CPU profiles, never while timing);
+ * `postgres` (a connection string with a password) adds the Workers over PostgreSQL.
  */
-export async function startWorkers(options: { scripts?: Record<WorkerName, string>; inspector?: boolean } = {}): Promise<Workers> {
+export async function startWorkers(
+  options: { scripts?: Record<ScriptName, string>; inspector?: boolean; postgres?: string } = {},
+): Promise<Workers> {
   // Compatibility settings and [vars] come from wrangler.toml, as in production.
   const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
-  const names = Object.keys(ENTRIES) as WorkerName[];
-  const scripts = options.scripts ?? (Object.fromEntries(names.map((name) => [name, build(name)])) as Record<WorkerName, string>);
+  const scripts =
+    options.scripts ??
+    (Object.fromEntries((Object.keys(ENTRIES) as ScriptName[]).map((name) => [name, build(name)])) as Record<ScriptName, string>);
   // wrangler declares these loosely; the shapes are wrangler.toml's.
   const databases = config.d1_databases as { binding: string }[];
   const limiters = config.ratelimits as { name: string; namespace_id: string; simple: { period: 10 | 60 } }[];
-  const workers = names.map((name) => ({
+  const workers = [...D1_WORKERS, ...(options.postgres ? PG_WORKERS : [])].map((name) => ({
     name,
     modules: true,
-    scriptPath: scripts[name],
+    scriptPath: scripts[SCRIPT_OF[name]],
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     // No access log: a line per request would be measured too.
     bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off" },
-    // One database for the three: they see the same data.
+    // One database for the three over D1: they see the same data.
     d1Databases: Object.fromEntries(databases.map((d1) => [d1.binding, "bench"])),
+    // Its presence makes the app store everything in PostgreSQL (src/infrastructure/backend.ts).
+    ...(options.postgres && name.endsWith("-pg") && { hyperdrives: { HYPERDRIVE: options.postgres } }),
     // Rate limiters as configured, but out of reach: the bench sends far more from one token
     // than a client may; what the limiter costs per request stays in the measurements.
     ratelimits: Object.fromEntries(
@@ -78,11 +108,13 @@ export async function startWorkers(options: { scripts?: Record<WorkerName, strin
   }));
   const mf = new Miniflare(convertV4MiniflareOptions({ logRequests: false, ...(options.inspector ? { inspectorPort: 0 } : {}), workers }));
   await mf.ready;
-  const urls = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await mf.unsafeGetDirectURL(name))])));
+  const url = async (name: string) => String(await mf.unsafeGetDirectURL(name));
+  const urls = Object.fromEntries(await Promise.all(D1_WORKERS.map(async (name) => [name, await url(name)])));
+  const pg = options.postgres ? { project: await url("project-pg"), metered: await url("metered-pg") } : null;
   const db = await mf.getD1Database("DB", "project");
   await migrate(db);
   const inspector = options.inspector ? `ws://${(await mf.getInspectorURL()).host}` : null;
-  return { urls: urls as Record<WorkerName, string>, db, scripts, inspector, dispose: () => mf.dispose() };
+  return { urls: urls as Record<WorkerName, string>, pg, db, scripts, inspector, dispose: () => mf.dispose() };
 }
 
 /** The real migrations, in order, each file one batch (as `wrangler d1 migrations apply` does). */
