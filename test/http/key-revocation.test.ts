@@ -58,7 +58,9 @@ describe.each([
     // a race whatever the speed of the backend (each PostgreSQL request opens a connection here).
     await Promise.race([
       Promise.all(writes),
-      new Promise<void>((committed) => writes.forEach((w) => w.then((r) => r.status < 300 && committed()))),
+      new Promise<void>((committed) => {
+        for (const write of writes) void write.then((reply) => reply.status < 300 && committed());
+      }),
     ]);
     const revocation = call("DELETE", `/v1/api-keys/${id}`);
     const later = Array.from({ length: 30 }, (_, i) => call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-late-${i}`) }));
