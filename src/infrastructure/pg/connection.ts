@@ -20,7 +20,7 @@ import { domainError } from "../refusals";
  * token is the WAL position, in the shape of a D1 bookmark (see `toToken`).
  */
 export interface PgConnection {
-  /** One write function's JSON answer (`payload` is its call). */
+  /** One value as JSON: a write function's answer (`payload` is its call), or one expression such as a pipeline's projection. */
   value<T>(payload: SQL, id?: string): Promise<T>;
   /** The rows of a SELECT, as their JSON objects (members named by the columns' aliases). */
   rows<T>(query: SQL, id?: string): Promise<T[]>;
