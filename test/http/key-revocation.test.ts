@@ -64,7 +64,14 @@ describe.each([
     ]);
     const revocation = call("DELETE", `/v1/api-keys/${id}`);
     const later = Array.from({ length: 30 }, (_, i) => call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-late-${i}`) }));
-    const replies = await Promise.all([...writes.slice(0, 30), revocation, ...writes.slice(30), ...later]);
+    // And some once the revocation has answered: those are refused whatever the timing.
+    const after = revocation.then(() =>
+      Promise.all(
+        Array.from({ length: 5 }, (_, i) => call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-after-${i}`) })),
+      ),
+    );
+    const replies = [...(await Promise.all([...writes.slice(0, 30), revocation, ...writes.slice(30), ...later])), ...(await after)];
+    expect((await after).map((reply) => reply.status)).toEqual(Array(5).fill(401));
     expect(replies.filter((reply) => ![200, 201, 204, 401].includes(reply.status)).map((reply) => reply.text)).toEqual([]);
 
     const events = await auditEvents();
