@@ -1,4 +1,12 @@
-import type { AuditPage, AuditQuery, Revision, RevisionPage, RevisionQuery, WriteContext } from "./history";
+import {
+  type AuditPage,
+  type AuditQuery,
+  INTERNAL_WRITE,
+  type Revision,
+  type RevisionPage,
+  type RevisionQuery,
+  type WriteContext,
+} from "./history";
 import type { Metrics, MetricsInput } from "./metrics";
 import type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement } from "./pipeline";
 
@@ -50,6 +58,12 @@ export interface Page {
  * Left out, the write is the system's (`INTERNAL_WRITE`).
  */
 export type WriteMeta = Partial<WriteContext>;
+
+/** The context a write records: the meta given, the system's (`INTERNAL_WRITE`) for what is left out. */
+export const writeContextOf = (meta: WriteMeta = {}): WriteContext => ({
+  actor: meta.actor ?? INTERNAL_WRITE.actor,
+  requestId: meta.requestId ?? INTERNAL_WRITE.requestId,
+});
 
 export interface WriteOptions extends WriteMeta {
   /** When set, the write happens only if the stored version equals it. */

@@ -2,11 +2,18 @@ import { and, eq, lte, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { pipelineNotFound } from "../domain/errors";
-import { type Change, HISTORY_DEFAULTS, INTERNAL_WRITE, type WriteContext } from "../domain/history";
+import { type Change, HISTORY_DEFAULTS } from "../domain/history";
 import { newId } from "../domain/ids";
 import type { Metrics, MetricsInput } from "../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
-import type { ListQuery, Page, PipelineRepository, WriteMeta, WriteOptions } from "../domain/repository";
+import {
+  type ListQuery,
+  type Page,
+  type PipelineRepository,
+  type WriteMeta,
+  type WriteOptions,
+  writeContextOf,
+} from "../domain/repository";
 import { historyQueries } from "./d1-history-queries";
 import { countQuery, pageQuery } from "./d1-list-queries";
 import { insertConfiguration, insertPipelines, replaceContent } from "./db/content-statements";
@@ -59,11 +66,6 @@ const nameFree = (name: SQL): Check => [
   "name_taken",
 ];
 
-const contextOf = (meta: WriteMeta = {}): WriteContext => ({
-  actor: meta.actor ?? INTERNAL_WRITE.actor,
-  requestId: meta.requestId ?? INTERNAL_WRITE.requestId,
-});
-
 function toMetrics(pipelineId: string, row: typeof processingMetrics.$inferSelect): Metrics {
   const { pipelineId: _, updatedAt, startTime, endTime, ...values } = row;
   return {
@@ -93,7 +95,7 @@ export function createD1PipelineRepository(
       .where(eq(p.id, id));
   /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
   async function change(id: string, kind: Change, meta: WriteMeta, writes: Statement[]): Promise<Pipeline> {
-    const history = recordRevisions(db, sql`p.id = ${id}`, kind, contextOf(meta), { keep, count: 1 });
+    const history = recordRevisions(db, sql`p.id = ${id}`, kind, writeContextOf(meta), { keep, count: 1 });
     const statements = [...writes, ...history];
     const results = await runBatch(db, [...statements, selectOne(id)], id);
     const pipeline = parsePipeline((results[statements.length] as { pipeline: string }[])[0]);
@@ -106,7 +108,7 @@ export function createD1PipelineRepository(
     const ids = sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(items.map((item) => item.id))}))`;
     return [
       ...insertPipelines(db, items, condition),
-      ...recordRevisions(db, ids, "created", contextOf(meta), { keep, count: items.length }),
+      ...recordRevisions(db, ids, "created", writeContextOf(meta), { keep, count: items.length }),
     ];
   }
 
@@ -245,7 +247,7 @@ export function createD1PipelineRepository(
       const event = { action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null, at: clock().getTime() } as const;
       await runBatch(
         db,
-        [pipelineGuard(db, id, options), recordEvent(db, event, contextOf(options)), db.delete(pipelines).where(eq(pipelines.id, id))],
+        [pipelineGuard(db, id, options), recordEvent(db, event, writeContextOf(options)), db.delete(pipelines).where(eq(pipelines.id, id))],
         id,
       );
     },
@@ -316,7 +318,7 @@ export function createD1PipelineRepository(
         [
           pipelineGuard(db, pipelineId, {}, [notArchived]),
           db.insert(processingMetrics).values(values).onConflictDoUpdate({ target: processingMetrics.pipelineId, set: changes }),
-          recordEvent(db, event, contextOf(meta)),
+          recordEvent(db, event, writeContextOf(meta)),
         ],
         pipelineId,
       );

@@ -1,9 +1,19 @@
 import { nameTaken, pipelineArchived, pipelineNotFound, revisionNotFound, ValidationError, versionMismatch } from "../domain/errors";
-import { type AuditEvent, type Change, HISTORY_DEFAULTS, INTERNAL_WRITE, type Revision, type WriteContext } from "../domain/history";
+import { type AuditEvent, type Change, HISTORY_DEFAULTS, type Revision } from "../domain/history";
 import { newId } from "../domain/ids";
 import type { Metrics } from "../domain/metrics";
 import { LIMITS, type NewPipeline, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
-import type { Keyset, ListQuery, Page, PipelineFilter, PipelineRepository, Sort, WriteMeta, WriteOptions } from "../domain/repository";
+import {
+  type Keyset,
+  type ListQuery,
+  type Page,
+  type PipelineFilter,
+  type PipelineRepository,
+  type Sort,
+  type WriteMeta,
+  type WriteOptions,
+  writeContextOf,
+} from "../domain/repository";
 
 /**
  * The in-memory model of the repository: the same contract as the D1 one (the contract
@@ -30,11 +40,6 @@ function matches(pipeline: Pipeline, filter: PipelineFilter): boolean {
   return filter.config.every(([key, value]) => Object.hasOwn(pipeline.configuration, key) && pipeline.configuration[key] === value);
 }
 
-const contextOf = (meta: WriteMeta = {}): WriteContext => ({
-  actor: meta.actor ?? INTERNAL_WRITE.actor,
-  requestId: meta.requestId ?? INTERNAL_WRITE.requestId,
-});
-
 export function createMemoryPipelineRepository(
   clock: () => Date = () => new Date(),
   settings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep as number },
@@ -48,13 +53,13 @@ export function createMemoryPipelineRepository(
   const events: (AuditEvent & { seq: number })[] = [];
 
   function audit(event: Omit<AuditEvent, "id" | "actor" | "requestId">, meta: WriteMeta) {
-    const { actor, requestId } = contextOf(meta);
+    const { actor, requestId } = writeContextOf(meta);
     events.push({ ...event, id: newId(), actor: { ...actor }, requestId, seq: events.length + 1 });
   }
 
   /** Stores a changed pipeline with its revision and audit event, pruning the oldest revisions beyond the kept number. */
   function changed(pipeline: Pipeline, change: Change, meta: WriteMeta): Pipeline {
-    const { actor, requestId } = contextOf(meta);
+    const { actor, requestId } = writeContextOf(meta);
     const kept = [...(revisions.get(pipeline.id) ?? [])];
     kept.push({
       pipelineId: pipeline.id,

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { pipelineNotFound } from "../../domain/errors";
-import { type Change, HISTORY_DEFAULTS, INTERNAL_WRITE, type WriteContext } from "../../domain/history";
+import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
 import type { Metrics } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
-import type { PipelineRepository, WriteMeta, WriteOptions } from "../../domain/repository";
+import { type PipelineRepository, type WriteOptions, writeContextOf } from "../../domain/repository";
+import { contextJson, eventIds, textArray } from "./arguments";
 import type { PgConnection } from "./connection";
 import { pgHistoryQueries } from "./history-queries";
 import { countQuery, pageQuery } from "./list-queries";
@@ -21,17 +22,7 @@ export interface PgRepositorySettings {
   revisionsKeep: number;
 }
 
-/** A write's context as the functions take it. */
-const contextOf = (meta: WriteMeta = {}): string => {
-  const context: WriteContext = { actor: meta.actor ?? INTERNAL_WRITE.actor, requestId: meta.requestId ?? INTERNAL_WRITE.requestId };
-  return JSON.stringify({ actorType: context.actor.type, actorId: context.actor.id, requestId: context.requestId });
-};
-
 const expectedOf = (options: WriteOptions) => options.expectedVersion ?? null;
-/** A text[] from a JSON array parameter: no array-literal syntax to get wrong. */
-const textArray = (values: readonly string[]) => sql`ARRAY(SELECT json_array_elements_text(${JSON.stringify(values)}::json))`;
-const eventIds = (count: number) => textArray(Array.from({ length: count }, () => newId()));
-
 export function createPgPipelineRepository(
   connection: PgConnection,
   clock: () => Date = () => new Date(),
@@ -43,14 +34,14 @@ export function createPgPipelineRepository(
   const replace = (id: string, change: Change, content: object | null, fromVersion: number | null, kept: string[], options: WriteOptions) =>
     connection.value<Pipeline>(
       sql`registry_replace(${id}, ${content === null ? null : JSON.stringify(content)}::json, ${fromVersion}::integer,
-        ${textArray(kept)}, ${expectedOf(options)}::integer, ${change}, ${contextOf(options)}::json, ${keep},
+        ${textArray(kept)}, ${expectedOf(options)}::integer, ${change}, ${contextJson(writeContextOf(options))}, ${keep},
         ${newId()}, ${now()}::timestamptz)`,
       id,
     );
 
   const setArchived = (id: string, archived: boolean, options: WriteOptions) =>
     connection.value<Pipeline>(
-      sql`registry_set_archived(${id}, ${archived}, ${expectedOf(options)}::integer, ${contextOf(options)}::json, ${keep}, ${newId()},
+      sql`registry_set_archived(${id}, ${archived}, ${expectedOf(options)}::integer, ${contextJson(writeContextOf(options))}, ${keep}, ${newId()},
         ${now()}::timestamptz)`,
       id,
     );
@@ -60,7 +51,7 @@ export function createPgPipelineRepository(
       const at = now();
       const items = inputs.map((input) => newPipeline(input, at));
       await connection.value(
-        sql`registry_create(${JSON.stringify(items)}::json, ${contextOf(meta)}::json, ${keep}, ${eventIds(items.length)}, NULL)`,
+        sql`registry_create(${JSON.stringify(items)}::json, ${contextJson(writeContextOf(meta))}, ${keep}, ${eventIds(items.length)}, NULL)`,
       );
       return items;
     },
@@ -79,7 +70,7 @@ export function createPgPipelineRepository(
         expiresAt: claim.expiresAt,
       });
       const earlier = await connection.value<{ fingerprint: string; response: string } | null>(
-        sql`registry_create(${JSON.stringify(items)}::json, ${contextOf(meta)}::json, ${keep}, ${eventIds(items.length)},
+        sql`registry_create(${JSON.stringify(items)}::json, ${contextJson(writeContextOf(meta))}, ${keep}, ${eventIds(items.length)},
           ${claimJson}::json)`,
       );
       return earlier === null
@@ -105,14 +96,14 @@ export function createPgPipelineRepository(
       return connection.value<Pipeline>(
         sql`registry_patch(${id}, ${input.name !== undefined}, ${input.name ?? null}::text, ${mode},
           ${changes ? JSON.stringify(changes) : null}::json, ${LIMITS.mapEntries}, ${expectedOf(options)}::integer,
-          ${contextOf(options)}::json, ${keep}, ${newId()}, ${now()}::timestamptz)`,
+          ${contextJson(writeContextOf(options))}, ${keep}, ${newId()}, ${now()}::timestamptz)`,
         id,
       );
     },
 
     async delete(id, options = {}) {
       await connection.value(
-        sql`registry_delete(${id}, ${expectedOf(options)}::integer, ${contextOf(options)}::json, ${newId()}, ${now()}::timestamptz)`,
+        sql`registry_delete(${id}, ${expectedOf(options)}::integer, ${contextJson(writeContextOf(options))}, ${newId()}, ${now()}::timestamptz)`,
         id,
       );
     },
@@ -156,7 +147,7 @@ export function createPgPipelineRepository(
     async putMetrics(pipelineId, input, meta = {}) {
       const updatedAt = now();
       await connection.value(
-        sql`registry_put_metrics(${pipelineId}, ${JSON.stringify(input)}::json, ${contextOf(meta)}::json, ${newId()},
+        sql`registry_put_metrics(${pipelineId}, ${JSON.stringify(input)}::json, ${contextJson(writeContextOf(meta))}, ${newId()},
           ${updatedAt}::timestamptz)`,
         pipelineId,
       );

@@ -1,16 +1,13 @@
 import { sql } from "drizzle-orm";
 import type { ApiKey } from "../../domain/api-key";
 import { ARCHIVE_RUNS_LIMIT, type ArchiveRun } from "../../domain/archive-run";
-import type { WriteContext } from "../../domain/history";
 import { newId } from "../../domain/ids";
 import type { ApiKeyStore, ArchiveRunStore } from "../../domain/storage";
 import { mintApiKey } from "../api-key-material";
+import { contextJson, eventIds } from "./arguments";
 import type { PgConnection } from "./connection";
 
 /** API keys and archive runs on PostgreSQL: writes are functions of migrations-pg/0001, reads one SELECT each. */
-
-const contextOf = (context: WriteContext) =>
-  JSON.stringify({ actorType: context.actor.type, actorId: context.actor.id, requestId: context.requestId });
 
 const API_KEY = sql`json_build_object('id', k.id, 'name', k.name, 'scopes', string_to_array(k.scopes, ' '), 'prefix', k.prefix,
   'createdAt', registry_time(k.created_at), 'revokedAt', registry_time(k.revoked_at))`;
@@ -20,7 +17,7 @@ export function pgApiKeys(connection: PgConnection): ApiKeyStore {
     async create(input, now, context) {
       const { apiKey, key, keyHash } = await mintApiKey(input, now);
       const row = { ...apiKey, scopes: apiKey.scopes.join(" "), keyHash };
-      await connection.value(sql`registry_create_api_key(${JSON.stringify(row)}::json, ${contextOf(context)}::json, ${newId()})`);
+      await connection.value(sql`registry_create_api_key(${JSON.stringify(row)}::json, ${contextJson(context)}, ${newId()})`);
       return { apiKey, key };
     },
 
@@ -33,7 +30,7 @@ export function pgApiKeys(connection: PgConnection): ApiKeyStore {
 
     revoke: (id, now, context) =>
       connection.value<boolean>(
-        sql`registry_revoke_api_key(${id}, ${now.toISOString()}::timestamptz, ${contextOf(context)}::json, ${newId()})`,
+        sql`registry_revoke_api_key(${id}, ${now.toISOString()}::timestamptz, ${contextJson(context)}, ${newId()})`,
       ),
 
     async findActive(keyHash) {
@@ -52,10 +49,9 @@ const RUN = sql`json_build_object('id', r.id, 'trigger', r.trigger, 'cutoff', re
 export function pgArchiveRuns(connection: PgConnection): ArchiveRunStore {
   return {
     async archiveStale(run, batch) {
-      const eventIds = JSON.stringify(Array.from({ length: batch.batchSize }, () => newId()));
       const archivedCount = await connection.value<number>(
-        sql`registry_archive_stale(${JSON.stringify(run)}::json, ${batch.batchSize}, ${batch.revisionsKeep}, ${contextOf(batch.context)}::json,
-          ARRAY(SELECT json_array_elements_text(${eventIds}::json)), ${newId()}, ${batch.auditCutoff}::timestamptz)`,
+        sql`registry_archive_stale(${JSON.stringify(run)}::json, ${batch.batchSize}, ${batch.revisionsKeep}, ${contextJson(batch.context)},
+          ${eventIds(batch.batchSize)}, ${newId()}, ${batch.auditCutoff}::timestamptz)`,
       );
       const { id, trigger, cutoff, startedAt, finishedAt } = run;
       // The members in the order D1's record has them.
@@ -63,7 +59,7 @@ export function pgArchiveRuns(connection: PgConnection): ArchiveRunStore {
     },
 
     async record(run, context) {
-      await connection.value(sql`registry_record_archive_run(${JSON.stringify(run)}::json, ${contextOf(context)}::json, ${newId()})`);
+      await connection.value(sql`registry_record_archive_run(${JSON.stringify(run)}::json, ${contextJson(context)}, ${newId()})`);
     },
 
     async list(limit = ARCHIVE_RUNS_LIMIT.default) {
