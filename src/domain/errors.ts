@@ -47,7 +47,7 @@ export class KeyRefusedError extends Error {
   }
 }
 
-/** The key refusal behind `error`: drizzle-orm wraps what the binding throws on a read ("Failed query: …", the refusal as its cause). */
+/** The key refusal behind `error`, which may be wrapped (a refusal as the cause of another error). */
 export function keyRefusalIn(error: unknown): KeyRefusedError | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof KeyRefusedError) return e;

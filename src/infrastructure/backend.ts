@@ -44,7 +44,7 @@ export interface RequestStorage {
 function openD1(binding: D1Database, options: OpenOptions): RequestStorage {
   const counted = options.onCall ? countD1Calls(binding, options.onCall) : binding;
   const session = counted.withSession(options.token ?? (options.readOnly ? "first-unconstrained" : "first-primary"));
-  // The one place a session becomes the binding drizzle-orm takes: it has prepare and batch, which is all drizzle uses.
+  // A session has prepare and batch, which is all the D1 stores use: it stands in for the binding.
   let db = session as unknown as D1Database;
   let storage: Storage | undefined;
   return {

@@ -1,13 +1,20 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import type { ApiKey, Scope } from "../domain/api-key";
 import type { ApiKeyStore } from "../domain/storage";
 import { mintApiKey } from "./api-key-material";
 import { recordEvent } from "./db/history-statements";
-import { apiKeys } from "./db/schema";
+import { prepare, sql } from "./db/sql";
 import { iso, ms } from "./db/time";
 
-type Row = typeof apiKeys.$inferSelect;
+interface Row {
+  id: string;
+  name: string;
+  scopes: string;
+  prefix: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+const COLUMNS = sql.raw("id, name, scopes, prefix, created_at AS createdAt, revoked_at AS revokedAt");
 
 const toApiKey = (row: Row): ApiKey => ({
   id: row.id,
@@ -19,42 +26,44 @@ const toApiKey = (row: Row): ApiKey => ({
 });
 
 /** API keys on D1: each method one call (a batch for the writes, with their audit events). */
-export function d1ApiKeys(d1: D1Database): ApiKeyStore {
-  const db = drizzle(d1);
+export function d1ApiKeys(db: D1Database): ApiKeyStore {
   return {
     async create(input, now, context) {
       const { apiKey, key, keyHash } = await mintApiKey(input, now);
-      const row: Row = { ...apiKey, scopes: apiKey.scopes.join(" "), keyHash, createdAt: ms(apiKey.createdAt), revokedAt: null };
-      const event = { action: "apiKey.created", resource: { type: "apiKey", id: row.id }, version: null, at: row.createdAt } as const;
-      await db.batch([db.insert(apiKeys).values(row), recordEvent(db, event, context)]);
+      const createdAt = ms(apiKey.createdAt);
+      const event = { action: "apiKey.created", resource: { type: "apiKey", id: apiKey.id }, version: null, at: createdAt } as const;
+      await db.batch([
+        prepare(
+          db,
+          sql`INSERT INTO api_keys (id, name, scopes, prefix, key_hash, created_at, revoked_at)
+            VALUES (${apiKey.id}, ${apiKey.name}, ${apiKey.scopes.join(" ")}, ${apiKey.prefix}, ${keyHash}, ${createdAt}, NULL)`,
+        ),
+        prepare(db, recordEvent(event, context)),
+      ]);
       return { apiKey, key };
     },
 
     async list() {
-      const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
-      return rows.map(toApiKey);
+      const { results } = await prepare(db, sql`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at DESC, id DESC`).all<Row>();
+      return results.map(toApiKey);
     },
 
     async revoke(id, now, context) {
       const event = { action: "apiKey.revoked", resource: { type: "apiKey", id }, version: null, at: now.getTime() } as const;
       const [, , found] = await db.batch([
         // Judged before the revocation, in the same batch: only a key still active gets the event.
-        recordEvent(db, event, context, sql`EXISTS (SELECT 1 FROM api_keys WHERE id = ${id} AND revoked_at IS NULL)`),
-        db
-          .update(apiKeys)
-          .set({ revokedAt: now.getTime() })
-          .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))),
-        db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id)),
+        prepare(db, recordEvent(event, context, sql`EXISTS (SELECT 1 FROM api_keys WHERE id = ${id} AND revoked_at IS NULL)`)),
+        prepare(db, sql`UPDATE api_keys SET revoked_at = ${now.getTime()} WHERE id = ${id} AND revoked_at IS NULL`),
+        prepare(db, sql`SELECT id FROM api_keys WHERE id = ${id}`),
       ]);
-      return found.length > 0;
+      return (found?.results.length ?? 0) > 0;
     },
 
     async findActive(keyHash) {
-      const row = await db
-        .select({ id: apiKeys.id, scopes: apiKeys.scopes })
-        .from(apiKeys)
-        .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
-        .get();
+      const row = await prepare(db, sql`SELECT id, scopes FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`).first<{
+        id: string;
+        scopes: string;
+      }>();
       return row ? { id: row.id, scopes: row.scopes.split(" ") as Scope[] } : null;
     },
   };

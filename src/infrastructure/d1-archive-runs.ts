@@ -1,13 +1,25 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { ARCHIVE_RUNS_LIMIT, type ArchiveBatch, type ArchiveRun, type PendingArchiveRun } from "../domain/archive-run";
 import type { WriteContext } from "../domain/history";
 import type { ArchiveRunStore } from "../domain/storage";
 import { recordEvent, recordRevisions } from "./db/history-statements";
-import { archiveRuns, auditEvents, pipelines } from "./db/schema";
+import { prepare, sql } from "./db/sql";
 import { iso, ms } from "./db/time";
 
-type Row = typeof archiveRuns.$inferSelect;
+interface Row {
+  id: string;
+  trigger: ArchiveRun["trigger"];
+  cutoff: number;
+  archivedCount: number;
+  status: ArchiveRun["status"];
+  startedAt: number;
+  finishedAt: number;
+  error: string | null;
+}
+
+const COLUMNS = sql.raw(
+  "id, trigger, cutoff, archived_count AS archivedCount, status, started_at AS startedAt, finished_at AS finishedAt, error",
+);
+const INSERT_RUN = sql.raw("INSERT INTO archive_runs (id, trigger, cutoff, archived_count, status, started_at, finished_at, error)");
 
 function toArchiveRun(row: Row): ArchiveRun {
   return {
@@ -22,20 +34,15 @@ function toArchiveRun(row: Row): ArchiveRun {
   };
 }
 
-const toRow = (run: PendingArchiveRun) => ({
-  id: run.id,
-  trigger: run.trigger,
-  cutoff: ms(run.cutoff),
-  startedAt: ms(run.startedAt),
-  finishedAt: ms(run.finishedAt),
-});
+/** The VALUES of a run's row, with its count, status and error as SQL. */
+const runValues = (run: PendingArchiveRun, archivedCount: unknown, status: ArchiveRun["status"], error: string | null) =>
+  sql`VALUES (${run.id}, ${run.trigger}, ${ms(run.cutoff)}, ${archivedCount}, ${status}, ${ms(run.startedAt)}, ${ms(run.finishedAt)}, ${error})`;
 
 const finishedEvent = (run: ArchiveRun | PendingArchiveRun) =>
   ({ action: "archiveRun.finished", resource: { type: "archiveRun", id: run.id }, version: null, at: ms(run.finishedAt) }) as const;
 
 /** Archive runs on D1. */
-export function d1ArchiveRuns(d1: D1Database): ArchiveRunStore {
-  const db = drizzle(d1);
+export function d1ArchiveRuns(db: D1Database): ArchiveRunStore {
   return { archiveStale, record, list };
 
   /**
@@ -48,33 +55,24 @@ export function d1ArchiveRuns(d1: D1Database): ArchiveRunStore {
    */
   async function archiveStale(run: PendingArchiveRun, batch: ArchiveBatch): Promise<ArchiveRun> {
     const { batchSize } = batch;
-    const due = db
-      .select({ id: pipelines.id })
-      .from(pipelines)
-      .where(and(eq(pipelines.archived, false), lt(pipelines.updatedAt, ms(run.cutoff))))
-      .orderBy(asc(pipelines.updatedAt), asc(pipelines.id))
-      .limit(batchSize);
-    const [, [recorded]] = await db.batch([
-      db
-        .update(pipelines)
-        .set({ archived: true, version: sql`${pipelines.version} + 1`, updatedAt: ms(run.startedAt) })
-        .where(inArray(pipelines.id, due)),
+    const due = sql`SELECT id FROM pipelines WHERE archived = 0 AND updated_at < ${ms(run.cutoff)} ORDER BY updated_at, id LIMIT ${batchSize}`;
+    const statements = [
+      sql`UPDATE pipelines SET archived = 1, version = version + 1, updated_at = ${ms(run.startedAt)} WHERE id IN (${due})`,
       // changes() is the number of rows the UPDATE just before changed (what its triggers change
       // does not count), so the record holds the exact count and stands or falls with the archive.
-      db
-        .insert(archiveRuns)
-        .values({ ...toRow(run), archivedCount: sql`changes()`, status: "succeeded" })
-        .returning(),
+      sql`${INSERT_RUN} ${runValues(run, sql`changes()`, "succeeded", null)} RETURNING ${COLUMNS}`,
       // What this run archived is what now carries its start as updatedAt without a revision of
       // that version yet (every other write records its revision in its own batch).
-      ...recordRevisions(db, sql`p.archived = 1 AND p.updated_at = ${ms(run.startedAt)}`, "archived", batch.context, {
+      ...recordRevisions(sql`p.archived = 1 AND p.updated_at = ${ms(run.startedAt)}`, "archived", batch.context, {
         keep: batch.revisionsKeep,
         count: batchSize,
         writeId: run.id,
       }),
-      recordEvent(db, finishedEvent(run), batch.context),
-      db.delete(auditEvents).where(lt(auditEvents.at, ms(batch.auditCutoff))),
-    ]);
+      recordEvent(finishedEvent(run), batch.context),
+      sql`DELETE FROM audit_events WHERE at < ${ms(batch.auditCutoff)}`,
+    ];
+    const [, inserted] = await db.batch(statements.map((statement) => prepare(db, statement)));
+    const recorded = inserted?.results[0] as Row | undefined;
     if (!recorded) throw new Error("The archive run was not recorded.");
     return toArchiveRun(recorded);
   }
@@ -82,18 +80,18 @@ export function d1ArchiveRuns(d1: D1Database): ArchiveRunStore {
   /** Records a run that did not archive (a failed one), with its event, on its own after the failure. */
   async function record(run: ArchiveRun, context: WriteContext): Promise<void> {
     await db.batch([
-      db.insert(archiveRuns).values({ ...toRow(run), archivedCount: run.archivedCount, status: run.status, error: run.error ?? null }),
-      recordEvent(db, finishedEvent(run), context),
+      prepare(db, sql`${INSERT_RUN} ${runValues(run, run.archivedCount, run.status, run.error ?? null)}`),
+      prepare(db, recordEvent(finishedEvent(run), context)),
     ]);
   }
 
   /** The most recent runs, newest first; `limit` is kept within 1 to 100. */
   async function list(limit: number = ARCHIVE_RUNS_LIMIT.default): Promise<ArchiveRun[]> {
-    const rows = await db
-      .select()
-      .from(archiveRuns)
-      .orderBy(desc(archiveRuns.startedAt), desc(archiveRuns.id))
-      .limit(Math.min(Math.max(Math.trunc(limit), 1), ARCHIVE_RUNS_LIMIT.max));
-    return rows.map(toArchiveRun);
+    const count = Math.min(Math.max(Math.trunc(limit), 1), ARCHIVE_RUNS_LIMIT.max);
+    const { results } = await prepare(
+      db,
+      sql`SELECT ${COLUMNS} FROM archive_runs ORDER BY started_at DESC, id DESC LIMIT ${count}`,
+    ).all<Row>();
+    return results.map(toArchiveRun);
   }
 }

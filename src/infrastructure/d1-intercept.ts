@@ -33,8 +33,8 @@ export const unwrap = (statement: D1PreparedStatement) => (statement as Wrapped)
 
 /**
  * What `method(...args)` answers, made from the full result of the same statement (as `all()`
- * or a batch gives it): rows become arrays of their values, the conversion drizzle-orm applies
- * to batch results (so a query must not name two result columns alike).
+ * or a batch gives it); for `raw()`, rows become arrays of their values (so a query must not
+ * name two result columns alike).
  */
 export function shapeResult(method: StatementMethod, args: unknown[], result: D1Result<Record<string, unknown>>): unknown {
   const { results } = result;

@@ -1,30 +1,23 @@
-import { sql } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { grantorsOf } from "../domain/api-key";
 import { KeyRefusedError } from "../domain/errors";
 import { interceptD1, shapeResult } from "./d1-intercept";
-import { firstFailure, writeGuard } from "./db/guard";
-import { apiKeys } from "./db/schema";
+import { firstFailure, INSERT_GUARD } from "./db/guard";
+import { prepare, sql } from "./db/sql";
 import type { KeyCheck } from "./key-check";
 import { domainError, guardError } from "./refusals";
-
-const dialect = new SQLiteAsyncDialect();
 
 /** The first failing check of the key's row (NULL when it is active, its own and scoped), as a guard or a SELECT. */
 function checkStatement(db: D1Database, check: KeyCheck): D1PreparedStatement {
   const held = sql.join(
     grantorsOf(check.scope).map((scope) => sql`instr(' ' || k.scopes || ' ', ${` ${scope} `}) > 0`),
-    sql` OR `,
+    " OR ",
   );
   const failure = firstFailure([
     [sql`k.id IS NULL`, "key_invalid"],
     [sql`NOT (${held})`, "key_scope"],
   ]);
-  const row = sql`FROM (SELECT 1) LEFT JOIN ${apiKeys} k ON k.id = ${check.id} AND k.key_hash = ${check.hash} AND k.revoked_at IS NULL`;
-  const query = dialect.sqlToQuery(
-    check.mode === "write" ? sql`INSERT INTO ${writeGuard} SELECT ${failure} ${row}` : sql`SELECT ${failure} AS reason ${row}`,
-  );
-  return db.prepare(query.sql).bind(...query.params);
+  const row = sql`FROM (SELECT 1) LEFT JOIN api_keys k ON k.id = ${check.id} AND k.key_hash = ${check.hash} AND k.revoked_at IS NULL`;
+  return prepare(db, check.mode === "write" ? sql`${INSERT_GUARD} SELECT ${failure} ${row}` : sql`SELECT ${failure} AS reason ${row}`);
 }
 
 /**

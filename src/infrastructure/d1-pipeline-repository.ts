@@ -1,6 +1,3 @@
-import { and, eq, lte, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { pipelineNotFound } from "../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../domain/history";
 import { newId } from "../domain/ids";
@@ -17,27 +14,21 @@ import {
 import { historyQueries } from "./d1-history-queries";
 import { countQuery, pageQuery } from "./d1-list-queries";
 import { insertConfiguration, insertPipelines, replaceContent } from "./db/content-statements";
-import { firstFailure, writeGuard } from "./db/guard";
+import { type Check, firstFailure, INSERT_GUARD } from "./db/guard";
 import { recordEvent, recordRevisions } from "./db/history-statements";
-import { PIPELINE_JSON, p } from "./db/projection";
-import * as schema from "./db/schema";
+import { PIPELINE_JSON } from "./db/projection";
+import { prepare, type Sql, sql } from "./db/sql";
 import { iso, ms } from "./db/time";
-import { domainError, type GuardReason } from "./refusals";
-
-const { pipelines, pipelineConfiguration, processingMetrics, pipelineCounts, idempotencyKeys } = schema;
-
-type Db = DrizzleD1Database;
-type Statement = BatchItem<"sqlite">;
-type Check = readonly [condition: SQL, reason: GuardReason];
+import { domainError } from "./refusals";
 
 export interface D1RepositorySettings {
   /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
   revisionsKeep: number;
 }
 
-async function runBatch(db: Db, statements: Statement[], id?: string) {
+async function runBatch(db: D1Database, statements: Sql[], id?: string): Promise<D1Result[]> {
   try {
-    return await db.batch(statements as [Statement, ...Statement[]]);
+    return await db.batch(statements.map((statement) => prepare(db, statement)));
   } catch (error) {
     throw domainError(error, id);
   }
@@ -48,25 +39,63 @@ async function runBatch(db: Db, statements: Statement[], id?: string) {
  * pipeline's current row `p` (NULL when there is none). It always checks that the pipeline
  * exists and, with `expectedVersion`, that its version is that one.
  */
-function pipelineGuard(db: Db, id: string, options: WriteOptions, checks: Check[] = []): Statement {
+function pipelineGuard(id: string, options: WriteOptions, checks: Check[] = []): Sql {
   const expected = options.expectedVersion;
   const failure = firstFailure([
     [sql`p.id IS NULL`, "not_found"],
     ...(expected === undefined ? [] : [[sql`p.version <> ${expected}`, "version_mismatch"] as const]),
     ...checks,
   ]);
-  return db.insert(writeGuard).select(sql`SELECT ${failure} FROM (SELECT 1) LEFT JOIN pipelines p ON p.id = ${id}`);
+  return sql`${INSERT_GUARD} SELECT ${failure} FROM (SELECT 1) LEFT JOIN pipelines p ON p.id = ${id}`;
 }
 
 const notArchived: Check = [sql`p.archived = 1`, "archived"];
 
 /** Another active pipeline already has `name` (SQL). */
-const nameFree = (name: SQL): Check => [
+const nameFree = (name: Sql): Check => [
   sql`EXISTS (SELECT 1 FROM pipelines o WHERE o.name = ${name} AND o.archived = 0 AND o.id <> p.id)`,
   "name_taken",
 ];
 
-function toMetrics(pipelineId: string, row: typeof processingMetrics.$inferSelect): Metrics {
+/** A metrics row under the names of `Metrics`, times as epoch milliseconds. */
+type MetricsRow = Omit<Metrics, "startTime" | "endTime" | "updatedAt"> & {
+  startTime: number | null;
+  endTime: number | null;
+  updatedAt: number;
+};
+
+/** The metrics columns: each one's name in `Metrics` and in SQL. */
+const METRICS_COLUMNS = {
+  bytesProcessed: "bytes_processed",
+  bytesTotal: "bytes_total",
+  chunksProcessed: "chunks_processed",
+  chunksTotal: "chunks_total",
+  startTime: "start_time",
+  endTime: "end_time",
+  processingDurationMs: "processing_duration_ms",
+  throughputBytesPerSecond: "throughput_bytes_per_second",
+  compressionRatio: "compression_ratio",
+  errorCount: "error_count",
+  warningCount: "warning_count",
+  inputFileSizeBytes: "input_file_size_bytes",
+  outputFileSizeBytes: "output_file_size_bytes",
+  inputFileChecksum: "input_file_checksum",
+  outputFileChecksum: "output_file_checksum",
+  updatedAt: "updated_at",
+} as const;
+const METRICS_SELECT = sql.raw(
+  Object.entries(METRICS_COLUMNS)
+    .map(([member, column]) => `m.${column} AS ${member}`)
+    .join(", "),
+);
+const METRICS_INSERT = sql.raw(`INSERT INTO processing_metrics (pipeline_id, ${Object.values(METRICS_COLUMNS).join(", ")})`);
+const METRICS_ON_CONFLICT = sql.raw(
+  `ON CONFLICT (pipeline_id) DO UPDATE SET ${Object.values(METRICS_COLUMNS)
+    .map((column) => `${column} = excluded.${column}`)
+    .join(", ")}`,
+);
+
+function toMetrics(pipelineId: string, row: MetricsRow): Metrics {
   const { pipelineId: _, updatedAt, startTime, endTime, ...values } = row;
   return {
     ...values,
@@ -80,46 +109,35 @@ function toMetrics(pipelineId: string, row: typeof processingMetrics.$inferSelec
 const parsePipeline = (row: { pipeline: string } | undefined) => (row ? (JSON.parse(row.pipeline) as Pipeline) : null);
 
 export function createD1PipelineRepository(
-  d1: D1Database,
+  db: D1Database,
   clock: () => Date = () => new Date(),
   settings: D1RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
-  // Without the relational schema (nothing here uses db.query): built per request, so it must be cheap.
-  const db: Db = drizzle(d1);
   const keep = settings.revisionsKeep;
 
-  const selectOne = (id: string) =>
-    db
-      .select({ pipeline: sql<string>`${PIPELINE_JSON}` })
-      .from(p)
-      .where(eq(p.id, id));
+  const selectOne = (id: string) => sql`SELECT ${PIPELINE_JSON} AS pipeline FROM pipelines p WHERE p.id = ${id}`;
   /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
-  async function change(id: string, kind: Change, meta: WriteMeta, writes: Statement[]): Promise<Pipeline> {
-    const history = recordRevisions(db, sql`p.id = ${id}`, kind, writeContextOf(meta), { keep, count: 1 });
+  async function change(id: string, kind: Change, meta: WriteMeta, writes: Sql[]): Promise<Pipeline> {
+    const history = recordRevisions(sql`p.id = ${id}`, kind, writeContextOf(meta), { keep, count: 1 });
     const statements = [...writes, ...history];
     const results = await runBatch(db, [...statements, selectOne(id)], id);
-    const pipeline = parsePipeline((results[statements.length] as { pipeline: string }[])[0]);
+    const pipeline = parsePipeline(results[statements.length]?.results[0] as { pipeline: string } | undefined);
     if (!pipeline) throw new Error("the written pipeline vanished within its own batch");
     return pipeline;
   }
 
   /** New pipelines with their revisions and events; with `condition`, written only where it holds. */
-  function creation(items: Pipeline[], meta: WriteMeta, condition?: SQL): Statement[] {
+  function creation(items: Pipeline[], meta: WriteMeta, condition?: Sql): Sql[] {
     const ids = sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(items.map((item) => item.id))}))`;
-    return [
-      ...insertPipelines(db, items, condition),
-      ...recordRevisions(db, ids, "created", writeContextOf(meta), { keep, count: items.length }),
-    ];
+    return [...insertPipelines(items, condition), ...recordRevisions(ids, "created", writeContextOf(meta), { keep, count: items.length })];
   }
 
   function setArchived(id: string, archived: boolean, options: WriteOptions): Promise<Pipeline> {
     return change(id, archived ? "archived" : "restored", options, [
-      pipelineGuard(db, id, options),
+      pipelineGuard(id, options),
       // Already in the wanted state changes nothing (idempotent), and so records no revision.
-      db
-        .update(pipelines)
-        .set({ archived, version: sql`${pipelines.version} + 1`, updatedAt: ms(clock().toISOString()) })
-        .where(and(eq(pipelines.id, id), eq(pipelines.archived, !archived))),
+      sql`UPDATE pipelines SET archived = ${archived}, version = version + 1, updated_at = ${ms(clock().toISOString())}
+        WHERE id = ${id} AND archived = ${!archived}`,
     ]);
   }
 
@@ -135,33 +153,19 @@ export function createD1PipelineRepository(
       const now = clock().toISOString();
       const items = inputs.map((input) => newPipeline(input, now));
       const nonce = newId();
-      const sameKey = and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key));
+      const sameKey = sql`scope = ${claim.scope} AND key = ${claim.key}`;
       // The rows go in only if this request's nonce won the claim on the key.
-      const claimWon = sql`(SELECT nonce FROM idempotency_keys WHERE scope = ${claim.scope} AND key = ${claim.key}) = ${nonce}`;
-      const statements: Statement[] = [
-        db.delete(idempotencyKeys).where(and(sameKey, lte(idempotencyKeys.expiresAt, ms(now)))),
-        db
-          .insert(idempotencyKeys)
-          .values({
-            scope: claim.scope,
-            key: claim.key,
-            fingerprint: claim.fingerprint,
-            nonce,
-            response: claim.record(items),
-            createdAt: ms(now),
-            expiresAt: ms(claim.expiresAt),
-          })
-          .onConflictDoNothing(),
+      const claimWon = sql`(SELECT nonce FROM idempotency_keys WHERE ${sameKey}) = ${nonce}`;
+      const statements: Sql[] = [
+        sql`DELETE FROM idempotency_keys WHERE ${sameKey} AND expires_at <= ${ms(now)}`,
+        sql`INSERT INTO idempotency_keys (scope, key, fingerprint, nonce, response, created_at, expires_at)
+          VALUES (${claim.scope}, ${claim.key}, ${claim.fingerprint}, ${nonce}, ${claim.record(items)}, ${ms(now)}, ${ms(claim.expiresAt)})
+          ON CONFLICT DO NOTHING`,
         ...creation(items, meta, claimWon),
+        sql`SELECT fingerprint, nonce, response FROM idempotency_keys WHERE ${sameKey}`,
       ];
-      const claimRead = statements.push(
-        db
-          .select({ fingerprint: idempotencyKeys.fingerprint, nonce: idempotencyKeys.nonce, response: idempotencyKeys.response })
-          .from(idempotencyKeys)
-          .where(sameKey),
-      );
       const results = await runBatch(db, statements);
-      const [claimed] = results[claimRead - 1] as { fingerprint: string; nonce: string; response: string }[];
+      const claimed = results.at(-1)?.results[0] as { fingerprint: string; nonce: string; response: string } | undefined;
       if (!claimed) throw new Error("the idempotency claim vanished within its own batch");
       return claimed.nonce === nonce
         ? { kind: "created", pipelines: items }
@@ -169,7 +173,7 @@ export function createD1PipelineRepository(
     },
 
     async findById(id) {
-      return parsePipeline(await selectOne(id).get());
+      return parsePipeline((await prepare(db, selectOne(id)).first<{ pipeline: string }>()) ?? undefined);
     },
 
     update(id, input, options = {}) {
@@ -177,7 +181,7 @@ export function createD1PipelineRepository(
       const content = { name: input.name, configuration: input.configuration, stages: stagesFrom(input.stages, now) };
       const keptIds = JSON.stringify(input.stages.flatMap((stage) => (stage.id ? [stage.id] : [])));
       return change(id, "replaced", options, [
-        pipelineGuard(db, id, options, [
+        pipelineGuard(id, options, [
           notArchived,
           nameFree(sql`${input.name}`),
           // Every id the client gave must name one of this pipeline's stages.
@@ -187,19 +191,19 @@ export function createD1PipelineRepository(
             "foreign_stage",
           ],
         ]),
-        ...replaceContent(db, id, sql`${JSON.stringify(content)}`, ms(now)),
+        ...replaceContent(id, sql`${JSON.stringify(content)}`, ms(now)),
       ]);
     },
 
     rollback(id, version, options = {}) {
       const revision = sql`(SELECT pipeline FROM pipeline_revisions WHERE pipeline_id = ${id} AND version = ${version})`;
       return change(id, "rolledBack", options, [
-        pipelineGuard(db, id, options, [
+        pipelineGuard(id, options, [
           notArchived,
           [sql`${revision} IS NULL`, "revision_not_found"],
           nameFree(sql`${revision} ->> '$.name'`),
         ]),
-        ...replaceContent(db, id, revision, ms(clock().toISOString())),
+        ...replaceContent(id, revision, ms(clock().toISOString())),
       ]);
     },
 
@@ -207,9 +211,9 @@ export function createD1PipelineRepository(
       const now = clock().toISOString();
       const changes = input.configuration;
       const checks: Check[] = [notArchived, ...(input.name === undefined ? [] : [nameFree(sql`${input.name}`)])];
-      const configurationStatements: Statement[] = [];
+      const configurationStatements: Sql[] = [];
       if (changes === null) {
-        configurationStatements.push(db.delete(pipelineConfiguration).where(eq(pipelineConfiguration.pipelineId, id)));
+        configurationStatements.push(sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id}`);
       } else if (changes !== undefined) {
         const patch = JSON.stringify(changes);
         const set = Object.values(changes).filter((value) => value !== null).length;
@@ -219,26 +223,18 @@ export function createD1PipelineRepository(
           "too_many_entries",
         ]);
         configurationStatements.push(
-          db
-            .delete(pipelineConfiguration)
-            .where(
-              and(
-                eq(pipelineConfiguration.pipelineId, id),
-                sql`${pipelineConfiguration.key} IN (SELECT key FROM json_each(${patch}) WHERE type = 'null')`,
-              ),
-            ),
-          insertConfiguration(db, [{ id, configuration: changes }]).onConflictDoUpdate({
-            target: [pipelineConfiguration.pipelineId, pipelineConfiguration.key],
-            set: { value: sql`excluded.value` },
-          }),
+          sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id} AND key IN (SELECT key FROM json_each(${patch}) WHERE type = 'null')`,
+          insertConfiguration(
+            [{ id, configuration: changes }],
+            sql`1`,
+            sql`ON CONFLICT (pipeline_id, key) DO UPDATE SET value = excluded.value`,
+          ),
         );
       }
+      const rename = input.name === undefined ? sql`` : sql`name = ${input.name},`;
       return change(id, "patched", options, [
-        pipelineGuard(db, id, options, checks),
-        db
-          .update(pipelines)
-          .set({ ...(input.name === undefined ? {} : { name: input.name }), version: sql`${pipelines.version} + 1`, updatedAt: ms(now) })
-          .where(eq(pipelines.id, id)),
+        pipelineGuard(id, options, checks),
+        sql`UPDATE pipelines SET ${rename} version = version + 1, updated_at = ${ms(now)} WHERE id = ${id}`,
         ...configurationStatements,
       ]);
     },
@@ -247,7 +243,7 @@ export function createD1PipelineRepository(
       const event = { action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null, at: clock().getTime() } as const;
       await runBatch(
         db,
-        [pipelineGuard(db, id, options), recordEvent(db, event, writeContextOf(options)), db.delete(pipelines).where(eq(pipelines.id, id))],
+        [pipelineGuard(id, options), recordEvent(event, writeContextOf(options)), sql`DELETE FROM pipelines WHERE id = ${id}`],
         id,
       );
     },
@@ -261,25 +257,24 @@ export function createD1PipelineRepository(
     },
 
     async exists(id) {
-      const row = await db.select({ id: pipelines.id }).from(pipelines).where(eq(pipelines.id, id)).get();
-      return row !== undefined;
+      return (await prepare(db, sql`SELECT id FROM pipelines WHERE id = ${id}`).first()) !== null;
     },
 
     async count(filter) {
       if (filter.name === undefined && filter.config.length === 0) {
         // The counter rows kept by triggers (migrations/0001): O(1) whatever the table's size.
-        const rows = await db
-          .select({ total: pipelineCounts.total })
-          .from(pipelineCounts)
-          .where(filter.archived === "all" ? undefined : eq(pipelineCounts.archived, filter.archived === "true"));
-        return rows.reduce((sum, row) => sum + row.total, 0);
+        const which = filter.archived === "all" ? sql`` : sql`WHERE archived = ${filter.archived === "true"}`;
+        const row = await prepare(db, sql`SELECT coalesce(sum(total), 0) AS total FROM pipeline_counts ${which}`).first<{
+          total: number;
+        }>();
+        return row?.total ?? 0;
       }
-      const row = await db.get<{ count: number }>(countQuery(filter));
+      const row = await prepare(db, countQuery(filter)).first<{ count: number }>();
       return row?.count ?? 0;
     },
 
     async list(query: ListQuery): Promise<Page> {
-      const rows = await db.all<{ pipeline: string }>(pageQuery(query));
+      const { results: rows } = await prepare(db, pageQuery(query)).all<{ pipeline: string }>();
       const items = rows.slice(0, query.limit).map((row) => JSON.parse(row.pipeline) as Pipeline);
       const last = items.at(-1);
       const next = rows.length > query.limit && last ? { value: last[query.sort.field], id: last.id } : null;
@@ -287,26 +282,25 @@ export function createD1PipelineRepository(
     },
 
     async getMetrics(pipelineId) {
-      const row = await db
-        .select({ pipelineId: pipelines.id, metrics: processingMetrics })
-        .from(pipelines)
-        .leftJoin(processingMetrics, eq(processingMetrics.pipelineId, pipelines.id))
-        .where(eq(pipelines.id, pipelineId))
-        .get();
+      const row = await prepare(
+        db,
+        sql`SELECT p.id AS pipeline, ${METRICS_SELECT} FROM pipelines p LEFT JOIN processing_metrics m ON m.pipeline_id = p.id
+          WHERE p.id = ${pipelineId}`,
+      ).first<MetricsRow & { pipeline: string }>();
       if (!row) throw pipelineNotFound(pipelineId);
-      return row.metrics ? toMetrics(pipelineId, row.metrics) : null;
+      const { pipeline: _, ...metrics } = row;
+      return metrics.updatedAt === null ? null : toMetrics(pipelineId, metrics);
     },
 
     async putMetrics(pipelineId, input: MetricsInput, meta = {}) {
       const updatedAt = clock().toISOString();
-      const values = {
+      const values: Omit<MetricsRow, "pipelineId"> = {
         ...input,
-        pipelineId,
         startTime: input.startTime === null ? null : ms(input.startTime),
         endTime: input.endTime === null ? null : ms(input.endTime),
         updatedAt: ms(updatedAt),
       };
-      const { pipelineId: _, ...changes } = values;
+      const row = (Object.keys(METRICS_COLUMNS) as (keyof typeof METRICS_COLUMNS)[]).map((member) => sql`${values[member]}`);
       const event = {
         action: "pipeline.metricsRecorded",
         resource: { type: "pipeline", id: pipelineId },
@@ -316,9 +310,9 @@ export function createD1PipelineRepository(
       await runBatch(
         db,
         [
-          pipelineGuard(db, pipelineId, {}, [notArchived]),
-          db.insert(processingMetrics).values(values).onConflictDoUpdate({ target: processingMetrics.pipelineId, set: changes }),
-          recordEvent(db, event, writeContextOf(meta)),
+          pipelineGuard(pipelineId, {}, [notArchived]),
+          sql`${METRICS_INSERT} VALUES (${pipelineId}, ${sql.join(row, ", ")}) ${METRICS_ON_CONFLICT}`,
+          recordEvent(event, writeContextOf(meta)),
         ],
         pipelineId,
       );

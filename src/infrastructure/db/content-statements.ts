@@ -1,9 +1,6 @@
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Pipeline, Stage } from "../../domain/pipeline";
 import { mapEntries, selectRows } from "./json-rows";
-import { pipelineConfiguration, pipelineStages, pipelines, stageParameters } from "./schema";
+import { type Sql, sql } from "./sql";
 import { ms } from "./time";
 
 /**
@@ -12,11 +9,37 @@ import { ms } from "./time";
  * rollback, which share one path and differ only in where the content comes from.
  */
 
-type Db = DrizzleD1Database<Record<string, unknown>>;
-type Statement = BatchItem<"sqlite">;
+/** Each table's columns in order, by the member of the JSON rows that carries it. */
+const PIPELINE_COLUMNS = {
+  id: "id",
+  name: "name",
+  archived: "archived",
+  version: "version",
+  createdAt: "created_at",
+  updatedAt: "updated_at",
+};
+const STAGE_COLUMNS = {
+  id: "id",
+  pipelineId: "pipeline_id",
+  position: "position",
+  name: "name",
+  stageType: "stage_type",
+  algorithm: "algorithm",
+  enabled: "enabled",
+  parallelProcessing: "parallel_processing",
+  chunkSize: "chunk_size",
+  createdAt: "created_at",
+  updatedAt: "updated_at",
+};
 
-const pipelineMembers = Object.keys(getTableColumns(pipelines));
-const stageMembers = Object.keys(getTableColumns(pipelineStages));
+const insertInto = (table: string, columns: Record<string, string>) =>
+  sql.raw(`INSERT INTO ${table} (${Object.values(columns).join(", ")})`);
+const INSERT_PIPELINES = insertInto("pipelines", PIPELINE_COLUMNS);
+const INSERT_STAGES = insertInto("pipeline_stages", STAGE_COLUMNS);
+const INSERT_PARAMETERS = sql.raw("INSERT INTO stage_parameters (stage_id, key, value)");
+const INSERT_CONFIGURATION = sql.raw(
+  "INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)",
+);
 
 const pipelineRow = (pipeline: Pipeline) => ({
   id: pipeline.id,
@@ -46,22 +69,20 @@ const stageRows = (pipeline: Pipeline) =>
  * Configuration entries of `owners` (`null` values skipped: a merge patch's removals), written
  * with the copies of their pipeline's list keys read from the pipeline row itself; later
  * changes of the pipeline reach the copies through its triggers, so the order of the
- * statements in a batch does not matter.
+ * statements in a batch does not matter. `onConflict` ends the statement (a patch's upsert).
  */
 export function insertConfiguration(
-  db: Db,
   owners: { id: string; configuration: Record<string, string | null> }[],
-  condition: SQL = sql`1`,
-) {
+  condition: Sql = sql`1`,
+  onConflict: Sql = sql``,
+): Sql {
   const { from, owner } = mapEntries(owners, "id", "configuration");
-  return db.insert(pipelineConfiguration).select(
-    sql`SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
-        FROM ${from} JOIN pipelines p ON p.id = ${owner} WHERE e.type <> 'null' AND ${condition}`,
-  );
+  return sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
+    FROM ${from} JOIN pipelines p ON p.id = ${owner} WHERE e.type <> 'null' AND ${condition} ${onConflict}`;
 }
 
 /** Every row of new pipelines, in four statements whatever their number; with `condition`, only where it holds. */
-export function insertPipelines(db: Db, items: Pipeline[], condition?: SQL): Statement[] {
+export function insertPipelines(items: Pipeline[], condition: Sql = sql`1`): Sql[] {
   const stages: Stage[] = items.flatMap((pipeline) => pipeline.stages);
   const parameters = mapEntries(
     stages.map((stage) => ({ id: stage.id, parameters: stage.parameters })),
@@ -69,21 +90,22 @@ export function insertPipelines(db: Db, items: Pipeline[], condition?: SQL): Sta
     "parameters",
   );
   return [
-    db.insert(pipelines).select(selectRows(pipelineMembers, items.map(pipelineRow), condition)),
-    db.insert(pipelineStages).select(selectRows(stageMembers, items.flatMap(stageRows), condition)),
-    db.insert(stageParameters).select(sql`SELECT ${parameters.owner}, e.key, e.value FROM ${parameters.from} WHERE ${condition ?? sql`1`}`),
-    insertConfiguration(db, items, condition),
+    sql`${INSERT_PIPELINES} ${selectRows(Object.keys(PIPELINE_COLUMNS), items.map(pipelineRow), condition)}`,
+    sql`${INSERT_STAGES} ${selectRows(Object.keys(STAGE_COLUMNS), items.flatMap(stageRows), condition)}`,
+    sql`${INSERT_PARAMETERS} SELECT ${parameters.owner}, e.key, e.value FROM ${parameters.from} WHERE ${condition}`,
+    insertConfiguration(items, condition),
   ];
 }
 
 /** RFC 3339 text to epoch milliseconds, in SQL (julianday keeps milliseconds exactly enough to round back). */
-const msOf = (text: SQL) => sql`CAST(round((julianday(${text}) - 2440587.5) * 86400000) AS INTEGER)`;
+const msOf = (text: Sql) => sql`CAST(round((julianday(${text}) - 2440587.5) * 86400000) AS INTEGER)`;
 
 /** Columns a replaced stage takes from the new content; `created_at` stays, so a kept stage keeps it. */
-const REPLACED_STAGE_COLUMNS = Object.fromEntries(
-  Object.entries(getTableColumns(pipelineStages))
-    .filter(([member]) => !["id", "pipelineId", "createdAt"].includes(member))
-    .map(([member, column]) => [member, sql.raw(`excluded.${column.name}`)]),
+const REPLACED_STAGE_COLUMNS = sql.raw(
+  Object.values(STAGE_COLUMNS)
+    .filter((column) => !["id", "pipeline_id", "created_at"].includes(column))
+    .map((column) => `${column} = excluded.${column}`)
+    .join(", "),
 );
 
 /**
@@ -94,32 +116,19 @@ const REPLACED_STAGE_COLUMNS = Object.fromEntries(
  * `createdAt`), the others removed; every stage gets `updatedAt` = `now`. The version goes up
  * by one.
  */
-export function replaceContent(db: Db, id: string, content: SQL, now: number): Statement[] {
+export function replaceContent(id: string, content: Sql, now: number): Sql[] {
   const stages = sql`json_each(${content}, '$.stages') s`;
   return [
-    db
-      .update(pipelines)
-      .set({ name: sql`(${content}) ->> '$.name'`, version: sql`${pipelines.version} + 1`, updatedAt: now })
-      .where(sql`${pipelines.id} = ${id}`),
-    db
-      .delete(pipelineStages)
-      .where(sql`${pipelineStages.pipelineId} = ${id} AND ${pipelineStages.id} NOT IN (SELECT s.value ->> '$.id' FROM ${stages})`),
-    db.delete(stageParameters).where(sql`${stageParameters.stageId} IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ${id})`),
-    db
-      .insert(pipelineStages)
-      .select(
-        sql`SELECT s.value ->> '$.id', ${id}, s.value ->> '$.order', s.value ->> '$.name', s.value ->> '$.stageType',
+    sql`UPDATE pipelines SET name = (${content}) ->> '$.name', version = version + 1, updated_at = ${now} WHERE id = ${id}`,
+    sql`DELETE FROM pipeline_stages WHERE pipeline_id = ${id} AND id NOT IN (SELECT s.value ->> '$.id' FROM ${stages})`,
+    sql`DELETE FROM stage_parameters WHERE stage_id IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ${id})`,
+    sql`${INSERT_STAGES} SELECT s.value ->> '$.id', ${id}, s.value ->> '$.order', s.value ->> '$.name', s.value ->> '$.stageType',
           s.value ->> '$.algorithm', s.value ->> '$.enabled', s.value ->> '$.parallelProcessing', s.value ->> '$.chunkSize',
-          ${msOf(sql`s.value ->> '$.createdAt'`)}, ${now} FROM ${stages} WHERE 1`,
-      )
-      .onConflictDoUpdate({ target: pipelineStages.id, set: REPLACED_STAGE_COLUMNS }),
-    db
-      .insert(stageParameters)
-      .select(sql`SELECT s.value ->> '$.id', e.key, e.value FROM ${stages} JOIN json_each(s.value, '$.parameters') e WHERE 1`),
-    db.delete(pipelineConfiguration).where(sql`${pipelineConfiguration.pipelineId} = ${id}`),
-    db.insert(pipelineConfiguration).select(
-      sql`SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
+          ${msOf(sql`s.value ->> '$.createdAt'`)}, ${now} FROM ${stages} WHERE 1
+        ON CONFLICT (id) DO UPDATE SET ${REPLACED_STAGE_COLUMNS}`,
+    sql`${INSERT_PARAMETERS} SELECT s.value ->> '$.id', e.key, e.value FROM ${stages} JOIN json_each(s.value, '$.parameters') e WHERE 1`,
+    sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id}`,
+    sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
           FROM pipelines p JOIN json_each(${content}, '$.configuration') e WHERE p.id = ${id}`,
-    ),
   ];
 }

@@ -1,7 +1,5 @@
-import { type SQL, sql } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { GuardReason } from "../refusals";
+import { type Sql, sql } from "./sql";
 
 /**
  * The write guard, a view defined in the migrations (outside the drizzle-kit schema on
@@ -11,19 +9,16 @@ import type { GuardReason } from "../refusals";
  * `RAISE(ABORT, 'guard:' || reason)`. A batch runs serially and atomically, so nothing can
  * change between the guard and the writes after it.
  */
-export const writeGuard = sqliteTable("write_guard", { reason: text("reason") });
+export const INSERT_GUARD = sql.raw("INSERT INTO write_guard (reason)");
+
+/** A precondition's failure: the condition (SQL over the current rows) and the reason it gives. */
+export type Check = readonly [condition: Sql, reason: GuardReason];
 
 /** A reason as SQL, typed so that only the reasons of ../refusals.ts can be written. */
 export const reason = (name: GuardReason) => sql.raw(`'${name}'`);
 
 /** `CASE WHEN <condition> THEN <reason> ... END`: the first failing precondition, or NULL. */
-export function firstFailure(checks: ReadonlyArray<readonly [condition: SQL, reason: GuardReason]>): SQL {
-  return sql`CASE ${sql.join(
-    checks.map(([condition, name]) => sql`WHEN ${condition} THEN ${reason(name)}`),
-    sql` `,
-  )} END`;
+export function firstFailure(checks: readonly Check[]): Sql {
+  const whens = checks.map(([condition, name]) => sql`WHEN ${condition} THEN ${reason(name)}`);
+  return sql`CASE ${sql.join(whens, " ")} END`;
 }
-
-/** The guard statement: aborts the batch when `failure` (SQL over the current rows) is not NULL. */
-export const guard = <S extends Record<string, unknown>>(db: DrizzleD1Database<S>, failure: SQL) =>
-  db.insert(writeGuard).select(sql`SELECT ${failure}`);

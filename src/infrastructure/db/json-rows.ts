@@ -1,10 +1,9 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type Sql, sql } from "./sql";
 
 /**
  * Rows travel to D1 as one JSON parameter and come apart in SQL (`json_each`), so a write
  * statement has the same text and one bound parameter however many rows it carries: no
- * chunking under D1's 100 bound parameters, and statements Drizzle builds the same way each
- * time.
+ * chunking under D1's 100 bound parameters, and one statement text per shape.
  */
 
 /** The rows of `value` (an array of objects), each as `j.value`. */
@@ -13,17 +12,17 @@ export const jsonRows = (value: readonly object[]) => sql`json_each(${JSON.strin
 /** One JSON member of the current row of `jsonRows`, as an SQL value (true/false become 1/0). */
 export const member = (name: string) => sql.raw(`j.value ->> '${name}'`);
 
-/** SELECT of `members`, in the order of the table's columns, from `jsonRows(rows)` where `condition` holds. */
-export function selectRows(members: readonly string[], rows: readonly object[], condition: SQL = sql`1`): SQL {
+/** SELECT of `members` (in the order of the table's columns) from `jsonRows(rows)` where `condition` holds. */
+export function selectRows(members: readonly string[], rows: readonly object[], condition: Sql = sql`1`): Sql {
   // The WHERE is always there: without it SQLite would read a following ON CONFLICT as a join constraint.
-  return sql`SELECT ${sql.join(members.map(member), sql`, `)} FROM ${jsonRows(rows)} WHERE ${condition}`;
+  return sql`SELECT ${sql.join(members.map(member), ", ")} FROM ${jsonRows(rows)} WHERE ${condition}`;
 }
 
 /**
  * The entries of each row's string map `map` (configuration, parameters) as (`owner`, key,
  * value) rows: `SELECT x.value ->> owner, e.key, e.value FROM json_each(rows) x, json_each(x.value -> map) e`.
  */
-export function mapEntries(rows: readonly object[], owner: string, map: string): { from: SQL; owner: SQL } {
+export function mapEntries(rows: readonly object[], owner: string, map: string): { from: Sql; owner: Sql } {
   return {
     from: sql`${jsonRows(rows)} JOIN json_each(j.value -> ${sql.raw(`'${map}'`)}) e`,
     owner: member(owner),

@@ -1,18 +1,10 @@
-import { sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
 import { PIPELINE_JSON_SQL } from "./pipeline-json";
-import { pipelines } from "./schema";
+import { sql } from "./sql";
 
 /**
  * The one read projection: pipeline `p` as the API's JSON, built by SQLite in the statement
  * that reads it, children included (stages in order, with their parameters, and the
  * configuration), times as RFC 3339 UTC with milliseconds. A single pipeline, a list page and
  * the pipeline a write answers with all come from this text, so they cannot differ.
- *
- * One raw chunk without parameters: Drizzle has nothing to walk on each request.
  */
-
-/** Pipelines under the alias the projection refers to. */
-export const p = alias(pipelines, "p");
-
 export const PIPELINE_JSON = sql.raw(PIPELINE_JSON_SQL);
