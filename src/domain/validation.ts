@@ -28,18 +28,21 @@ export const NO_NUL = "must not contain the character U+0000";
  */
 function illFormedStrings(input: unknown): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const pending: [unknown, string][] = [[input, ""]];
+  const check = (text: string, path: () => string) => {
+    if (LONE_SURROGATE.test(text)) issues.push({ path: path(), message: NOT_WELL_FORMED });
+    if (hasNul(text)) issues.push({ path: path(), message: NO_NUL });
+  };
+  // Each value with its parent's path and its key: a path is spelled out only for an object or an issue.
+  const pending: [value: unknown, parent: string, key: string | undefined][] = [[input, "", undefined]];
   for (let next = pending.pop(); next; next = pending.pop()) {
-    const [value, path] = next;
-    if (typeof value === "string") {
-      if (LONE_SURROGATE.test(value)) issues.push({ path, message: NOT_WELL_FORMED });
-      if (hasNul(value)) issues.push({ path, message: NO_NUL });
-    } else if (isObject(value)) {
-      for (const [key, member] of Object.entries(value)) {
-        const at = `${path}/${escapePointer(key)}`;
-        if (LONE_SURROGATE.test(key)) issues.push({ path: at, message: NOT_WELL_FORMED });
-        if (hasNul(key)) issues.push({ path: at, message: NO_NUL });
-        pending.push([member, at]);
+    const [value, parent, key] = next;
+    const path = () => (key === undefined ? parent : `${parent}/${escapePointer(key)}`);
+    if (typeof value === "string") check(value, path);
+    else if (isObject(value)) {
+      const at = path();
+      for (const member in value) {
+        check(member, () => `${at}/${escapePointer(member)}`);
+        pending.push([value[member], at, member]);
       }
     }
   }

@@ -92,7 +92,7 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
     }),
   );
   app.use("/v1/*", async (c, next) => {
-    const real = c.var.store.storage.pipelines;
+    const real = c.get("store").storage.pipelines;
     c.set("repository", repository ? repository(real, c.env) : real);
     await next();
   });

@@ -18,6 +18,10 @@ export interface Caller {
   key?: { hash: string; verified: boolean };
 }
 
+/**
+ * The request's variables. Read them with `c.get(name)`: Hono's `c.var` copies every variable
+ * into a new object on each access, which the hot path pays for on every request.
+ */
 export interface AppVariables {
   requestId: string;
   /** Counts the request's database round trips, when the access log is on. */
@@ -37,4 +41,4 @@ export type AppEnv = { Bindings: Env; Variables: AppVariables };
 export const actorOf = (caller: Caller): Actor => (caller.id === "admin" ? { type: "admin", id: null } : { type: "apiKey", id: caller.id });
 
 /** Who writes and for which request, for the revision and audit event of every change. */
-export const writeContext = (c: Context<AppEnv>): WriteContext => ({ actor: actorOf(c.var.caller), requestId: c.var.requestId });
+export const writeContext = (c: Context<AppEnv>): WriteContext => ({ actor: actorOf(c.get("caller")), requestId: c.get("requestId") });

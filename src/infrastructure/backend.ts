@@ -33,8 +33,8 @@ export interface RequestStorage {
   checkKey(check: KeyCheck): KeyChecked;
   /** The consistency token after the request's work: D1's bookmark, or PostgreSQL's WAL position. */
   token(): string | undefined;
-  /** Ends the request's connection, if it has one. */
-  close(): Promise<void>;
+  /** Ends the request's connection; absent when there is none (D1), so nothing waits on it. */
+  readonly close?: () => Promise<void>;
 }
 
 /**
@@ -60,7 +60,6 @@ function openD1(binding: D1Database, options: OpenOptions): RequestStorage {
       return checked;
     },
     token: () => session.getBookmark() ?? options.token,
-    close: async () => {},
   };
 }
 

@@ -80,9 +80,16 @@ export function readArchiveConfig(env: ArchiveEnv, overrides: { olderThanDays?: 
   };
 }
 
+const RevisionsKeepSchema = v.pick(HistorySettingsSchema, ["REVISIONS_KEEP"]);
+/** The last setting read and its value: every request of an isolate sees the same [vars], so it is checked once. */
+let lastRead: { setting: unknown; keep: number } | undefined;
+
 /** REVISIONS_KEEP as the repository needs it; a bad value is an error, never a silent default. */
 export function readRevisionsKeep(env: Pick<Env, "REVISIONS_KEEP">): number {
-  return parseSettings(v.pick(HistorySettingsSchema, ["REVISIONS_KEEP"]), "history", env).REVISIONS_KEEP;
+  if (lastRead === undefined || lastRead.setting !== env.REVISIONS_KEEP) {
+    lastRead = { setting: env.REVISIONS_KEEP, keep: parseSettings(RevisionsKeepSchema, "history", env).REVISIONS_KEEP };
+  }
+  return lastRead.keep;
 }
 
 function parseSettings<S extends v.GenericSchema>(schema: S, what: string, env: object): v.InferOutput<S> {

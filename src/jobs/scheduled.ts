@@ -15,6 +15,6 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
     // The failure is recorded already; throwing too shows the invocation as failed in Cloudflare's cron events.
     if (run.status === "failed") throw new Error(`Archive run ${run.id} failed: ${run.error}`);
   } finally {
-    ctx.waitUntil(store.close());
+    if (store.close) ctx.waitUntil(store.close());
   }
 }

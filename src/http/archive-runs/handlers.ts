@@ -10,7 +10,7 @@ import type { ArchiveRunRequestSchema } from "./schemas";
 export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRunRequestSchema>>) {
   const { olderThanDays } = c.req.valid("json");
   const run = await runArchiveJob(
-    { runs: c.var.store.storage.archiveRuns, env: c.env },
+    { runs: c.get("store").storage.archiveRuns, env: c.env },
     { trigger: "manual", olderThanDays, context: writeContext(c) },
   );
   return c.json(run, 200);
@@ -22,5 +22,5 @@ export async function list(c: Context<AppEnv>) {
     const message = `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}`;
     throw new ValidationError([{ path: "/limit", message }], "The query is invalid; see errors.");
   }
-  return c.json({ data: await c.var.store.storage.archiveRuns.list(limit) }, 200);
+  return c.json({ data: await c.get("store").storage.archiveRuns.list(limit) }, 200);
 }

@@ -31,7 +31,7 @@ export async function list(c: Context<AppEnv>) {
   if (issues.length > 0) throw new ValidationError(issues, "The query is invalid; see errors.");
   const cursor = params.get("cursor");
   const before = cursor === null ? undefined : decodePosition(filter, cursor);
-  const page = await c.var.repository.listAuditEvents({ ...filter, limit: limit ?? DEFAULT_LIMIT, before });
+  const page = await c.get("repository").listAuditEvents({ ...filter, limit: limit ?? DEFAULT_LIMIT, before });
   const nextCursor = page.next === null ? null : encodePosition(filter, page.next);
   setNextLink(c, nextCursor);
   return c.json({ data: page.items, nextCursor }, 200);

@@ -14,7 +14,7 @@ export const healthRoutes = new Hono<AppEnv>().get(
     responses: { 200: json("The Worker and its database answer.", HealthSchema) },
   }),
   async (c) => {
-    await c.var.store.storage.ping();
+    await c.get("store").storage.ping();
     return c.json({ status: "ok" as const }, 200);
   },
 );

@@ -33,7 +33,7 @@ export async function listRevisions(c: Ctx) {
   if (issues.length > 0) throw invalidQuery(issues);
   const cursor = params.get("cursor");
   const before = cursor === null ? undefined : decodePosition({ id }, cursor);
-  const page = await c.var.repository.listRevisions(id, { limit: limit ?? DEFAULT_LIMIT, before });
+  const page = await c.get("repository").listRevisions(id, { limit: limit ?? DEFAULT_LIMIT, before });
   const nextCursor = page.next === null ? null : encodePosition({ id }, page.next);
   setNextLink(c, nextCursor);
   return c.json({ data: page.items, nextCursor }, 200);
@@ -43,7 +43,7 @@ export async function getRevision(c: Ctx) {
   const id = pipelineId(c);
   const version = c.req.param("version") ?? "";
   if (!VERSION.test(version)) throw revisionNotFound(id);
-  const [revision] = await c.var.repository.getRevisions(id, [Number(version)]);
+  const [revision] = await c.get("repository").getRevisions(id, [Number(version)]);
   if (!revision) throw revisionNotFound(id);
   return c.json(revision, 200);
 }
@@ -57,7 +57,7 @@ export async function diff(c: Ctx) {
   if (issues.length > 0) throw invalidQuery(issues);
   const from = Number(params.get("from"));
   const to = Number(params.get("to"));
-  const revisions = await c.var.repository.getRevisions(id, [from, to]);
+  const revisions = await c.get("repository").getRevisions(id, [from, to]);
   const older = revisions.find((revision) => revision.version === from);
   const newer = revisions.find((revision) => revision.version === to);
   if (!older || !newer) throw revisionNotFound(id);
@@ -65,7 +65,7 @@ export async function diff(c: Ctx) {
 }
 
 export async function rollback(c: Context<AppEnv, string, JsonInput<typeof RollbackRequestSchema>>) {
-  const pipeline = await c.var.repository.rollback(pipelineId(c), c.req.valid("json").version, writeOptions(c));
+  const pipeline = await c.get("repository").rollback(pipelineId(c), c.req.valid("json").version, writeOptions(c));
   c.header("ETag", etagOf(pipeline.version));
   return c.json(pipeline, 200);
 }

@@ -12,7 +12,7 @@ export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
   const stats = { dbCalls: 0 };
   // Counted by the request's own storage (src/infrastructure/backend.ts), whichever the backend.
-  const observer = c.var.onDatabaseCall;
+  const observer = c.get("onDatabaseCall");
   c.set("onDatabaseCall", () => {
     stats.dbCalls++;
     observer?.();

@@ -72,7 +72,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!servesRoute(c)) return next();
   refuseOverBudgetAddress(c);
   try {
-    c.set("caller", await identify(c.req.header("Authorization"), c.env, () => c.var.store.storage.apiKeys));
+    c.set("caller", await identify(c.req.header("Authorization"), c.env, () => c.get("store").storage.apiKeys));
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) await countAuthFailure(c);
     throw error;
@@ -93,9 +93,9 @@ export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
     .map((route) => declaredScope(route.handler))
     .find((scope) => scope !== undefined);
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
-  const { caller } = c.var;
+  const caller = c.get("caller");
   const mode = readsOnly(c) ? "read" : "write";
-  const checked = caller.key && c.var.store.checkKey({ id: caller.id, hash: caller.key.hash, scope: required, mode });
+  const checked = caller.key && c.get("store").checkKey({ id: caller.id, hash: caller.key.hash, scope: required, mode });
   const unverified = checked && !caller.key?.verified;
   if (!caller.scopes.includes(required)) {
     // An unknown or revoked key is a 401 before it is a 403: its row says which, in one call.

@@ -30,18 +30,20 @@ export const consistency: MiddlewareHandler<AppEnv> = async (c, next) => {
     token,
     readOnly: readsOnly(c),
     revisionsKeep: readRevisionsKeep(c.env),
-    onCall: c.var.onDatabaseCall,
+    onCall: c.get("onDatabaseCall"),
   });
   c.set("store", store);
   try {
     await next();
   } finally {
-    const closed = store.close();
-    try {
-      c.executionCtx.waitUntil(closed);
-    } catch {
-      // No execution context (the app called directly, as in tests): wait here instead.
-      await closed;
+    const closed = store.close?.();
+    if (closed) {
+      try {
+        c.executionCtx.waitUntil(closed);
+      } catch {
+        // No execution context (the app called directly, as in tests): wait here instead.
+        await closed;
+      }
     }
   }
   const bookmark = store.token();

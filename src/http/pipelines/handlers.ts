@@ -59,14 +59,14 @@ export const importMany = (c: WithBody<typeof PipelineImportSchema>) =>
 export async function list(c: Ctx) {
   const url = new URL(c.req.url);
   const query = parseListQuery(url.searchParams);
-  const page = await c.var.repository.list(query);
+  const page = await c.get("repository").list(query);
   const nextCursor = page.next ? encodeCursor(query, page.next) : null;
   setNextLink(c, nextCursor);
   return c.json({ data: page.items, nextCursor }, 200);
 }
 
 export async function count(c: Ctx) {
-  const count = await c.var.repository.count(parseCountQuery(new URL(c.req.url).searchParams));
+  const count = await c.get("repository").count(parseCountQuery(new URL(c.req.url).searchParams));
   return c.json({ count }, 200);
 }
 
@@ -74,10 +74,10 @@ export async function count(c: Ctx) {
 export async function get(c: Ctx) {
   const id = pipelineId(c);
   if (c.req.method === "HEAD") {
-    if (!(await c.var.repository.exists(id))) throw pipelineNotFound(id);
+    if (!(await c.get("repository").exists(id))) throw pipelineNotFound(id);
     return c.body(null, 200);
   }
-  const pipeline = await c.var.repository.findById(id);
+  const pipeline = await c.get("repository").findById(id);
   if (!pipeline) throw pipelineNotFound(id);
   if (notModified(c.req.header("If-None-Match"), pipeline.version)) {
     return c.body(null, 304, { ETag: etagOf(pipeline.version) });
@@ -87,39 +87,39 @@ export async function get(c: Ctx) {
 
 export async function replace(c: WithBody<typeof PipelineReplacementSchema>) {
   const options = writeOptions(c);
-  const pipeline = await c.var.repository.update(pipelineId(c), c.req.valid("json"), options);
+  const pipeline = await c.get("repository").update(pipelineId(c), c.req.valid("json"), options);
   return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function patch(c: WithBody<typeof PipelinePatchSchema>) {
   const options = writeOptions(c);
-  const pipeline = await c.var.repository.patch(pipelineId(c), c.req.valid("json"), options);
+  const pipeline = await c.get("repository").patch(pipelineId(c), c.req.valid("json"), options);
   return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function remove(c: Ctx) {
-  await c.var.repository.delete(pipelineId(c), writeOptions(c));
+  await c.get("repository").delete(pipelineId(c), writeOptions(c));
   return c.body(null, 204);
 }
 
 export async function archive(c: Ctx) {
-  const pipeline = await c.var.repository.archive(pipelineId(c), writeOptions(c));
+  const pipeline = await c.get("repository").archive(pipelineId(c), writeOptions(c));
   return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function restore(c: Ctx) {
-  const pipeline = await c.var.repository.restore(pipelineId(c), writeOptions(c));
+  const pipeline = await c.get("repository").restore(pipelineId(c), writeOptions(c));
   return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function putMetrics(c: WithBody<typeof MetricsInputSchema>) {
-  const metrics = await c.var.repository.putMetrics(pipelineId(c), c.req.valid("json"), writeContext(c));
+  const metrics = await c.get("repository").putMetrics(pipelineId(c), c.req.valid("json"), writeContext(c));
   return c.json(metrics, 200);
 }
 
 export async function getMetrics(c: Ctx) {
   const id = pipelineId(c);
-  const metrics = await c.var.repository.getMetrics(id);
+  const metrics = await c.get("repository").getMetrics(id);
   if (!metrics) throw metricsNotRecorded(id);
   return c.json(metrics, 200);
 }

@@ -32,14 +32,14 @@ export async function createOnce<T extends object>(
   const reply = ({ status, headers, body }: StoredResponse<T>, extra: Record<string, string> = {}) =>
     c.json(body, status, { ...headers, ...extra }) as unknown as TypedResponse<T, 201, "json">;
   const key = c.req.header("Idempotency-Key");
-  if (key === undefined) return reply(render(await c.var.repository.saveMany(inputs, writeContext(c))));
+  if (key === undefined) return reply(render(await c.get("repository").saveMany(inputs, writeContext(c))));
   if (!KEY.test(key)) throw badRequest("Idempotency-Key is 1 to 255 visible ASCII characters.");
 
   const fingerprint = await fingerprintOf(c, inputs);
-  const outcome = await c.var.repository.saveManyOnce(
+  const outcome = await c.get("repository").saveManyOnce(
     inputs,
     {
-      scope: c.var.caller.id,
+      scope: c.get("caller").id,
       key,
       fingerprint,
       expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
