@@ -1,11 +1,11 @@
-// `npm run dev`: make sure a local admin token exists, migrate the embedded D1, copy the /docs
-// assets, start wrangler dev, and print the URL it really serves. Extra arguments go to
-// `wrangler dev` (for example `npm run dev -- --port 8788 --test-scheduled`). `npm run dev:pg`
+// `npm run dev`: make sure a local admin token exists, migrate the embedded D1, build the /docs
+// assets and the OpenAPI document, start wrangler dev, and print the URL it really serves. Extra
+// arguments go to `wrangler dev` (for example `npm run dev -- --port 8788 --test-scheduled`). `npm run dev:pg`
 // (scripts/dev-pg.ts) serves the same way through serveDev, with PostgreSQL.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
-import { copyDocsAssets } from "./docs-assets.ts";
+import { buildDocsAssets } from "./docs-assets.ts";
 import { freePort, portIsFree, startWranglerDev } from "./wrangler-dev.ts";
 
 const VARS = ".dev.vars";
@@ -38,7 +38,7 @@ export async function serveDev(args: string[], options: DevOptions = {}): Promis
     await options.onExit?.();
     process.exit(migrate.status ?? 1);
   }
-  copyDocsAssets();
+  await buildDocsAssets();
 
   args = [...(options.wranglerArgs ?? []), ...args];
   if (!args.some((arg) => arg === "--port" || arg.startsWith("--port="))) {

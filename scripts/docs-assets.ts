@@ -1,8 +1,10 @@
-// Copies the API reference renderer (Scalar's standalone build, the version the lockfile pins) into
-// public/, where wrangler serves it as a static asset of the Worker (wrangler.toml [assets]).
-// `npm run dev`, `npm test` and `npm run deploy` run it; the copy is git-ignored.
+// The static assets of the Worker (wrangler.toml [assets]) that are built, not written: the API
+// reference renderer (Scalar's standalone build, the version the lockfile pins), copied into
+// public/, and the OpenAPI document (scripts/openapi.ts). `npm run dev`, `npm test` and
+// `npm run deploy` run it; both are git-ignored.
 import { copyFileSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { writeOpenApiDocument } from "./openapi.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const target = join(root, "public/docs/vendor/scalar-api-reference.js");
@@ -21,4 +23,10 @@ export function copyDocsAssets(): string {
   return target;
 }
 
-if (import.meta.filename === process.argv[1]) copyDocsAssets();
+/** Every built asset: the renderer and the OpenAPI document. */
+export async function buildDocsAssets(): Promise<void> {
+  copyDocsAssets();
+  await writeOpenApiDocument();
+}
+
+if (import.meta.filename === process.argv[1]) await buildDocsAssets();

@@ -9,7 +9,7 @@ import { apiKeyRoutes } from "./api-keys/routes";
 import { archiveRunRoutes } from "./archive-runs/routes";
 import { auditEventRoutes } from "./audit-events/routes";
 import type { AppEnv } from "./context";
-import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION } from "./docs";
+import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION, openApiJson } from "./docs";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
 import { historyRoutes } from "./history/routes";
@@ -19,7 +19,6 @@ import { CONSISTENCY_HEADER, consistency } from "./middleware/consistency";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { describe } from "./openapi/describe";
-import { openApiDocument } from "./openapi/document";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 
@@ -105,7 +104,7 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
     .route("/v1/archive-runs", archiveRunRoutes)
     .route("/v1/api-keys", apiKeyRoutes);
 
-  app.get("/openapi.json", describe(OPENAPI_OPERATION), (c) => c.json(openApiDocument(app)));
+  app.get("/openapi.json", describe(OPENAPI_OPERATION), openApiJson);
   app.get("/docs", describe(DOCS_OPERATION), docsPage);
   return routes;
 }

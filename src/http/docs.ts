@@ -3,6 +3,20 @@ import type { AppEnv } from "./context";
 import type { Operation } from "./openapi/types";
 
 /**
+ * /openapi.json: the document is built at build time (scripts/openapi.ts) and kept among the
+ * static assets, so its generator stays out of the Worker's bundle. The Worker still answers
+ * (wrangler.toml routes the path to it first), so the document keeps the headers of every
+ * answer (X-Request-Id, the security headers, the 405 for other methods).
+ */
+export const openApiJson = async (c: Context<AppEnv>) => {
+  // The [assets] binding of wrangler.toml; typed here, where it alone is used.
+  const { ASSETS } = c.env as unknown as { ASSETS: Fetcher };
+  const asset = await ASSETS.fetch(new URL("/openapi.json", c.req.url));
+  if (!asset.ok) throw new Error(`public/openapi.json is not among the static assets (${asset.status}): run \`npm run docs:assets\``);
+  return c.body(await asset.arrayBuffer(), 200, { "Content-Type": "application/json" });
+};
+
+/**
  * /docs: the interactive reference. The renderer (Scalar's standalone build, pinned by the
  * lockfile) and the script that starts it are Workers static assets under /docs/ (copied into
  * public/ by scripts/docs-assets.ts), so the Worker bundle stays small and the page needs no

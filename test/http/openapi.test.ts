@@ -2,6 +2,7 @@ import { Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { declaredScope } from "../../src/http/middleware/auth";
+import { openApiDocument } from "../../src/http/openapi/document";
 import { EXAMPLES } from "../../src/http/openapi/examples";
 import { contractIssues } from "../support/contract";
 import { call } from "../support/http";
@@ -39,6 +40,10 @@ describe("the OpenAPI document", () => {
       for (const tag of operation.tags) expect(tagNames).toContain(tag);
     }
     expect(document.paths["/v1/pipelines/{id}"].head.responses["200"].content).toBeUndefined();
+  });
+
+  it("is served as built from the routes' contracts, so a stale public/openapi.json fails here (`npm run docs:assets` rebuilds it)", async () => {
+    expect(await fetchDocument()).toEqual(openApiDocument(app));
   });
 
   it("names its schemas in components and refers to them", async () => {

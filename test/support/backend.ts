@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
-import type { SQL } from "drizzle-orm";
 import { types } from "pg";
 import type { PipelineRepository } from "../../src/domain/repository";
 import { createApp } from "../../src/http/app";
 import { createD1PipelineRepository, type D1RepositorySettings } from "../../src/infrastructure/d1-pipeline-repository";
 import { type PgConnection, pgClient, pgConnection } from "../../src/infrastructure/pg/connection";
 import { createPgPipelineRepository } from "../../src/infrastructure/pg/pipeline-repository";
+import type { SQL } from "../../src/infrastructure/pg/sql";
 
 /**
  * The backend this test file runs on: the `workers` project has D1 only, `workers-pg` binds

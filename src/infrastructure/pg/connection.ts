@@ -1,11 +1,13 @@
+/// <reference path="./pg-client.d.ts" />
 import type { Duplex } from "node:stream";
-import { type SQL, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/node-postgres";
-import { Client } from "pg";
+// node-postgres's client alone: its index adds the pool, which a Worker's one connection per
+// request never uses, to the bundle every cold start evaluates (issue 16).
+import Client from "pg/lib/client.js";
 import { CloudflareSocket } from "pg-cloudflare";
 import { grantorsOf } from "../../domain/api-key";
 import type { KeyCheck, KeyChecked } from "../key-check";
 import { domainError } from "../refusals";
+import { type SQL, sql, toQuery } from "./sql";
 
 /**
  * A request's connection to PostgreSQL (through Hyperdrive in production): every call is ONE
@@ -55,7 +57,6 @@ export function pgClient(connectionString: string): Client {
 
 export function pgConnection(connectionString: string, onCall?: () => void): PgConnection {
   const client = pgClient(connectionString);
-  const db = drizzle(client);
   let connected: Promise<unknown> | undefined;
   let key: KeyCheck | undefined;
   let lastToken: string | undefined;
@@ -69,8 +70,10 @@ export function pgConnection(connectionString: string, onCall?: () => void): PgC
     const check = key ? JSON.stringify({ id: key.id, hash: key.hash, grantors: grantorsOf(key.scope), lock: key.mode === "write" }) : null;
     let result: { rows: { result: string | null; token: string }[] };
     try {
-      result = await db.execute<{ result: string | null; token: string }>(
-        sql`SELECT (${payload})::text AS result, registry_wal_position() AS token FROM registry_check_key(${check}::json) AS key_check`,
+      result = await client.query<{ result: string | null; token: string }>(
+        toQuery(
+          sql`SELECT (${payload})::text AS result, registry_wal_position() AS token FROM registry_check_key(${check}::json) AS key_check`,
+        ),
       );
     } catch (error) {
       throw domainError(error, id);

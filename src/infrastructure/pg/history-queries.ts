@@ -1,8 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
 import { pipelineNotFound } from "../../domain/errors";
 import type { AuditEvent, Revision, RevisionSummary } from "../../domain/history";
 import type { PipelineRepository } from "../../domain/repository";
 import type { PgConnection } from "./connection";
+import { type SQL, sql } from "./sql";
 
 /** The history reads on PostgreSQL (API.md "History", "Audit log"): each one SELECT of the API's JSON. */
 

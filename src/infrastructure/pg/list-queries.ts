@@ -1,5 +1,5 @@
-import { type SQL, sql } from "drizzle-orm";
 import type { ListQuery, PipelineFilter, SortField } from "../../domain/repository";
+import { type SQL, sql } from "./sql";
 
 /**
  * List pages and filtered counts on PostgreSQL. A page walks the pipelines' index for its sort,

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { pipelineNotFound } from "../../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
@@ -9,6 +8,7 @@ import { contextJson, eventIds, textArray } from "./arguments";
 import type { PgConnection } from "./connection";
 import { pgHistoryQueries } from "./history-queries";
 import { countQuery, pageQuery } from "./list-queries";
+import { sql } from "./sql";
 
 /**
  * The PostgreSQL repository: each write is one call of its function in migrations-pg/0001

@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import type { ApiKey } from "../../domain/api-key";
 import { ARCHIVE_RUNS_LIMIT, type ArchiveRun } from "../../domain/archive-run";
 import { newId } from "../../domain/ids";
@@ -6,6 +5,7 @@ import type { ApiKeyStore, ArchiveRunStore } from "../../domain/storage";
 import { mintApiKey } from "../api-key-material";
 import { contextJson, eventIds } from "./arguments";
 import type { PgConnection } from "./connection";
+import { sql } from "./sql";
 
 /** API keys and archive runs on PostgreSQL: writes are functions of migrations-pg/0001, reads one SELECT each. */
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { copyDocsAssets } from "../../../scripts/docs-assets.ts";
+import { buildDocsAssets } from "../../../scripts/docs-assets.ts";
 import { startOnFreePorts } from "../../../scripts/wrangler-dev.ts";
 
 declare module "vitest" {
@@ -17,7 +17,7 @@ declare module "vitest" {
  * (workerd, the /docs assets, the built bundle), on free ports with its own empty local state.
  */
 export default async function setup(project: TestProject) {
-  copyDocsAssets();
+  await buildDocsAssets();
   const state = mkdtempSync(join(tmpdir(), "worker-state-"));
   const worker = await startOnFreePorts("node-tests-admin-token", ["--persist-to", state]);
   project.provide("workerUrl", worker.url);
