@@ -43,6 +43,7 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**", "test/pg/**"],
             setupFiles: ["./test/support/apply-migrations.ts"],
+            globalSetup: ["./test/node/support/docs-assets.ts"],
           },
         },
         {
@@ -61,7 +62,7 @@ export default defineConfig(async () => {
               "test/reliability/{model-based,concurrency,http-fuzz,data-edges}.test.ts",
             ],
             exclude: ["test/http/consistency.test.ts"],
-            globalSetup: ["./test/node/support/postgres.ts"],
+            globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/postgres.ts"],
             // One database for the whole project, which each file resets: one file at a time.
             fileParallelism: false,
             // Locally every request opens its own PostgreSQL connection (a new server process that

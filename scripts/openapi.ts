@@ -3,7 +3,7 @@
 // Worker serves from its static assets (src/http/docs.ts). The generator and
 // @valibot/to-json-schema so stay out of the Worker's bundle, which every cold start evaluates.
 // `npm run docs:assets` runs it (so do `npm run dev`, `npm test` and `npm run deploy`).
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -62,7 +62,10 @@ export async function buildOpenApiDocument(): Promise<object> {
 export async function writeOpenApiDocument(): Promise<string> {
   const document = await buildOpenApiDocument();
   mkdirSync(dirname(OPENAPI_ASSET), { recursive: true });
-  writeFileSync(OPENAPI_ASSET, JSON.stringify(document));
+  // Whole or not at all: a Worker serving the assets meanwhile never reads half a document.
+  const partial = `${OPENAPI_ASSET}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(document));
+  renameSync(partial, OPENAPI_ASSET);
   return OPENAPI_ASSET;
 }
 

@@ -6,6 +6,8 @@ export interface Env {
    * (src/infrastructure/backend.ts; README "Choosing a backend").
    */
   HYPERDRIVE?: Hyperdrive;
+  /** The static assets of wrangler.toml `[assets]`: the Worker reads the built OpenAPI document through it (src/http/docs.ts). */
+  ASSETS: Fetcher;
   /** Bearer token with every scope; without it every /v1 request is refused. */
   ADMIN_TOKEN?: string;
   /** Per-token request budget (`[[ratelimits]]` in wrangler.toml). */

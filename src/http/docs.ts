@@ -9,9 +9,7 @@ import type { Operation } from "./openapi/types";
  * answer (X-Request-Id, the security headers, the 405 for other methods).
  */
 export const openApiJson = async (c: Context<AppEnv>) => {
-  // The [assets] binding of wrangler.toml; typed here, where it alone is used.
-  const { ASSETS } = c.env as unknown as { ASSETS: Fetcher };
-  const asset = await ASSETS.fetch(new URL("/openapi.json", c.req.url));
+  const asset = await c.env.ASSETS.fetch(new URL("/openapi.json", c.req.url));
   if (!asset.ok) throw new Error(`public/openapi.json is not among the static assets (${asset.status}): run \`npm run docs:assets\``);
   return c.body(await asset.arrayBuffer(), 200, { "Content-Type": "application/json" });
 };

@@ -2,8 +2,9 @@ import type { ApiKey, Scope } from "../domain/api-key";
 import type { ApiKeyStore } from "../domain/storage";
 import { mintApiKey } from "./api-key-material";
 import { recordEvent } from "./db/history-statements";
-import { prepare, sql } from "./db/sql";
+import { prepare } from "./db/statement";
 import { iso, ms } from "./db/time";
+import { sql } from "./sql";
 
 interface Row {
   id: string;

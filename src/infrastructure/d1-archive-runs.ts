@@ -2,8 +2,9 @@ import { ARCHIVE_RUNS_LIMIT, type ArchiveBatch, type ArchiveRun, type PendingArc
 import type { WriteContext } from "../domain/history";
 import type { ArchiveRunStore } from "../domain/storage";
 import { recordEvent, recordRevisions } from "./db/history-statements";
-import { prepare, sql } from "./db/sql";
+import { prepare } from "./db/statement";
 import { iso, ms } from "./db/time";
+import { type SQL, sql } from "./sql";
 
 interface Row {
   id: string;
@@ -35,7 +36,7 @@ function toArchiveRun(row: Row): ArchiveRun {
 }
 
 /** The VALUES of a run's row, with its count, status and error as SQL. */
-const runValues = (run: PendingArchiveRun, archivedCount: unknown, status: ArchiveRun["status"], error: string | null) =>
+const runValues = (run: PendingArchiveRun, archivedCount: number | SQL, status: ArchiveRun["status"], error: string | null) =>
   sql`VALUES (${run.id}, ${run.trigger}, ${ms(run.cutoff)}, ${archivedCount}, ${status}, ${ms(run.startedAt)}, ${ms(run.finishedAt)}, ${error})`;
 
 const finishedEvent = (run: ArchiveRun | PendingArchiveRun) =>

@@ -11,9 +11,10 @@ import {
   toRevision,
   toRevisionSummary,
 } from "./db/history-statements";
-import { prepare, type Sql, sql } from "./db/sql";
+import { prepare } from "./db/statement";
+import { type SQL, sql } from "./sql";
 
-const and = (conditions: (Sql | undefined)[]) => {
+const and = (conditions: (SQL | undefined)[]) => {
   const present = conditions.filter((condition) => condition !== undefined);
   return present.length === 0 ? sql`1` : sql.join(present, " AND ");
 };

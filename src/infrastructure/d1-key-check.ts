@@ -2,9 +2,10 @@ import { grantorsOf } from "../domain/api-key";
 import { KeyRefusedError } from "../domain/errors";
 import { interceptD1, shapeResult } from "./d1-intercept";
 import { firstFailure, INSERT_GUARD } from "./db/guard";
-import { prepare, sql } from "./db/sql";
+import { prepare } from "./db/statement";
 import type { KeyCheck } from "./key-check";
 import { domainError, guardError } from "./refusals";
+import { sql } from "./sql";
 
 /** The first failing check of the key's row (NULL when it is active, its own and scoped), as a guard or a SELECT. */
 function checkStatement(db: D1Database, check: KeyCheck): D1PreparedStatement {

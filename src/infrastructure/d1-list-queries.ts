@@ -1,6 +1,6 @@
 import type { ListQuery, PipelineFilter, SortField } from "../domain/repository";
 import { PIPELINE_JSON } from "./db/projection";
-import { type Sql, sql } from "./db/sql";
+import { type SQL, sql } from "./sql";
 
 /**
  * The SQL of list pages and filtered counts. A page walks one index in its own order, from
@@ -21,15 +21,15 @@ import { type Sql, sql } from "./db/sql";
 
 interface Source {
   /** The table that drives, aliased. */
-  table: Sql;
+  table: SQL;
   /** What a page joins to it to reach the pipeline `p`. */
-  join: Sql;
-  id: Sql;
-  sort: Record<SortField, Sql>;
-  conditions: Sql[];
+  join: SQL;
+  id: SQL;
+  sort: Record<SortField, SQL>;
+  conditions: SQL[];
 }
 
-const hasEntry = (pipelineId: Sql, [key, value]: readonly [string, string]) =>
+const hasEntry = (pipelineId: SQL, [key, value]: readonly [string, string]) =>
   sql`EXISTS (SELECT 1 FROM pipeline_configuration e WHERE e.pipeline_id = ${pipelineId} AND e.key = ${key} AND e.value = ${value})`;
 
 const archivedFlag = (filter: PipelineFilter) => (filter.archived === "all" ? undefined : filter.archived === "true" ? 1 : 0);
@@ -66,10 +66,10 @@ function source(filter: PipelineFilter): Source {
   };
 }
 
-const where = (conditions: Sql[]) => (conditions.length === 0 ? sql`` : sql`WHERE ${sql.join(conditions, " AND ")}`);
+const where = (conditions: SQL[]) => (conditions.length === 0 ? sql`` : sql`WHERE ${sql.join(conditions, " AND ")}`);
 
 /** `limit + 1` pipelines of the page, each one JSON column `pipeline`. */
-export function pageQuery(query: ListQuery): Sql {
+export function pageQuery(query: ListQuery): SQL {
   const from = source(query);
   const sort = from.sort[query.sort.field];
   const direction = sql.raw(query.sort.descending ? "DESC" : "ASC");
@@ -83,7 +83,7 @@ export function pageQuery(query: ListQuery): Sql {
 }
 
 /** Count of the pipelines that match a filter with a name or configuration entries. */
-export function countQuery(filter: PipelineFilter): Sql {
+export function countQuery(filter: PipelineFilter): SQL {
   const from = source(filter);
   return sql`SELECT count(*) AS count FROM ${from.table} ${where(from.conditions)}`;
 }

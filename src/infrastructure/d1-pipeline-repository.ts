@@ -17,16 +17,17 @@ import { insertConfiguration, insertPipelines, replaceContent } from "./db/conte
 import { type Check, firstFailure, INSERT_GUARD } from "./db/guard";
 import { recordEvent, recordRevisions } from "./db/history-statements";
 import { PIPELINE_JSON } from "./db/projection";
-import { prepare, type Sql, sql } from "./db/sql";
+import { prepare } from "./db/statement";
 import { iso, ms } from "./db/time";
 import { domainError } from "./refusals";
+import { type SQL, sql } from "./sql";
 
 export interface D1RepositorySettings {
   /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
   revisionsKeep: number;
 }
 
-async function runBatch(db: D1Database, statements: Sql[], id?: string): Promise<D1Result[]> {
+async function runBatch(db: D1Database, statements: SQL[], id?: string): Promise<D1Result[]> {
   try {
     return await db.batch(statements.map((statement) => prepare(db, statement)));
   } catch (error) {
@@ -39,7 +40,7 @@ async function runBatch(db: D1Database, statements: Sql[], id?: string): Promise
  * pipeline's current row `p` (NULL when there is none). It always checks that the pipeline
  * exists and, with `expectedVersion`, that its version is that one.
  */
-function pipelineGuard(id: string, options: WriteOptions, checks: Check[] = []): Sql {
+function pipelineGuard(id: string, options: WriteOptions, checks: Check[] = []): SQL {
   const expected = options.expectedVersion;
   const failure = firstFailure([
     [sql`p.id IS NULL`, "not_found"],
@@ -52,7 +53,7 @@ function pipelineGuard(id: string, options: WriteOptions, checks: Check[] = []):
 const notArchived: Check = [sql`p.archived = 1`, "archived"];
 
 /** Another active pipeline already has `name` (SQL). */
-const nameFree = (name: Sql): Check => [
+const nameFree = (name: SQL): Check => [
   sql`EXISTS (SELECT 1 FROM pipelines o WHERE o.name = ${name} AND o.archived = 0 AND o.id <> p.id)`,
   "name_taken",
 ];
@@ -117,7 +118,7 @@ export function createD1PipelineRepository(
 
   const selectOne = (id: string) => sql`SELECT ${PIPELINE_JSON} AS pipeline FROM pipelines p WHERE p.id = ${id}`;
   /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
-  async function change(id: string, kind: Change, meta: WriteMeta, writes: Sql[]): Promise<Pipeline> {
+  async function change(id: string, kind: Change, meta: WriteMeta, writes: SQL[]): Promise<Pipeline> {
     const history = recordRevisions(sql`p.id = ${id}`, kind, writeContextOf(meta), { keep, count: 1 });
     const statements = [...writes, ...history];
     const results = await runBatch(db, [...statements, selectOne(id)], id);
@@ -127,7 +128,7 @@ export function createD1PipelineRepository(
   }
 
   /** New pipelines with their revisions and events; with `condition`, written only where it holds. */
-  function creation(items: Pipeline[], meta: WriteMeta, condition?: Sql): Sql[] {
+  function creation(items: Pipeline[], meta: WriteMeta, condition?: SQL): SQL[] {
     const ids = sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(items.map((item) => item.id))}))`;
     return [...insertPipelines(items, condition), ...recordRevisions(ids, "created", writeContextOf(meta), { keep, count: items.length })];
   }
@@ -156,7 +157,7 @@ export function createD1PipelineRepository(
       const sameKey = sql`scope = ${claim.scope} AND key = ${claim.key}`;
       // The rows go in only if this request's nonce won the claim on the key.
       const claimWon = sql`(SELECT nonce FROM idempotency_keys WHERE ${sameKey}) = ${nonce}`;
-      const statements: Sql[] = [
+      const statements: SQL[] = [
         sql`DELETE FROM idempotency_keys WHERE ${sameKey} AND expires_at <= ${ms(now)}`,
         sql`INSERT INTO idempotency_keys (scope, key, fingerprint, nonce, response, created_at, expires_at)
           VALUES (${claim.scope}, ${claim.key}, ${claim.fingerprint}, ${nonce}, ${claim.record(items)}, ${ms(now)}, ${ms(claim.expiresAt)})
@@ -211,7 +212,7 @@ export function createD1PipelineRepository(
       const now = clock().toISOString();
       const changes = input.configuration;
       const checks: Check[] = [notArchived, ...(input.name === undefined ? [] : [nameFree(sql`${input.name}`)])];
-      const configurationStatements: Sql[] = [];
+      const configurationStatements: SQL[] = [];
       if (changes === null) {
         configurationStatements.push(sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id}`);
       } else if (changes !== undefined) {

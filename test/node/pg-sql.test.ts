@@ -4,18 +4,22 @@ import { expect, it, vi } from "vitest";
 import type { Storage } from "../../src/domain/storage";
 
 /**
- * The PostgreSQL backend renders its SQL with its own small template (src/infrastructure/pg/sql.ts)
+ * The PostgreSQL backend renders its SQL with its own small template (src/infrastructure/sql.ts)
  * where it used drizzle-orm's `sql` and node-postgres driver. Every statement the backend sends
  * is made here twice, by the same modules, once over each renderer: text and parameters must
  * be the same, so what PostgreSQL receives has not changed.
  */
 
-const SQL_MODULE = "../../src/infrastructure/pg/sql";
+const SQL_MODULE = "../../src/infrastructure/sql";
 
 /** drizzle-orm's `sql` and its PostgreSQL renderer, in the shape of ./sql.ts. */
 const drizzleRenderer = () => ({
-  sql: drizzleSql,
-  toQuery: (query: Parameters<PgDialect["sqlToQuery"]>[0]) => {
+  // Its join takes the separator as SQL where ours takes text.
+  sql: Object.assign((strings: TemplateStringsArray, ...values: unknown[]) => drizzleSql(strings, ...values), {
+    raw: drizzleSql.raw,
+    join: (parts: Parameters<typeof drizzleSql.join>[0], separator: string) => drizzleSql.join(parts, drizzleSql.raw(separator)),
+  }),
+  toPostgres: (query: Parameters<PgDialect["sqlToQuery"]>[0]) => {
     const { sql, params } = new PgDialect().sqlToQuery(query);
     return { text: sql, values: params };
   },

@@ -5,7 +5,7 @@ import { createApp } from "../../src/http/app";
 import { createD1PipelineRepository, type D1RepositorySettings } from "../../src/infrastructure/d1-pipeline-repository";
 import { type PgConnection, pgClient, pgConnection } from "../../src/infrastructure/pg/connection";
 import { createPgPipelineRepository } from "../../src/infrastructure/pg/pipeline-repository";
-import type { SQL } from "../../src/infrastructure/pg/sql";
+import type { SQL } from "../../src/infrastructure/sql";
 
 /**
  * The backend this test file runs on: the `workers` project has D1 only, `workers-pg` binds

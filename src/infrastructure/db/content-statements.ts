@@ -1,6 +1,6 @@
 import type { Pipeline, Stage } from "../../domain/pipeline";
+import { type SQL, sql } from "../sql";
 import { mapEntries, selectRows } from "./json-rows";
-import { type Sql, sql } from "./sql";
 import { ms } from "./time";
 
 /**
@@ -73,16 +73,16 @@ const stageRows = (pipeline: Pipeline) =>
  */
 export function insertConfiguration(
   owners: { id: string; configuration: Record<string, string | null> }[],
-  condition: Sql = sql`1`,
-  onConflict: Sql = sql``,
-): Sql {
+  condition: SQL = sql`1`,
+  onConflict: SQL = sql``,
+): SQL {
   const { from, owner } = mapEntries(owners, "id", "configuration");
   return sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
     FROM ${from} JOIN pipelines p ON p.id = ${owner} WHERE e.type <> 'null' AND ${condition} ${onConflict}`;
 }
 
 /** Every row of new pipelines, in four statements whatever their number; with `condition`, only where it holds. */
-export function insertPipelines(items: Pipeline[], condition: Sql = sql`1`): Sql[] {
+export function insertPipelines(items: Pipeline[], condition: SQL = sql`1`): SQL[] {
   const stages: Stage[] = items.flatMap((pipeline) => pipeline.stages);
   const parameters = mapEntries(
     stages.map((stage) => ({ id: stage.id, parameters: stage.parameters })),
@@ -98,7 +98,7 @@ export function insertPipelines(items: Pipeline[], condition: Sql = sql`1`): Sql
 }
 
 /** RFC 3339 text to epoch milliseconds, in SQL (julianday keeps milliseconds exactly enough to round back). */
-const msOf = (text: Sql) => sql`CAST(round((julianday(${text}) - 2440587.5) * 86400000) AS INTEGER)`;
+const msOf = (text: SQL) => sql`CAST(round((julianday(${text}) - 2440587.5) * 86400000) AS INTEGER)`;
 
 /** Columns a replaced stage takes from the new content; `created_at` stays, so a kept stage keeps it. */
 const REPLACED_STAGE_COLUMNS = sql.raw(
@@ -116,7 +116,7 @@ const REPLACED_STAGE_COLUMNS = sql.raw(
  * `createdAt`), the others removed; every stage gets `updatedAt` = `now`. The version goes up
  * by one.
  */
-export function replaceContent(id: string, content: Sql, now: number): Sql[] {
+export function replaceContent(id: string, content: SQL, now: number): SQL[] {
   const stages = sql`json_each(${content}, '$.stages') s`;
   return [
     sql`UPDATE pipelines SET name = (${content}) ->> '$.name', version = version + 1, updated_at = ${now} WHERE id = ${id}`,

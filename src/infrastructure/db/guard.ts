@@ -1,5 +1,5 @@
 import type { GuardReason } from "../refusals";
-import { type Sql, sql } from "./sql";
+import { type SQL, sql } from "../sql";
 
 /**
  * The write guard, a view defined in the migrations (outside the drizzle-kit schema on
@@ -12,13 +12,13 @@ import { type Sql, sql } from "./sql";
 export const INSERT_GUARD = sql.raw("INSERT INTO write_guard (reason)");
 
 /** A precondition's failure: the condition (SQL over the current rows) and the reason it gives. */
-export type Check = readonly [condition: Sql, reason: GuardReason];
+export type Check = readonly [condition: SQL, reason: GuardReason];
 
 /** A reason as SQL, typed so that only the reasons of ../refusals.ts can be written. */
 export const reason = (name: GuardReason) => sql.raw(`'${name}'`);
 
 /** `CASE WHEN <condition> THEN <reason> ... END`: the first failing precondition, or NULL. */
-export function firstFailure(checks: readonly Check[]): Sql {
+export function firstFailure(checks: readonly Check[]): SQL {
   const whens = checks.map(([condition, name]) => sql`WHEN ${condition} THEN ${reason(name)}`);
   return sql`CASE ${sql.join(whens, " ")} END`;
 }

@@ -1,8 +1,8 @@
 import type { AuditAction, AuditEvent, Change, ResourceType, Revision, RevisionSummary, WriteContext } from "../../domain/history";
 import { newId } from "../../domain/ids";
 import type { Pipeline } from "../../domain/pipeline";
+import { type SQL, sql } from "../sql";
 import { PIPELINE_JSON } from "./projection";
-import { type Sql, sql } from "./sql";
 import { iso } from "./time";
 
 /**
@@ -25,11 +25,11 @@ const INSERT_EVENT = sql.raw(
  * event follows only revisions this write recorded (`write_id`). `count` bounds the events.
  */
 export function recordRevisions(
-  which: Sql,
+  which: SQL,
   change: Change,
   context: WriteContext,
   options: { keep: number; count: number; writeId?: string },
-): Sql[] {
+): SQL[] {
   const writeId = options.writeId ?? newId();
   const eventIds = JSON.stringify(Array.from({ length: options.count }, () => newId()));
   return [
@@ -50,12 +50,12 @@ export interface EventInput {
   action: AuditAction;
   resource: { type: ResourceType; id: string };
   /** The pipeline's version after the change (SQL, read in the batch), or null. */
-  version: Sql | null;
+  version: SQL | null;
   at: number;
 }
 
 /** One audit event, inserted only where `onlyIf` holds (when the change did happen). */
-export function recordEvent(event: EventInput, context: WriteContext, onlyIf: Sql = sql`1`): Sql {
+export function recordEvent(event: EventInput, context: WriteContext, onlyIf: SQL = sql`1`): SQL {
   return sql`${INSERT_EVENT} SELECT NULL, ${newId()}, ${event.at}, ${event.action}, ${context.actor.type}, ${context.actor.id},
     ${event.resource.type}, ${event.resource.id}, ${event.version ?? sql`NULL`}, ${context.requestId} WHERE ${onlyIf}`;
 }

@@ -1,4 +1,4 @@
-import { type Sql, sql } from "./sql";
+import { type SQL, sql } from "../sql";
 
 /**
  * Rows travel to D1 as one JSON parameter and come apart in SQL (`json_each`), so a write
@@ -13,7 +13,7 @@ export const jsonRows = (value: readonly object[]) => sql`json_each(${JSON.strin
 export const member = (name: string) => sql.raw(`j.value ->> '${name}'`);
 
 /** SELECT of `members` (in the order of the table's columns) from `jsonRows(rows)` where `condition` holds. */
-export function selectRows(members: readonly string[], rows: readonly object[], condition: Sql = sql`1`): Sql {
+export function selectRows(members: readonly string[], rows: readonly object[], condition: SQL = sql`1`): SQL {
   // The WHERE is always there: without it SQLite would read a following ON CONFLICT as a join constraint.
   return sql`SELECT ${sql.join(members.map(member), ", ")} FROM ${jsonRows(rows)} WHERE ${condition}`;
 }
@@ -22,7 +22,7 @@ export function selectRows(members: readonly string[], rows: readonly object[], 
  * The entries of each row's string map `map` (configuration, parameters) as (`owner`, key,
  * value) rows: `SELECT x.value ->> owner, e.key, e.value FROM json_each(rows) x, json_each(x.value -> map) e`.
  */
-export function mapEntries(rows: readonly object[], owner: string, map: string): { from: Sql; owner: Sql } {
+export function mapEntries(rows: readonly object[], owner: string, map: string): { from: SQL; owner: SQL } {
   return {
     from: sql`${jsonRows(rows)} JOIN json_each(j.value -> ${sql.raw(`'${map}'`)}) e`,
     owner: member(owner),

@@ -1,5 +1,5 @@
+import { sql } from "../sql";
 import { PIPELINE_JSON_SQL } from "./pipeline-json";
-import { sql } from "./sql";
 
 /**
  * The one read projection: pipeline `p` as the API's JSON, built by SQLite in the statement

@@ -1,6 +1,6 @@
 import type { WriteContext } from "../../domain/history";
 import { newId } from "../../domain/ids";
-import { sql } from "./sql";
+import { sql } from "../sql";
 
 /** How the registry's PostgreSQL functions (migrations-pg/0001) take their less simple arguments. */
 

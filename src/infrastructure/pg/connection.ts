@@ -7,7 +7,7 @@ import { CloudflareSocket } from "pg-cloudflare";
 import { grantorsOf } from "../../domain/api-key";
 import type { KeyCheck, KeyChecked } from "../key-check";
 import { domainError } from "../refusals";
-import { type SQL, sql, toQuery } from "./sql";
+import { type SQL, sql, toPostgres } from "../sql";
 
 /**
  * A request's connection to PostgreSQL (through Hyperdrive in production): every call is ONE
@@ -71,7 +71,7 @@ export function pgConnection(connectionString: string, onCall?: () => void): PgC
     let result: { rows: { result: string | null; token: string }[] };
     try {
       result = await client.query<{ result: string | null; token: string }>(
-        toQuery(
+        toPostgres(
           sql`SELECT (${payload})::text AS result, registry_wal_position() AS token FROM registry_check_key(${check}::json) AS key_check`,
         ),
       );

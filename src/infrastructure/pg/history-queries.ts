@@ -1,8 +1,8 @@
 import { pipelineNotFound } from "../../domain/errors";
 import type { AuditEvent, Revision, RevisionSummary } from "../../domain/history";
 import type { PipelineRepository } from "../../domain/repository";
+import { type SQL, sql } from "../sql";
 import type { PgConnection } from "./connection";
-import { type SQL, sql } from "./sql";
 
 /** The history reads on PostgreSQL (API.md "History", "Audit log"): each one SELECT of the API's JSON. */
 
@@ -14,7 +14,7 @@ const EVENT = sql`json_build_object('id', e.id, 'at', registry_time(e.at), 'acti
   'actor', json_build_object('type', e.actor_type, 'id', e.actor_id), 'resource', json_build_object('type', e.resource_type, 'id', e.resource_id),
   'version', e.version, 'requestId', e.request_id)`;
 
-const and = (conditions: SQL[]) => sql.join(conditions, sql` AND `);
+const and = (conditions: SQL[]) => sql.join(conditions, " AND ");
 
 export function pgHistoryQueries(connection: PgConnection): Pick<PipelineRepository, "listRevisions" | "getRevisions" | "listAuditEvents"> {
   return {

@@ -4,11 +4,11 @@ import { newId } from "../../domain/ids";
 import type { Metrics } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
 import { type PipelineRepository, type WriteOptions, writeContextOf } from "../../domain/repository";
+import { sql } from "../sql";
 import { contextJson, eventIds, textArray } from "./arguments";
 import type { PgConnection } from "./connection";
 import { pgHistoryQueries } from "./history-queries";
 import { countQuery, pageQuery } from "./list-queries";
-import { sql } from "./sql";
 
 /**
  * The PostgreSQL repository: each write is one call of its function in migrations-pg/0001

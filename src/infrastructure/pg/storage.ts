@@ -1,8 +1,8 @@
 import type { Storage } from "../../domain/storage";
 import { lazyStorage } from "../lazy-storage";
+import { sql } from "../sql";
 import type { PgConnection } from "./connection";
 import { createPgPipelineRepository, type PgRepositorySettings } from "./pipeline-repository";
-import { sql } from "./sql";
 import { pgApiKeys, pgArchiveRuns } from "./stores";
 
 /** Everything the API stores, on PostgreSQL over one connection. */

@@ -3,9 +3,9 @@ import { ARCHIVE_RUNS_LIMIT, type ArchiveRun } from "../../domain/archive-run";
 import { newId } from "../../domain/ids";
 import type { ApiKeyStore, ArchiveRunStore } from "../../domain/storage";
 import { mintApiKey } from "../api-key-material";
+import { sql } from "../sql";
 import { contextJson, eventIds } from "./arguments";
 import type { PgConnection } from "./connection";
-import { sql } from "./sql";
 
 /** API keys and archive runs on PostgreSQL: writes are functions of migrations-pg/0001, reads one SELECT each. */
 
