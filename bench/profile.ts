@@ -1,29 +1,39 @@
-import { readFileSync } from "node:fs";
-import { type LoadScenario, loadScenarios, runLoad } from "./load.ts";
+import { TOKEN } from "./http.ts";
+import { API_KEY_SCENARIOS, type LoadScenario, loadScenarios, runLoad } from "./load.ts";
+import { origins } from "./source-map.ts";
 import type { WorkerName, Workers } from "./workers.ts";
 
 /**
  * Where the time goes: V8 CPU profiles of the project's and the baseline's Worker isolates
- * while each serves a load scenario, with the samples attributed to the bundle's modules (the
- * `// node_modules/…` and `// src/…` markers esbuild writes before each module). The profiler
- * samples wall time on the isolate's thread and slows it down, so the figures compare the two
- * sides and the parts of one side; they are not CPU time, and the throughput runs never profile.
+ * while each serves a load scenario (with the admin token, and with an API key), each sample
+ * attributed to the bundle's modules and functions through the script's source map (which
+ * survives minification), or else esbuild's module markers. The profiler samples what the
+ * isolate's thread is doing; the samples that are not idle add up to the isolate's busy time
+ * (its CPU time, what Workers bill, give or take the profiler's own overhead, which weighs on
+ * both sides alike). The throughput runs never profile.
  */
 
-export const PROFILE = { seconds: 3, samplingIntervalMicros: 200, shown: 5 } as const;
+export const PROFILE = { seconds: 3, samplingIntervalMicros: 200, shown: 5, functions: 8 } as const;
 
 export interface Breakdown {
   scenario: string;
+  /** The credential the load sent. */
+  credential: "admin token" | "API key";
   side: "project" | "baseline";
-  /** Sampled milliseconds per request in the Worker's isolate, idle excluded. */
+  /** Sampled milliseconds per request of the isolate's thread at work (idle and unattributed native time excluded). */
   msPerRequest: number;
+  /** V8's "(program)" samples per request: native work it attributes to no JavaScript function. */
+  programMsPerRequest: number;
+  requests: number;
   /** Share of those samples per module group, largest first. */
   shares: [group: string, share: number][];
+  /** Self time per function (name and original source line), largest first, the first `PROFILE.functions`. */
+  functions: [fn: string, share: number][];
 }
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
 }
 
 interface Profile {
@@ -32,31 +42,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-/** esbuild's marker before each module: `// node_modules/<package>/…` (maybe behind `../`), or `// src/…`. */
-const PACKAGE = /^\/\/ (?:\S*\/)?node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//;
-const OWN = /^\/\/ (src|bench)\//;
 const SKIPPED = new Set(["(idle)", "(program)", "(root)"]);
-
-/** For each line of a bundle, the module group it belongs to. */
-function moduleGroups(script: string): string[] {
-  let current = "bundler helpers";
-  return readFileSync(script, "utf8")
-    .split("\n")
-    .map((line) => {
-      const own = OWN.exec(line)?.[1];
-      const dependency = PACKAGE.exec(line)?.[1];
-      if (own) current = own === "src" ? "app (src/)" : "baseline (bench/)";
-      else if (dependency) current = dependency;
-      return current;
-    });
-}
-
-function group(frame: ProfileNode["callFrame"], lines: string[], bundle: string): string {
-  if (frame.url.endsWith(bundle)) return lines[frame.lineNumber] ?? "bundle";
-  if (frame.url.startsWith("cloudflare-internal:d1")) return "D1 client (runtime JS)";
-  if (frame.url !== "") return "runtime JS";
-  return frame.functionName === "(garbage collector)" ? "GC" : "runtime native";
-}
 
 /** A Chrome DevTools Protocol session on one Worker's isolate. */
 async function inspect(url: string) {
@@ -79,46 +65,86 @@ async function inspect(url: string) {
   return { send, close: () => socket.close() };
 }
 
-async function profileOne(workers: Workers, inspector: string, side: "project" | "baseline", scenario: LoadScenario): Promise<Breakdown> {
+type Lookup = ReturnType<typeof origins>["lookup"];
+
+function classify(frame: ProfileNode["callFrame"], lookup: Lookup, bundle: string): { group: string; fn: string } {
+  const name = frame.functionName || "(anonymous)";
+  if (frame.url.endsWith(bundle)) {
+    const origin = lookup(frame.lineNumber, frame.columnNumber);
+    const where = origin.source ? ` ${origin.source}:${origin.line}` : "";
+    return { group: origin.group, fn: `${name}${where}` };
+  }
+  if (frame.url.startsWith("cloudflare-internal:d1")) return { group: "D1 client (runtime JS)", fn: `${name} (D1 client)` };
+  if (frame.url !== "") return { group: "runtime JS", fn: `${name} (${frame.url})` };
+  const group = frame.functionName === "(garbage collector)" ? "GC" : "runtime native";
+  return { group, fn: name };
+}
+
+interface Run {
+  scenario: LoadScenario;
+  credential: Breakdown["credential"];
+  token: string;
+}
+
+async function profileOne(workers: Workers, inspector: string, side: "project" | "baseline", run: Run): Promise<Breakdown> {
   const name: WorkerName = side;
-  await runLoad(workers.urls[name], scenario, `${side}-profile-warm-up`, 1);
+  const { scenario, token } = run;
+  await runLoad(workers.urls[name], scenario, `${side}-profile-warm-up-${run.credential}`, 1, token);
   const session = await inspect(`${inspector}/core:user:${name}`);
   await session.send("Profiler.enable");
   await session.send("Profiler.setSamplingInterval", { interval: PROFILE.samplingIntervalMicros });
   await session.send("Profiler.start");
-  const load = await runLoad(workers.urls[name], scenario, `${side}-profile`, PROFILE.seconds);
+  const load = await runLoad(workers.urls[name], scenario, `${side}-profile-${run.credential}`, PROFILE.seconds, token);
   const { profile } = await session.send<{ profile: Profile }>("Profiler.stop");
   session.close();
 
   const script = workers.scripts[name];
-  const lines = moduleGroups(script);
+  const { lookup } = origins(script);
   const bundle = script.split("/").at(-1) ?? script;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byGroup = new Map<string, number>();
+  const byFunction = new Map<string, number>();
   let total = 0;
+  let program = 0;
   profile.samples.forEach((nodeId, i) => {
     const frame = nodes.get(nodeId)?.callFrame;
     const micros = profile.timeDeltas[i + 1] ?? 0;
+    if (frame?.functionName === "(program)") program += micros;
     if (!frame || SKIPPED.has(frame.functionName)) return;
-    const key = group(frame, lines, bundle);
-    byGroup.set(key, (byGroup.get(key) ?? 0) + micros);
+    const { group, fn } = classify(frame, lookup, bundle);
+    byGroup.set(group, (byGroup.get(group) ?? 0) + micros);
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + micros);
     total += micros;
   });
+  const shares = (map: Map<string, number>) =>
+    [...map].sort((a, b) => b[1] - a[1]).map(([key, micros]): [string, number] => [key, micros / total]);
   return {
     scenario: scenario.name,
+    credential: run.credential,
     side,
     msPerRequest: total / 1000 / load.requests,
-    shares: [...byGroup].sort((a, b) => b[1] - a[1]).map(([key, micros]) => [key, micros / total]),
+    programMsPerRequest: program / 1000 / load.requests,
+    requests: load.requests,
+    shares: shares(byGroup),
+    functions: shares(byFunction).slice(0, PROFILE.functions),
   };
 }
 
-/** Profiles every load scenario on both sides; `workers` must have been started with the inspector. */
-export async function profileScenarios(size: number, workers: Workers): Promise<Breakdown[]> {
+/**
+ * Profiles every load scenario on both sides with the admin token, and the API key scenarios
+ * with `key`; `workers` must have been started with the inspector.
+ */
+export async function profileScenarios(size: number, workers: Workers, key?: string): Promise<Breakdown[]> {
   const { inspector } = workers;
   if (!inspector) throw new Error("the Workers run without the inspector");
+  const runs: Run[] = loadScenarios(size).map((scenario) => ({ scenario, credential: "admin token", token: TOKEN }));
+  if (key) {
+    for (const scenario of loadScenarios(size).filter((s) => API_KEY_SCENARIOS.includes(s.name)))
+      runs.push({ scenario, credential: "API key", token: key });
+  }
   const breakdowns: Breakdown[] = [];
-  for (const scenario of loadScenarios(size)) {
-    for (const side of ["project", "baseline"] as const) breakdowns.push(await profileOne(workers, inspector, side, scenario));
+  for (const run of runs) {
+    for (const side of ["project", "baseline"] as const) breakdowns.push(await profileOne(workers, inspector, side, run));
   }
   return breakdowns;
 }

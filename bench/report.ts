@@ -1,28 +1,20 @@
 import type { BULK, BulkResult } from "./bulk.ts";
 import { type CostRow, SLACK } from "./cost.ts";
 import { CALLS_PER_REQUEST, LOCAL_MS, modelledLatency, PRIMARY, RTT_TO_PRIMARY_MS } from "./edge-latency.ts";
-import type { KeyLoadRow, LOAD, LoadResult, LoadRow } from "./load.ts";
+import type { LOAD, LoadResult } from "./load.ts";
 import type { PostgresResults } from "./pg-bench.ts";
-import type { Breakdown, PROFILE } from "./profile.ts";
+import type { PROFILE } from "./profile.ts";
+import { allRatios, type PerfResults, perfSections, table } from "./report-perf.ts";
 import { postgresSection, postgresSummary } from "./report-pg.ts";
 
-export interface Results {
+export interface Results extends PerfResults {
   generatedAt: string;
-  environment: Record<string, string | number>;
   settings: { load: typeof LOAD; slack: number; bulk: typeof BULK; profile: typeof PROFILE & { size: number } };
-  sizes: number[];
   /** By size. */
   cost: Record<string, CostRow[]>;
   /** Operations of the OpenAPI document the cost table does not measure. */
   unmeasured: string[];
-  /** By size. */
-  throughput: Record<string, LoadRow[]>;
-  /** By size (the first only): the admin token against an API key, on the project. */
-  apiKeyThroughput: Record<string, KeyLoadRow[]>;
-  /** Where the baseline did not answer what the project answers (should be none). */
-  baselineDifferences: string[];
   bulk: BulkResult;
-  profile: Breakdown[];
   /** The same data set on PostgreSQL, beside D1. */
   postgres: PostgresResults;
   failures: string[];
@@ -32,8 +24,6 @@ export interface Results {
 const thousands = (n: number) => n.toLocaleString("en-US");
 const size = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
 const fixed = (n: number, digits = 2) => n.toFixed(digits);
-const table = (head: string[], rows: (string | number)[][]) =>
-  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 
 function costTable(results: Results): string {
   const [small, large] = results.sizes as [number, number];
@@ -71,41 +61,6 @@ function costTable(results: Results): string {
   );
 }
 
-const load = (r: LoadResult) => [thousands(Math.round(r.requestsPerSecond)), fixed(r.p50Ms, 1), fixed(r.p99Ms, 1)];
-
-function throughputTable(results: Results): string {
-  const rows = results.sizes.flatMap((n) =>
-    (results.throughput[n] ?? []).map((row) => [row.scenario, size(n), ...load(row.project), ...load(row.baseline), fixed(row.ratio)]),
-  );
-  return table(
-    ["scenario", "pipelines", "project req/s", "p50 ms", "p99 ms", "baseline req/s", "p50 ms", "p99 ms", "project / baseline"],
-    rows,
-  );
-}
-
-function apiKeyTable(results: Results): string {
-  const calls = (row: KeyLoadRow, n: number) =>
-    (results.cost[n] ?? []).find((c) => c.endpoint === row.request.split("?")[0] && c.case.endsWith("API key"))?.calls ?? "?";
-  const rows = Object.entries(results.apiKeyThroughput).flatMap(([n, keyRows]) =>
-    keyRows.map((row) => [row.scenario, size(Number(n)), ...load(row.admin), ...load(row.apiKey), calls(row, Number(n)), fixed(row.ratio)]),
-  );
-  return table(
-    [
-      "scenario",
-      "pipelines",
-      "admin token req/s",
-      "p50 ms",
-      "p99 ms",
-      "API key req/s",
-      "p50 ms",
-      "p99 ms",
-      "API key D1 calls",
-      "API key / admin",
-    ],
-    rows,
-  );
-}
-
 function latencyTable(): string {
   const rows = modelledLatency().map((row) => [
     row.region,
@@ -131,35 +86,20 @@ function scalingTable(results: Results): string {
   return table(["scenario", `project req/s, ${size(large)} / ${size(small)}`, `baseline req/s, ${size(large)} / ${size(small)}`], rows);
 }
 
-const percent = (share: number) => `${Math.round(share * 100)}%`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-function profileTable(results: Results): string {
-  const { shown } = results.settings.profile;
-  const parts = (b: Breakdown | undefined) =>
-    b
-      ? b.shares
-          .slice(0, shown)
-          .map(([group, share]) => `${group} ${percent(share)}`)
-          .join(", ")
-      : "?";
-  const scenarios = [...new Set(results.profile.map((b) => b.scenario))];
-  const rows = scenarios.map((scenario) => {
-    const project = results.profile.find((b) => b.scenario === scenario && b.side === "project");
-    const baseline = results.profile.find((b) => b.scenario === scenario && b.side === "baseline");
-    return [
-      scenario,
-      project ? fixed(project.msPerRequest) : "?",
-      baseline ? fixed(baseline.msPerRequest) : "?",
-      parts(project),
-      parts(baseline),
-    ];
-  });
-  return table(["scenario", "project ms/request", "baseline ms/request", "project: largest parts", "baseline: largest parts"], rows);
+/** CPU per request and the production script's size and start-up, in a sentence. */
+export function headline(results: PerfResults): string {
+  const cpus = results.profile.filter((b) => b.side === "project").map((b) => b.msPerRequest);
+  const project = results.startup.scripts.project;
+  const size = project ? `${kib(project.size.bytes)} (${kib(project.size.gzipBytes)} gzipped)` : "?";
+  const start = project ? `${fixed(project.startup.firstMs, 1)} ms (one-line Worker ${fixed(results.startup.trivial.firstMs, 1)} ms)` : "?";
+  return `**CPU per request, project:** ${fixed(Math.min(...cpus))} to ${fixed(Math.max(...cpus))} ms (profiled). **Production script:** ${size}; first response of a fresh isolate ${start}.`;
 }
 
 export function markdown(results: Results): string {
   const [small, large] = results.sizes as [number, number];
-  const ratios = results.sizes.flatMap((n) => (results.throughput[n] ?? []).map((row) => row.ratio));
+  const ratios = allRatios(results);
   const { bulk } = results;
   return `# Benchmark results
 
@@ -167,7 +107,9 @@ Generated ${results.generatedAt} by \`npm run bench\` in ${Math.round(results.se
 
 **Budgets:** ${results.failures.length === 0 ? "all met." : `${results.failures.length} broken:\n\n${results.failures.map((f) => `- ${f}`).join("\n")}\n`}
 
-**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90).
+**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included.
+
+${headline(results)}
 
 **Bulk import:** ${thousands(bulk.pipelines)} pipelines in ${bulk.requests} requests of ${bulk.pipelines / bulk.requests}: ${fixed(bulk.seconds, 1)} s (${thousands(Math.round(bulk.pipelinesPerSecond))} pipelines/s), ${bulk.d1Calls} D1 calls, ${thousands(bulk.rowsWritten)} rows written; slowest request ${Math.round(bulk.maxRequestMs)} ms.
 
@@ -189,25 +131,7 @@ Budgets (the bench exits non-zero when one is broken):
   **C = ${SLACK}.**
 - **Unfiltered count:** at most C = ${SLACK} rows read (the counter rows kept by triggers).
 ${results.unmeasured.length === 0 ? "" : `\nNot measured (in the OpenAPI document, no case in the bench): ${results.unmeasured.map((o) => `\`${o}\``).join(", ")}.\n`}
-## Throughput: the project against a hand-written baseline
-
-The production Worker and \`bench/baseline/\` (raw D1 prepared statements, no framework or ORM, same schema, same JSON, same bearer check, one D1 call per request) in one Miniflare process, one after the other, on loopback: ${results.settings.load.connections} connections, ${results.settings.load.rounds} rounds of ${results.settings.load.seconds} s per side in alternating order after ${results.settings.load.warmUpSeconds} s of warm-up, autocannon. Latencies in milliseconds, the mean of the rounds' percentiles. One-minute load average when the bench started: ${results.environment.loadBefore}, when it ended: ${results.environment.loadAfter} (the bench itself keeps about two cores busy; more than that is other work on the machine, which makes the figures noisier). Miniflare simulates D1 in the same workerd process, so its SQLite work shares the CPU with the Worker here; in production D1 runs elsewhere and a request waits on the network instead.
-${results.baselineDifferences.length === 0 ? "The baseline's answers were checked to equal the project's (reads, and writes read back by the other side)." : `**The baseline's answers differ from the project's:**\n${results.baselineDifferences.map((d) => `- ${d}`).join("\n")}`}
-
-${throughputTable(results)}
-
-## API keys beside the admin token
-
-The same scenarios on the production Worker, once with the admin token and once with an API key (write scope), alternating as above, at ${Object.keys(
-    results.apiKeyThroughput,
-  )
-    .map((n) => thousands(Number(n)))
-    .join(
-      ", ",
-    )} pipelines (the key's check reads one row by primary key whatever the size). The key is checked in the request's own D1 call: the D1 calls are the cost table's for the same request with the key.
-
-${apiKeyTable(results)}
-
+${perfSections(results)}
 ${postgresSection(results.postgres)}
 ## Edge latency: modelled, not measured
 
@@ -218,11 +142,21 @@ ${latencyTable()}
 ## Scaling: ${thousands(large)} against ${thousands(small)} pipelines
 
 ${scalingTable(results)}
-
-## Where the time goes
-
-V8 CPU profiles of each side's Worker isolate under the same load (${results.settings.profile.seconds} s per scenario at ${thousands(results.settings.profile.size)} pipelines, in a separate run: profiling slows the isolate down). Samples are attributed to the bundle's modules; *runtime native* is the runtime's own work (fetch, Response, crypto, the D1 binding's transport), *D1 client* its JavaScript side. Milliseconds are sampled wall time per request on the isolate's thread, comparable between the two sides, not CPU time; D1's own SQLite work is in another isolate and not included.
-
-${profileTable(results)}
 `;
+}
+
+/** The quick mode's report (`node bench/run.ts --quick`): the performance sections only. */
+export function quickMarkdown(results: PerfResults & { generatedAt: string; failures: string[]; seconds: number }): string {
+  const ratios = allRatios(results);
+  return `# Benchmark results, quick mode
+
+Generated ${results.generatedAt} by \`node bench/run.ts --quick\` in ${Math.round(results.seconds)} s on ${results.environment.cpuModel} (${results.environment.cpus} CPUs), Node ${results.environment.node}, wrangler ${results.environment.wrangler}, miniflare ${results.environment.miniflare}. Quick mode: ${results.sizes.map((n) => n.toLocaleString("en-US")).join(", ")} pipelines only, no cost table, no PostgreSQL, no bulk import; \`npm run bench\` is the source of truth.
+
+**Failures:** ${results.failures.length === 0 ? "none." : `${results.failures.length}:\n\n${results.failures.map((f) => `- ${f}`).join("\n")}\n`}
+
+**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included.
+
+${headline(results)}
+
+${perfSections(results)}`;
 }

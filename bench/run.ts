@@ -1,23 +1,33 @@
 // `npm run bench`: builds the Workers, seeds D1, measures cost per request, throughput against
-// the baseline, scaling, bulk import and where the time goes, and the same data set on PostgreSQL
-// beside D1 (bench/pg-bench.ts); writes bench/results/latest.{json,md}; exits non-zero when a
-// budget is broken (see bench/cost.ts) or a measurement is not to be trusted.
+// the baseline (with the admin token and with an API key), scaling, bulk import, where the time
+// goes (CPU per request), the production script's size and start-up, and the same data set on
+// PostgreSQL beside D1 (bench/pg-bench.ts); writes bench/results/latest.{json,md}; exits non-zero
+// when a budget is broken (see bench/cost.ts) or a measurement is not to be trusted.
+//
+// `node bench/run.ts --quick` (or `npm run bench -- --quick`), for developers: build, seed 1,000
+// pipelines, the baseline comparison, throughput at 1,000 (every scenario, the API key ones too),
+// the profiles, size and start-up (5 runs); no PostgreSQL, no 100,000, no cost table, no bulk
+// import. About 4 minutes; writes bench/results/quick.{json,md}, never latest.*, and prints the
+// markdown. The full run stays the source of truth.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { benchKey } from "./api-keys.ts";
 import { BULK, type BulkResult, importInBulk } from "./bulk.ts";
+import { compareWithBaseline } from "./compare.ts";
 import { type CostRow, measureCosts, SLACK } from "./cost.ts";
 import { expectStatus } from "./http.ts";
-import { compareWithBaseline, type KeyLoadRow, LOAD, type LoadRow, measureApiKeyThroughput, measureThroughput } from "./load.ts";
+import { LOAD, type LoadRow, measureApiKeyThroughput, measureThroughput } from "./load.ts";
 import { postgresBench } from "./pg-bench.ts";
 import { startBenchPostgres } from "./pg-seed.ts";
 import { type Breakdown, PROFILE, profileScenarios } from "./profile.ts";
-import { markdown } from "./report.ts";
+import { markdown, quickMarkdown } from "./report.ts";
 import { removeBenchPipelines, seedPipelines } from "./seed.ts";
+import { measureStartup, STARTUP } from "./startup.ts";
 import { ROOT, startWorkers } from "./workers.ts";
 
-const SIZES = [1_000, 100_000];
+const quick = process.argv.includes("--quick");
+const SIZES = quick ? [1_000] : [1_000, 100_000];
 const DAY = 86_400_000;
 // Seeded pipelines were all updated in the last 60 days: the archive job finds none due.
 const epoch = Date.now() - 60 * DAY;
@@ -41,12 +51,13 @@ const versionOf = (name: string) =>
 
 const cost: Record<string, CostRow[]> = {};
 const throughput: Record<string, LoadRow[]> = {};
-const apiKeyThroughput: Record<string, KeyLoadRow[]> = {};
+const apiKeyThroughput: Record<string, LoadRow[]> = {};
 const baselineDifferences: string[] = [];
 const failures: string[] = [];
 
-log("starting PostgreSQL");
-const postgres = await startBenchPostgres();
+const noPostgres = { url: "", stop: async () => {} } as unknown as Awaited<ReturnType<typeof startBenchPostgres>>;
+if (!quick) log("starting PostgreSQL");
+const postgres = quick ? noPostgres : await startBenchPostgres();
 // Interrupted, the bench still stops its server (it is a daemon of its own; a later run would stop it too).
 const stopOnSignal = (signal: NodeJS.Signals) => {
   void postgres.stop().finally(() => process.kill(process.pid, signal));
@@ -55,12 +66,12 @@ process.once("SIGINT", stopOnSignal);
 process.once("SIGTERM", stopOnSignal);
 let workers: Awaited<ReturnType<typeof startWorkers>>;
 let pg: ReturnType<typeof postgresBench>;
-let bulk: BulkResult;
-let notMeasured: string[];
+let bulk: BulkResult | undefined;
+let notMeasured: string[] = [];
 try {
   log("building the Workers and starting Miniflare");
-  workers = await startWorkers({ postgres: postgres.url });
-  pg = postgresBench(postgres, workers, epoch, log);
+  workers = await startWorkers(quick ? {} : { postgres: postgres.url });
+  pg = quick ? (null as unknown as typeof pg) : postgresBench(postgres, workers, epoch, log);
 } catch (error) {
   await postgres.stop();
   throw error;
@@ -71,11 +82,15 @@ try {
     log(`seeding pipelines ${seeded + 1} to ${size}`);
     await seedPipelines(workers.db, seeded + 1, size, epoch);
     seeded = size;
-    failures.push(...(await pg.seed(size)));
-    log(`cost per request at ${size}`);
-    cost[size] = await measureCosts(size, workers.urls.metered, workers.urls.project);
-    for (const row of cost[size]) failures.push(...row.failures.map((f) => `${size} pipelines, ${row.endpoint} (${row.case}): ${f}`));
-    baselineDifferences.push(...(await compareWithBaseline(size, workers.urls)));
+    if (!quick) {
+      failures.push(...(await pg.seed(size)));
+      log(`cost per request at ${size}`);
+      cost[size] = await measureCosts(size, workers.urls.metered, workers.urls.project);
+      for (const row of cost[size]) failures.push(...row.failures.map((f) => `${size} pipelines, ${row.endpoint} (${row.case}): ${f}`));
+    }
+    // One key (write scope) for both sides: they share the database.
+    const { key } = await benchKey(workers.urls.project, `bench-load-${size}`);
+    baselineDifferences.push(...(await compareWithBaseline(size, workers.urls, key)));
     log(`throughput at ${size}`);
     throughput[size] = await measureThroughput(size, workers.urls);
     for (const row of throughput[size]) {
@@ -86,28 +101,30 @@ try {
     // The key's check is the same at any size (one row by primary key): measured at the first size only.
     if (size === SIZES[0]) {
       log(`throughput with an API key at ${size}`);
-      const { key } = await benchKey(workers.urls.project, `bench-load-${size}`);
-      apiKeyThroughput[size] = await measureApiKeyThroughput(size, workers.urls.project, key);
+      apiKeyThroughput[size] = await measureApiKeyThroughput(size, workers.urls, key);
       for (const row of apiKeyThroughput[size]) {
-        if (row.apiKey.failed + row.admin.failed > 0)
-          failures.push(`${size} pipelines, ${row.scenario}: failed requests with the API key or the admin token`);
+        for (const side of ["project", "baseline"] as const) {
+          if (row[side].failed > 0)
+            failures.push(`${size} pipelines, ${row.scenario} with an API key: ${row[side].failed} failed requests to the ${side}`);
+        }
       }
     }
     // What the bench created goes, so the next size starts from the seeded data.
     await removeBenchPipelines(workers.db);
-    failures.push(...(await pg.measure(size, { throughput: size === SIZES[0] })));
+    if (!quick) failures.push(...(await pg.measure(size, { throughput: size === SIZES[0] })));
   }
-  log(`importing ${BULK.pipelines} pipelines`);
-  bulk = await importInBulk(workers.urls.metered);
-  if (bulk.d1Calls !== bulk.requests) failures.push(`bulk import: ${bulk.d1Calls} D1 calls for ${bulk.requests} requests`);
-  notMeasured = await unmeasured(workers.urls.project, cost[SIZES[0] as number] ?? []);
+  if (!quick) {
+    log(`importing ${BULK.pipelines} pipelines`);
+    bulk = await importInBulk(workers.urls.metered);
+    if (bulk.d1Calls !== bulk.requests) failures.push(`bulk import: ${bulk.d1Calls} D1 calls for ${bulk.requests} requests`);
+    notMeasured = await unmeasured(workers.urls.project, cost[SIZES[0] as number] ?? []);
+  }
 } finally {
   await workers.dispose();
   await postgres.stop();
   process.off("SIGINT", stopOnSignal);
   process.off("SIGTERM", stopOnSignal);
 }
-failures.push(...baselineDifferences.map((d) => `the baseline answers differently: ${d}`));
 
 // Profiling slows the isolates down, so it runs apart, on the smaller size (the paths are flat).
 const profileSize = SIZES[0] as number;
@@ -116,12 +133,22 @@ const profiled = await startWorkers({ scripts: workers.scripts, inspector: true 
 let profile: Breakdown[];
 try {
   await seedPipelines(profiled.db, 1, profileSize, epoch);
-  profile = await profileScenarios(profileSize, profiled);
+  // The key lives in the throughput run's database: the same one is made here.
+  const { key } = await benchKey(profiled.urls.project, "bench-profile");
+  profile = await profileScenarios(profileSize, profiled, key);
 } finally {
   await profiled.dispose();
 }
+log("bundle sizes and start-up");
+const startup = await measureStartup(
+  { project: workers.scripts.project, baseline: workers.scripts.baseline },
+  quick ? Math.ceil(STARTUP.runs / 2) : STARTUP.runs,
+);
+for (const [name, measured] of Object.entries(startup.scripts)) {
+  if (measured.status !== 404) failures.push(`start-up of ${name}: answered ${measured.status} to ${STARTUP.path} (expected 404)`);
+}
 
-const results = {
+const common = {
   generatedAt: new Date().toISOString(),
   environment: {
     node: process.version,
@@ -133,24 +160,42 @@ const results = {
     loadBefore,
     loadAfter: loadavg()[0]?.toFixed(2) ?? "?",
   },
-  settings: { load: LOAD, slack: SLACK, bulk: BULK, profile: { ...PROFILE, size: profileSize } },
   sizes: SIZES,
-  cost,
-  unmeasured: notMeasured,
   throughput,
   apiKeyThroughput,
   baselineDifferences,
-  bulk,
   profile,
-  postgres: pg.results,
-  failures,
-  seconds: (performance.now() - started) / 1000,
+  startup,
 };
 const out = join(ROOT, "bench/results");
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-const report = markdown(results);
-writeFileSync(join(out, "latest.md"), report);
+failures.push(...baselineDifferences.map((d) => `the baseline answers differently: ${d}`));
+let report: string;
+if (quick) {
+  const results = {
+    ...common,
+    settings: { load: LOAD, profile: { ...PROFILE, size: profileSize } },
+    failures,
+    seconds: (performance.now() - started) / 1000,
+  };
+  writeFileSync(join(out, "quick.json"), `${JSON.stringify(results, null, 2)}\n`);
+  report = quickMarkdown(results);
+  writeFileSync(join(out, "quick.md"), report);
+} else {
+  const results = {
+    ...common,
+    settings: { load: LOAD, slack: SLACK, bulk: BULK, profile: { ...PROFILE, size: profileSize } },
+    cost,
+    unmeasured: notMeasured,
+    bulk: bulk as BulkResult,
+    postgres: pg.results,
+    failures,
+    seconds: (performance.now() - started) / 1000,
+  };
+  writeFileSync(join(out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  report = markdown(results);
+  writeFileSync(join(out, "latest.md"), report);
+}
 console.log(report);
 log(failures.length === 0 ? "every budget met" : `${failures.length} budget(s) broken or measurement(s) not to be trusted`);
 process.exitCode = failures.length === 0 ? 0 : 1;

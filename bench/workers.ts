@@ -72,6 +72,30 @@ export interface Workers {
 }
 
 /**
+ * What every Worker of the bench gets: compatibility settings and [vars] from wrangler.toml, as
+ * in production, the admin token, no access log, the D1 database and the rate limiters.
+ */
+export function benchSettings() {
+  const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
+  // wrangler declares these loosely; the shapes are wrangler.toml's.
+  const databases = config.d1_databases as { binding: string }[];
+  const limiters = config.ratelimits as { name: string; namespace_id: string; simple: { period: 10 | 60 } }[];
+  return {
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags,
+    // No access log: a line per request would be measured too.
+    bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off" },
+    // One database for the Workers over D1: they see the same data.
+    d1Databases: Object.fromEntries(databases.map((d1) => [d1.binding, "bench"])),
+    // Rate limiters as configured, but out of reach: the bench sends far more from one token
+    // than a client may; what the limiter costs per request stays in the measurements.
+    ratelimits: Object.fromEntries(
+      limiters.map((l) => [l.name, { namespace_id: l.namespace_id, simple: { limit: 1_000_000_000, period: l.simple.period } }]),
+    ),
+  };
+}
+
+/**
  * Starts the Workers over a freshly migrated D1 database: built now, or from `scripts` already
  * built; `inspector` opens the V8 inspector on a free port (for CPU profiles, never while timing);
  * `postgres` (a connection string with a password) adds the Workers over PostgreSQL.
@@ -79,31 +103,17 @@ export interface Workers {
 export async function startWorkers(
   options: { scripts?: Record<ScriptName, string>; inspector?: boolean; postgres?: string } = {},
 ): Promise<Workers> {
-  // Compatibility settings and [vars] come from wrangler.toml, as in production.
-  const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
   const scripts =
     options.scripts ??
     (Object.fromEntries((Object.keys(ENTRIES) as ScriptName[]).map((name) => [name, build(name)])) as Record<ScriptName, string>);
-  // wrangler declares these loosely; the shapes are wrangler.toml's.
-  const databases = config.d1_databases as { binding: string }[];
-  const limiters = config.ratelimits as { name: string; namespace_id: string; simple: { period: 10 | 60 } }[];
+  const settings = benchSettings();
   const workers = [...D1_WORKERS, ...(options.postgres ? PG_WORKERS : [])].map((name) => ({
     name,
     modules: true,
     scriptPath: scripts[SCRIPT_OF[name]],
-    compatibilityDate: config.compatibility_date,
-    compatibilityFlags: config.compatibility_flags,
-    // No access log: a line per request would be measured too.
-    bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off" },
-    // One database for the three over D1: they see the same data.
-    d1Databases: Object.fromEntries(databases.map((d1) => [d1.binding, "bench"])),
+    ...settings,
     // Its presence makes the app store everything in PostgreSQL (src/infrastructure/backend.ts).
     ...(options.postgres && name.endsWith("-pg") && { hyperdrives: { HYPERDRIVE: options.postgres } }),
-    // Rate limiters as configured, but out of reach: the bench sends far more from one token
-    // than a client may; what the limiter costs per request stays in the measurements.
-    ratelimits: Object.fromEntries(
-      limiters.map((l) => [l.name, { namespace_id: l.namespace_id, simple: { limit: 1_000_000_000, period: l.simple.period } }]),
-    ),
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   }));
   const mf = new Miniflare(convertV4MiniflareOptions({ logRequests: false, ...(options.inspector ? { inspectorPort: 0 } : {}), workers }));

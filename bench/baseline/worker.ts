@@ -1,166 +1,117 @@
-import { monotonicFactory } from "ulid";
-import { type Issue, type PipelineInput, validatePipeline } from "./validate";
+import {
+  type Caller,
+  CONSISTENCY_TOKEN,
+  countAuthFailure,
+  type Env,
+  forbidden,
+  grants,
+  Invalid,
+  identify,
+  newId,
+  notFound,
+  problem,
+  Refusal,
+  type Reply,
+  rateLimit,
+  refuseOverBudgetAddress,
+  requestIdOf,
+  respond,
+  unauthorized,
+} from "./http";
+import { type Actor, childRows, history, keyCheck, PIPELINE_JSON, SELECT_ONE } from "./sql";
+import { type PipelineInput, validatePipeline } from "./validate";
 
 /**
- * The bench's baseline: what the routes the bench loads (get, list page, filtered list, create,
- * replace) cost written by hand, with no framework and no ORM. Same schema, same response JSON,
- * same bearer check, the same rows written (history included), one D1 call per request; the
- * pipeline JSON is built by SQLite itself and passed through as text. Anything else is a 404: this is a yardstick, not a second API.
+ * The bench's baseline: the routes the bench loads (get, list page, filtered list, create,
+ * replace) written by hand, with no framework and no ORM, doing the project's work per request:
+ * the request id (echoed or made, and recorded in history), the security headers, the
+ * consistency token (checked for shape, a D1 session from it, the bookmark answered), the
+ * bearer check of the admin token or an API key (the key's row checked in the request's own D1
+ * call: a SELECT at the head of a read's batch, a guard at the head of a write's), the rate
+ * limits, the body limit and validation, the same rows written (history and audit included,
+ * by the caller's actor), one D1 call per request, the same JSON (built by SQLite and passed
+ * through as text). Anything else is a 404 or 405: this is a yardstick, not a second API.
  */
 
-interface Env {
-  DB: D1Database;
-  ADMIN_TOKEN?: string;
+const MAX_BODY_BYTES = 256 * 1024;
+const ITEM = /^\/v1\/pipelines\/([^/]+)$/;
+const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+
+interface Ctx {
+  request: Request;
+  db: D1DatabaseSession;
+  requestId: string;
+  actor: Actor;
+  /** An API key's check, put at the head of the request's one call. */
+  check: D1PreparedStatement | undefined;
+  sent: boolean;
 }
 
-const newId = monotonicFactory();
-const MAX_PARAMETERS = 100;
-const ID = /^\/v1\/pipelines\/([0-7][0-9A-HJKMNP-TV-Z]{25})$/;
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-const time = (column: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch')`;
-const bool = (column: string) => `json(iif(${column}, 'true', 'false'))`;
-
-/** Pipeline `p` exactly as the API answers it. */
-const PIPELINE_JSON = `json_object(
-  'id', p.id, 'name', p.name, 'archived', ${bool("p.archived")},
-  'configuration', json((SELECT json_group_object(key, value) FROM pipeline_configuration WHERE pipeline_id = p.id)),
-  'stages', json((SELECT json_group_array(json_object(
-    'id', s.id, 'name', s.name, 'stageType', s.stage_type, 'algorithm', s.algorithm,
-    'enabled', ${bool("s.enabled")}, 'parallelProcessing', ${bool("s.parallel_processing")},
-    'chunkSize', s.chunk_size, 'order', s.position,
-    'parameters', json((SELECT json_group_object(key, value) FROM stage_parameters WHERE stage_id = s.id)),
-    'createdAt', ${time("s.created_at")}, 'updatedAt', ${time("s.updated_at")}))
-    FROM (SELECT * FROM pipeline_stages WHERE pipeline_id = p.id ORDER BY position) s)),
-  'version', p.version, 'createdAt', ${time("p.created_at")}, 'updatedAt', ${time("p.updated_at")})`;
-
-const problem = (status: number, title: string, extra: { errors?: Issue[] } = {}) =>
-  new Response(JSON.stringify({ type: "about:blank", title, status, ...extra }), {
-    status,
-    headers: { "Content-Type": "application/problem+json" },
-  });
-
-const json = (body: string, status = 200, headers: Record<string, string> = {}) =>
-  new Response(body, { status, headers: { "Content-Type": "application/json", ...headers } });
-
-const sha256 = (text: string) => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-
-async function authorized(request: Request, env: Env): Promise<boolean> {
-  const token = BEARER.exec(request.headers.get("Authorization") ?? "")?.[1];
-  if (!token || !env.ADMIN_TOKEN) return false;
-  const [given, secret] = await Promise.all([sha256(token), sha256(env.ADMIN_TOKEN)]);
-  return crypto.subtle.timingSafeEqual(given, secret);
+/** The database's refusals as the project answers them. */
+function refusal(error: unknown, id = ""): unknown {
+  if (error instanceof Refusal) return error;
+  const message = String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error);
+  const reason = /guard:([a-z_]+)/.exec(message)?.[1];
+  if (reason) return guardRefusal(reason, id);
+  if (message.includes("UNIQUE constraint failed: pipelines.name")) return new Refusal(409, "conflict", "Conflict", "The name is taken.");
+  return error;
 }
 
-/** Multi-row inserts of `columns`, chunked under D1's 100 bound parameters per statement. */
-function insertRows(db: D1Database, head: string, columns: number, rows: unknown[][], tail = ""): D1PreparedStatement[] {
-  const size = Math.floor(MAX_PARAMETERS / columns);
-  const tuple = `(${Array.from({ length: columns }, () => "?").join(", ")})`;
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
-    statements.push(db.prepare(`${head} VALUES ${chunk.map(() => tuple).join(", ")} ${tail}`).bind(...chunk.flat()));
+function guardRefusal(reason: string, id: string): Refusal {
+  if (reason === "key_invalid") return unauthorized("The API key is not valid (unknown or revoked).");
+  if (reason === "key_scope") return forbidden("The API key lacks the scope this route needs.");
+  if (reason === "not_found") return notFound(`No pipeline has the id ${id}.`);
+  if (reason === "archived") return new Refusal(409, "conflict", "Conflict", "The pipeline is archived.");
+  if (reason === "foreign_stage")
+    return new Invalid([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]);
+  return new Refusal(500, "internal", "Internal server error", `unmapped guard ${reason}`);
+}
+
+/** The request's one D1 call: its statements, behind the key's check for a key caller. */
+async function call(ctx: Ctx, statements: D1PreparedStatement[], id?: string): Promise<D1Result[]> {
+  ctx.sent = true;
+  try {
+    if (!ctx.check) return await ctx.db.batch(statements);
+    const results = await ctx.db.batch([ctx.check, ...statements]);
+    const reason = (results[0]?.results[0] as { reason?: string | null } | undefined)?.reason;
+    if (reason) throw guardRefusal(reason, "");
+    return results.slice(1);
+  } catch (error) {
+    throw refusal(error, id);
   }
-  return statements;
 }
 
-const STAGE_COLUMNS =
-  "INSERT INTO pipeline_stages (id, pipeline_id, position, name, stage_type, algorithm, enabled, parallel_processing, chunk_size, created_at, updated_at)";
-
-function childRows(db: D1Database, pipelineId: string, input: PipelineInput, stageIds: string[], now: number, upsert: boolean) {
-  const stages = input.stages.map((s, i) => [
-    stageIds[i],
-    pipelineId,
-    i,
-    s.name,
-    s.stageType,
-    s.algorithm,
-    s.enabled ? 1 : 0,
-    s.parallelProcessing ? 1 : 0,
-    s.chunkSize,
-    now,
-    now,
-  ]);
-  const parameters = input.stages.flatMap((s, i) => Object.entries(s.parameters).map(([key, value]) => [stageIds[i], key, value]));
-  const configuration = Object.entries(input.configuration).map(([key, value]) => [pipelineId, key, value]);
-  const keepCreatedAt =
-    "ON CONFLICT (id) DO UPDATE SET position = excluded.position, name = excluded.name, stage_type = excluded.stage_type, algorithm = excluded.algorithm, enabled = excluded.enabled, parallel_processing = excluded.parallel_processing, chunk_size = excluded.chunk_size, updated_at = excluded.updated_at";
-  return [
-    ...insertRows(db, STAGE_COLUMNS, 11, stages, upsert ? keepCreatedAt : ""),
-    ...insertRows(db, "INSERT INTO stage_parameters (stage_id, key, value)", 3, parameters),
-    ...configurationRows(db, configuration),
-  ];
+/** One read statement: on its own for the admin token, in a batch behind the check for a key. */
+async function read<T>(ctx: Ctx, statement: D1PreparedStatement): Promise<T[]> {
+  if (ctx.check) return ((await call(ctx, [statement]))[0]?.results ?? []) as T[];
+  ctx.sent = true;
+  return (await statement.all<T>()).results;
 }
 
-/** Configuration entries with the copies of their pipeline's list keys (as the project writes them), chunked. */
-function configurationRows(db: D1Database, rows: unknown[][]): D1PreparedStatement[] {
-  const size = Math.floor(MAX_PARAMETERS / 3);
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
-    statements.push(
-      db
-        .prepare(
-          `INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
-           SELECT v.column1, v.column2, v.column3, p.archived, p.name, p.created_at, p.updated_at
-           FROM (VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}) v JOIN pipelines p ON p.id = v.column1`,
-        )
-        .bind(...chunk.flat()),
-    );
-  }
-  return statements;
-}
-
-/** The history a change records (API.md "History"): its revision, its audit event, and the pruning of old revisions. */
-function history(db: D1Database, id: string, change: "created" | "replaced"): D1PreparedStatement[] {
-  const requestId = newId();
-  return [
-    db
-      .prepare(
-        `INSERT INTO pipeline_revisions (pipeline_id, version, change, actor_type, actor_id, request_id, changed_at, pipeline, write_id)
-         SELECT p.id, p.version, ?2, 'admin', NULL, ?3, p.updated_at, ${PIPELINE_JSON}, ?3 FROM pipelines p WHERE p.id = ?1 ON CONFLICT DO NOTHING`,
-      )
-      .bind(id, change, requestId),
-    db
-      .prepare(
-        `INSERT INTO audit_events (id, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)
-         SELECT ?2, p.updated_at, 'pipeline.' || ?3, 'admin', NULL, 'pipeline', p.id, p.version, ?4 FROM pipelines p WHERE p.id = ?1`,
-      )
-      .bind(id, newId(), change, requestId),
-    db
-      .prepare("DELETE FROM pipeline_revisions WHERE pipeline_id = ?1 AND version <= (SELECT version FROM pipelines WHERE id = ?1) - 100")
-      .bind(id),
-  ];
-}
-
-async function readBody(request: Request): Promise<PipelineInput | Response> {
+async function readBody(request: Request, withIds: boolean): Promise<PipelineInput> {
+  const declared = Number(request.headers.get("Content-Length") ?? 0);
+  const tooLarge = new Refusal(413, "payload-too-large", "Payload too large", `The request body is over ${MAX_BODY_BYTES} bytes.`);
+  if (declared > MAX_BODY_BYTES) throw tooLarge;
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge;
   if ((request.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() !== "application/json") {
-    return problem(415, "Unsupported Media Type");
+    throw new Refusal(415, "unsupported-media-type", "Unsupported media type", "Send the body as application/json.");
   }
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    return problem(400, "Malformed JSON");
+    throw new Refusal(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.");
   }
-  const result = validatePipeline(body, request.method === "PUT");
-  return Array.isArray(result) ? problem(400, "Validation failed", { errors: result }) : result;
+  const result = validatePipeline(body, withIds);
+  if (Array.isArray(result)) throw new Invalid(result);
+  return result;
 }
 
-function refusal(error: unknown): Response {
-  const message = String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error);
-  if (message.includes("UNIQUE constraint failed: pipelines.name")) return problem(409, "Name taken");
-  if (message.includes("guard:not_found")) return problem(404, "Not Found");
-  if (message.includes("guard:archived")) return problem(409, "Archived");
-  if (message.includes("guard:foreign_stage")) return problem(400, "Validation failed");
-  throw error;
-}
-
-async function getPipeline(env: Env, id: string): Promise<Response> {
-  const row = await env.DB.prepare(`SELECT p.version, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.id = ?`)
-    .bind(id)
-    .first<{ version: number; body: string }>();
-  return row ? json(row.body, 200, { ETag: `"${row.version}"` }) : problem(404, "Not Found");
+async function getPipeline(ctx: Ctx, id: string): Promise<Reply> {
+  const [row] = await read<{ version: number; body: string }>(ctx, ctx.db.prepare(SELECT_ONE).bind(id));
+  if (!row) throw notFound(`No pipeline has the id ${id}.`);
+  return { status: 200, body: row.body, headers: { ETag: `"${row.version}"` } };
 }
 
 const toBase64Url = (text: string) =>
@@ -170,13 +121,13 @@ const toBase64Url = (text: string) =>
     .replace(/=+$/, "");
 
 /** The first page by name (the default sort) of active pipelines, optionally with configuration filters. */
-async function listPipelines(env: Env, url: URL): Promise<Response> {
+async function listPipelines(ctx: Ctx, url: URL): Promise<Reply> {
   const config: [string, string][] = [];
   let limit = 20;
   for (const [name, value] of url.searchParams) {
     if (name.startsWith("config.")) config.push([name.slice("config.".length), value]);
     else if (name === "limit" && /^[1-9][0-9]?$|^100$/.test(value)) limit = Number(value);
-    else return problem(400, "The baseline serves first pages by name only");
+    else throw new Refusal(400, "bad-request", "Bad request", "The baseline serves first pages by name only.");
   }
   const [first, ...others] = config;
   const alsoHas = others.map(
@@ -187,9 +138,7 @@ async function listPipelines(env: Env, url: URL): Promise<Response> {
        WHERE f.key = ? AND f.value = ? AND f.pipeline_archived = 0 ${alsoHas.join(" ")}
        ORDER BY f.pipeline_name, f.pipeline_id LIMIT ?`
     : `SELECT p.id, p.name, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.archived = 0 ORDER BY p.name, p.id LIMIT ?`;
-  const { results } = await env.DB.prepare(sql)
-    .bind(...config.flat(), limit + 1)
-    .all<{ id: string; name: string; body: string }>();
+  const results = await read<{ id: string; name: string; body: string }>(ctx, ctx.db.prepare(sql).bind(...config.flat(), limit + 1));
   const page = results.slice(0, limit);
   const last = page.at(-1);
   let nextCursor: string | null = null;
@@ -198,69 +147,65 @@ async function listPipelines(env: Env, url: URL): Promise<Response> {
     const filters = JSON.stringify(["false", null, config.map(([k, v]) => `${k}=${v}`).sort()]);
     nextCursor = toBase64Url(JSON.stringify({ sort: "name", filters, value: last.name, id: last.id }));
     const next = new URL(url);
+    next.searchParams.delete("offset");
     next.searchParams.set("cursor", nextCursor);
     headers.Link = `<${next.href}>; rel="next"`;
   }
-  return json(`{"data":[${page.map((row) => row.body).join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`, 200, headers);
+  return { status: 200, body: `{"data":[${page.map((row) => row.body).join(",")}],"nextCursor":${JSON.stringify(nextCursor)}}`, headers };
 }
 
-async function createPipeline(request: Request, env: Env): Promise<Response> {
-  const input = await readBody(request);
-  if (input instanceof Response) return input;
+async function createPipeline(ctx: Ctx): Promise<Reply> {
+  const input = await readBody(ctx.request, false);
   const id = newId();
   const now = Date.now();
   const at = new Date(now).toISOString();
   const stageIds = input.stages.map(() => newId());
-  try {
-    await env.DB.batch([
-      env.DB.prepare("INSERT INTO pipelines (id, name, archived, version, created_at, updated_at) VALUES (?, ?, 0, 1, ?, ?)").bind(
-        id,
-        input.name,
-        now,
-        now,
-      ),
-      ...childRows(env.DB, id, input, stageIds, now, false),
-      ...history(env.DB, id, "created"),
-    ]);
-  } catch (error) {
-    return refusal(error);
-  }
+  const { db } = ctx;
+  await call(ctx, [
+    db
+      .prepare("INSERT INTO pipelines (id, name, archived, version, created_at, updated_at) VALUES (?, ?, 0, 1, ?, ?)")
+      .bind(id, input.name, now, now),
+    ...childRows(db, id, input, stageIds, now, false),
+    ...history(db, id, "created", ctx.actor, ctx.requestId, newId(), newId()),
+  ]);
+  const stages = input.stages.map((s, order) => ({
+    id: stageIds[order],
+    name: s.name,
+    stageType: s.stageType,
+    algorithm: s.algorithm,
+    enabled: s.enabled,
+    parallelProcessing: s.parallelProcessing,
+    chunkSize: s.chunkSize,
+    order,
+    parameters: s.parameters,
+    createdAt: at,
+    updatedAt: at,
+  }));
   const pipeline = {
     id,
     name: input.name,
     archived: false,
     configuration: input.configuration,
-    stages: input.stages.map((s, order) => ({
-      id: stageIds[order],
-      name: s.name,
-      stageType: s.stageType,
-      algorithm: s.algorithm,
-      enabled: s.enabled,
-      parallelProcessing: s.parallelProcessing,
-      chunkSize: s.chunkSize,
-      order,
-      parameters: s.parameters,
-      createdAt: at,
-      updatedAt: at,
-    })),
+    stages,
     version: 1,
     createdAt: at,
     updatedAt: at,
   };
-  return json(JSON.stringify(pipeline), 201, { Location: `/v1/pipelines/${id}`, ETag: '"1"' });
+  return { status: 201, body: JSON.stringify(pipeline), headers: { Location: `/v1/pipelines/${id}`, ETag: '"1"' } };
 }
 
-/** PUT: the project's batch, statement for statement, with its guards; the last one reads the result. */
-async function replacePipeline(request: Request, env: Env, id: string): Promise<Response> {
-  const input = await readBody(request);
-  if (input instanceof Response) return input;
+/** PUT: guards (exists, not archived, stage ids its own), the content replaced, its history, the result read; one batch. */
+async function replacePipeline(ctx: Ctx, id: string): Promise<Reply> {
+  const input = await readBody(ctx.request, true);
+  if (!ULID.test(id)) throw notFound(`No pipeline has the id ${id}.`);
   const now = Date.now();
   const stageIds = input.stages.map((s) => s.id ?? newId());
   const kept = input.stages.flatMap((s) => (s.id ? [s.id] : []));
   const marks = kept.map(() => "?").join(", ");
-  const db = env.DB;
-  try {
-    const results = await db.batch([
+  const { db } = ctx;
+  const results = await call(
+    ctx,
+    [
       db
         .prepare("UPDATE pipelines SET name = ?, version = version + 1, updated_at = ? WHERE id = ? AND archived = 0")
         .bind(input.name, now, id),
@@ -280,37 +225,93 @@ async function replacePipeline(request: Request, env: Env, id: string): Promise<
       db.prepare("DELETE FROM stage_parameters WHERE stage_id IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ?)").bind(id),
       db.prepare("DELETE FROM pipeline_configuration WHERE pipeline_id = ?").bind(id),
       ...childRows(db, id, input, stageIds, now, true),
-      ...history(db, id, "replaced"),
-      db.prepare(`SELECT p.version, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.id = ?`).bind(id),
-    ]);
-    const [row] = (results.at(-1) as D1Result<{ version: number; body: string }>).results;
-    if (!row) return problem(404, "Not Found");
-    return json(row.body, 200, { ETag: `"${row.version}"` });
-  } catch (error) {
-    return refusal(error);
-  }
+      ...history(db, id, "replaced", ctx.actor, ctx.requestId, newId(), newId()),
+      db.prepare(SELECT_ONE).bind(id),
+    ],
+    id,
+  );
+  const [row] = (results.at(-1) as D1Result<{ version: number; body: string }>).results;
+  if (!row) throw notFound(`No pipeline has the id ${id}.`);
+  return { status: 200, body: row.body, headers: { ETag: `"${row.version}"` } };
 }
 
-async function route(request: Request, env: Env): Promise<Response> {
-  const url = new URL(request.url);
-  if (!url.pathname.startsWith("/v1/")) return problem(404, "Not Found");
-  if (!(await authorized(request, env))) return problem(401, "Unauthorized");
-  if (url.pathname === "/v1/pipelines") {
-    if (request.method === "GET") return listPipelines(env, url);
-    if (request.method === "POST") return createPipeline(request, env);
-    return problem(405, "Method Not Allowed");
+/** What `serve` leaves for the answer: the request id, and the session once opened (its bookmark is answered). */
+interface State {
+  requestId: string;
+  session?: D1DatabaseSession;
+  token?: string;
+}
+
+/** The project's middleware order: 405, consistency token, 401 (counted), rate limit, 403, then the route. */
+async function serve(request: Request, env: Env, url: URL, state: State): Promise<Reply> {
+  const path = url.pathname;
+  const item = path.startsWith("/v1/pipelines/") ? ITEM.exec(path)?.[1] : undefined;
+  if (path !== "/v1/pipelines" && item === undefined) throw notFound();
+  const allowed = item === undefined ? ["GET", "HEAD", "POST"] : ["GET", "HEAD", "PUT"];
+  if (!allowed.includes(request.method)) {
+    throw new Refusal(405, "method-not-allowed", "Method not allowed", `This path allows ${allowed.join(", ")}.`, {
+      Allow: allowed.join(", "),
+    });
   }
-  const id = ID.exec(url.pathname)?.[1];
-  if (!id) return problem(404, "Not Found");
-  if (request.method === "GET") return getPipeline(env, id);
-  if (request.method === "PUT") return replacePipeline(request, env, id);
-  return problem(405, "Method Not Allowed");
+  const token = request.headers.get("X-Consistency-Token") ?? undefined;
+  if (token !== undefined && !CONSISTENCY_TOKEN.test(token)) {
+    throw new Refusal(
+      400,
+      "bad-request",
+      "Bad request",
+      "X-Consistency-Token must be a token from an earlier response of this API, sent back unchanged.",
+    );
+  }
+  const reads = request.method === "GET" || request.method === "HEAD";
+  const db = env.DB.withSession(token ?? (reads ? "first-unconstrained" : "first-primary"));
+  state.session = db;
+  state.token = token;
+  refuseOverBudgetAddress(request);
+  let caller: Caller;
+  try {
+    caller = await identify(request.headers.get("Authorization"), env, db);
+  } catch (error) {
+    if (error instanceof Refusal && error.status === 401) await countAuthFailure(request, env);
+    throw error;
+  }
+  await rateLimit(env, caller);
+  const scope = reads ? "read" : "write";
+  const check = caller.key && keyCheck(db, caller.id, caller.key.hash, scope, reads ? "read" : "write");
+  const actor: Actor = caller.key ? { type: "apiKey", id: caller.id } : { type: "admin", id: null };
+  const ctx: Ctx = { request, db, requestId: state.requestId, actor, check, sent: false };
+  try {
+    if (!grants(caller.bits, scope)) {
+      if (check) await call(ctx, []);
+      throw forbidden(`This route needs the ${scope} scope.`);
+    }
+    try {
+      if (item === undefined) return request.method === "POST" ? await createPipeline(ctx) : await listPipelines(ctx, url);
+      if (request.method === "PUT") return await replacePipeline(ctx, item);
+      if (!ULID.test(item)) throw notFound(`No pipeline has the id ${item}.`);
+      return await getPipeline(ctx, item);
+    } catch (error) {
+      // A key refused nothing yet (the request failed on its input) is checked alone: a revoked key is a 401 whatever else is wrong.
+      if (check && !ctx.sent) await call(ctx, []);
+      throw error;
+    }
+  } catch (error) {
+    if (check && error instanceof Refusal && error.status === 401) await countAuthFailure(request, env);
+    throw error;
+  }
 }
 
 export default {
   async fetch(request, env) {
-    const response = await route(request, env);
-    response.headers.set("X-Request-Id", newId());
-    return response;
+    const requestId = requestIdOf(request);
+    const url = new URL(request.url);
+    const state: State = { requestId };
+    let reply: Reply;
+    try {
+      reply = await serve(request, env, url, state);
+    } catch (error) {
+      reply = problem(error, requestId);
+    }
+    const v1 = url.pathname === "/v1" || url.pathname.startsWith("/v1/");
+    return respond(reply, requestId, v1, state.session ? (state.session.getBookmark() ?? state.token) : undefined);
   },
 } satisfies ExportedHandler<Env>;
