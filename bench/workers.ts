@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
+import { buildDocsAssets } from "../scripts/docs-assets.ts";
 import { TOKEN } from "./http.ts";
 import type { D1 } from "./seed.ts";
 
@@ -85,6 +86,8 @@ export function benchSettings() {
     compatibilityFlags: config.compatibility_flags,
     // No access log: a line per request would be measured too.
     bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off" },
+    // The built static assets (scripts/docs-assets.ts), as wrangler.toml binds them: the project reads its OpenAPI document there.
+    assets: { directory: join(ROOT, "public"), binding: "ASSETS" },
     // One database for the Workers over D1: they see the same data.
     d1Databases: Object.fromEntries(databases.map((d1) => [d1.binding, "bench"])),
     // Rate limiters as configured, but out of reach: the bench sends far more from one token
@@ -103,6 +106,8 @@ export function benchSettings() {
 export async function startWorkers(
   options: { scripts?: Record<ScriptName, string>; inspector?: boolean; postgres?: string } = {},
 ): Promise<Workers> {
+  // The project serves /openapi.json from the built assets: built with the scripts.
+  if (!options.scripts) await buildDocsAssets();
   const scripts =
     options.scripts ??
     (Object.fromEntries((Object.keys(ENTRIES) as ScriptName[]).map((name) => [name, build(name)])) as Record<ScriptName, string>);

@@ -1,13 +1,13 @@
-import { monotonicFactory } from "ulid";
+// The project's own ULID generator (one random draw per id): both sides pay the same for ids.
+import { newId } from "../../src/domain/ulid";
 
+export { newId };
 /**
  * What the baseline does around every request, as the project's middleware does it
  * (src/http/app.ts): the request id, the security headers hono/secure-headers sets with its
  * defaults, `Cache-Control: no-store` under /v1, RFC 9457 problems, the consistency token's
  * shape, the bearer check (admin token or API key) and the rate limits.
  */
-
-export const newId = monotonicFactory();
 
 export interface Env {
   DB: D1Database;
