@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare, type Request, Response } from "miniflare";
 import { unstable_readConfig } from "wrangler";
 import { buildDocsAssets } from "../scripts/docs-assets.ts";
 import { TOKEN } from "./http.ts";
@@ -72,6 +72,14 @@ export interface Workers {
   dispose(): Promise<void>;
 }
 
+/** A file of public/ by its path, as the ASSETS binding answers; 404 for anything else. */
+function serveAsset(request: Request): Response {
+  const path = new URL(request.url).pathname;
+  const file = join(ROOT, "public", path);
+  if (path.includes("..") || !existsSync(file)) return new Response(null, { status: 404 });
+  return new Response(readFileSync(file));
+}
+
 /**
  * What every Worker of the bench gets: compatibility settings and [vars] from wrangler.toml, as
  * in production, the admin token, no access log, the D1 database and the rate limiters.
@@ -86,8 +94,10 @@ export function benchSettings() {
     compatibilityFlags: config.compatibility_flags,
     // No access log: a line per request would be measured too.
     bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off" },
-    // The built static assets (scripts/docs-assets.ts), as wrangler.toml binds them: the project reads its OpenAPI document there.
-    assets: { directory: join(ROOT, "public"), binding: "ASSETS" },
+    // The built static assets (scripts/docs-assets.ts) behind the ASSETS binding, which the
+    // project reads its OpenAPI document through; served from Node (Miniflare's own assets
+    // option would put its router in front of the Worker).
+    serviceBindings: { ASSETS: serveAsset },
     // One database for the Workers over D1: they see the same data.
     d1Databases: Object.fromEntries(databases.map((d1) => [d1.binding, "bench"])),
     // Rate limiters as configured, but out of reach: the bench sends far more from one token

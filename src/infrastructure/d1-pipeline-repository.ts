@@ -1,6 +1,7 @@
 import { pipelineNotFound } from "../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../domain/history";
 import { newId } from "../domain/ids";
+import { parseJsonText } from "../domain/json-text";
 import type { Metrics, MetricsInput } from "../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
 import {
@@ -107,7 +108,7 @@ function toMetrics(pipelineId: string, row: MetricsRow): Metrics {
   };
 }
 
-const parsePipeline = (row: { pipeline: string } | undefined) => (row ? (JSON.parse(row.pipeline) as Pipeline) : null);
+const parsePipeline = (row: { pipeline: string } | undefined) => (row ? parseJsonText<Pipeline>(row.pipeline) : null);
 
 export function createD1PipelineRepository(
   db: D1Database,
@@ -179,7 +180,6 @@ export function createD1PipelineRepository(
 
     update(id, input, options = {}) {
       const now = clock().toISOString();
-      const content = { name: input.name, configuration: input.configuration, stages: stagesFrom(input.stages, now) };
       const keptIds = JSON.stringify(input.stages.flatMap((stage) => (stage.id ? [stage.id] : [])));
       return change(id, "replaced", options, [
         pipelineGuard(id, options, [
@@ -192,7 +192,15 @@ export function createD1PipelineRepository(
             "foreign_stage",
           ],
         ]),
-        ...replaceContent(id, sql`${JSON.stringify(content)}`, ms(now)),
+        ...replaceContent(
+          id,
+          {
+            name: sql`${input.name}`,
+            stages: sql`${JSON.stringify(stagesFrom(input.stages, now))}`,
+            configuration: sql`${JSON.stringify(input.configuration)}`,
+          },
+          ms(now),
+        ),
       ]);
     },
 
@@ -204,7 +212,15 @@ export function createD1PipelineRepository(
           [sql`${revision} IS NULL`, "revision_not_found"],
           nameFree(sql`${revision} ->> '$.name'`),
         ]),
-        ...replaceContent(id, revision, ms(clock().toISOString())),
+        ...replaceContent(
+          id,
+          {
+            name: sql`${revision} ->> '$.name'`,
+            stages: sql`${revision} -> '$.stages'`,
+            configuration: sql`${revision} -> '$.configuration'`,
+          },
+          ms(clock().toISOString()),
+        ),
       ]);
     },
 
@@ -276,7 +292,7 @@ export function createD1PipelineRepository(
 
     async list(query: ListQuery): Promise<Page> {
       const { results: rows } = await prepare(db, pageQuery(query)).all<{ pipeline: string }>();
-      const items = rows.slice(0, query.limit).map((row) => JSON.parse(row.pipeline) as Pipeline);
+      const items = rows.slice(0, query.limit).map((row) => parseJsonText<Pipeline>(row.pipeline));
       const last = items.at(-1);
       const next = rows.length > query.limit && last ? { value: last[query.sort.field], id: last.id } : null;
       return { items, next };

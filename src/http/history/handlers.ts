@@ -3,6 +3,7 @@ import { contentOf, diff as jsonPatch } from "../../domain/diff";
 import { pipelineNotFound, revisionNotFound, ValidationError } from "../../domain/errors";
 import { isId } from "../../domain/ids";
 import type { AppEnv } from "../context";
+import { json } from "../json";
 import { setNextLink } from "../links";
 import type { JsonInput } from "../middleware/json-body";
 import { writeOptions } from "../pipelines/handlers";
@@ -67,5 +68,5 @@ export async function diff(c: Ctx) {
 export async function rollback(c: Context<AppEnv, string, JsonInput<typeof RollbackRequestSchema>>) {
   const pipeline = await c.get("repository").rollback(pipelineId(c), c.req.valid("json").version, writeOptions(c));
   c.header("ETag", etagOf(pipeline.version));
-  return c.json(pipeline, 200);
+  return json(c, pipeline, 200);
 }

@@ -11,6 +11,7 @@ import type {
   PipelineReplacementSchema,
 } from "../../domain/pipeline";
 import { type AppEnv, writeContext } from "../context";
+import { json } from "../json";
 import { setNextLink } from "../links";
 import type { JsonInput } from "../middleware/json-body";
 import { encodeCursor } from "./cursor";
@@ -62,7 +63,7 @@ export async function list(c: Ctx) {
   const page = await c.get("repository").list(query);
   const nextCursor = page.next ? encodeCursor(query, page.next) : null;
   setNextLink(c, nextCursor);
-  return c.json({ data: page.items, nextCursor }, 200);
+  return json(c, { data: page.items, nextCursor }, 200);
 }
 
 export async function count(c: Ctx) {
@@ -82,19 +83,19 @@ export async function get(c: Ctx) {
   if (notModified(c.req.header("If-None-Match"), pipeline.version)) {
     return c.body(null, 304, { ETag: etagOf(pipeline.version) });
   }
-  return c.json(withEtag(c, pipeline), 200);
+  return json(c, withEtag(c, pipeline), 200);
 }
 
 export async function replace(c: WithBody<typeof PipelineReplacementSchema>) {
   const options = writeOptions(c);
   const pipeline = await c.get("repository").update(pipelineId(c), c.req.valid("json"), options);
-  return c.json(withEtag(c, pipeline), 200);
+  return json(c, withEtag(c, pipeline), 200);
 }
 
 export async function patch(c: WithBody<typeof PipelinePatchSchema>) {
   const options = writeOptions(c);
   const pipeline = await c.get("repository").patch(pipelineId(c), c.req.valid("json"), options);
-  return c.json(withEtag(c, pipeline), 200);
+  return json(c, withEtag(c, pipeline), 200);
 }
 
 export async function remove(c: Ctx) {
@@ -104,12 +105,12 @@ export async function remove(c: Ctx) {
 
 export async function archive(c: Ctx) {
   const pipeline = await c.get("repository").archive(pipelineId(c), writeOptions(c));
-  return c.json(withEtag(c, pipeline), 200);
+  return json(c, withEtag(c, pipeline), 200);
 }
 
 export async function restore(c: Ctx) {
   const pipeline = await c.get("repository").restore(pipelineId(c), writeOptions(c));
-  return c.json(withEtag(c, pipeline), 200);
+  return json(c, withEtag(c, pipeline), 200);
 }
 
 export async function putMetrics(c: WithBody<typeof MetricsInputSchema>) {

@@ -108,18 +108,25 @@ const REPLACED_STAGE_COLUMNS = sql.raw(
     .join(", "),
 );
 
+/** New content for a pipeline, as SQL: its name (text), stages and configuration (JSON of the API's shapes). */
+export interface Content {
+  name: SQL;
+  /** Each stage with its id, flags, parameters, chunk size and `createdAt`. */
+  stages: SQL;
+  configuration: SQL;
+}
+
 /**
- * Replaces pipeline `id`'s name, configuration and stages with `content`: JSON of the API's
- * pipeline shape (its `name`, `configuration` and `stages`, each stage with its id, flags,
- * parameters, chunk size and `createdAt`), as SQL: a bound parameter (PUT) or a revision's
- * `pipeline` column (rollback). Stages whose id is in the content are kept (with their
- * `createdAt`), the others removed; every stage gets `updatedAt` = `now`. The version goes up
- * by one.
+ * Replaces pipeline `id`'s name, configuration and stages with `content`: bound parameters (PUT)
+ * or parts of a revision's `pipeline` column (rollback). Each statement takes only the part it
+ * needs, so a PUT sends each part once per statement that reads it. Stages whose id is in the
+ * content are kept (with their `createdAt`), the others removed; every stage gets `updatedAt` =
+ * `now`. The version goes up by one.
  */
-export function replaceContent(id: string, content: SQL, now: number): SQL[] {
-  const stages = sql`json_each(${content}, '$.stages') s`;
+export function replaceContent(id: string, content: Content, now: number): SQL[] {
+  const stages = sql`json_each(${content.stages}) s`;
   return [
-    sql`UPDATE pipelines SET name = (${content}) ->> '$.name', version = version + 1, updated_at = ${now} WHERE id = ${id}`,
+    sql`UPDATE pipelines SET name = ${content.name}, version = version + 1, updated_at = ${now} WHERE id = ${id}`,
     sql`DELETE FROM pipeline_stages WHERE pipeline_id = ${id} AND id NOT IN (SELECT s.value ->> '$.id' FROM ${stages})`,
     sql`DELETE FROM stage_parameters WHERE stage_id IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ${id})`,
     sql`${INSERT_STAGES} SELECT s.value ->> '$.id', ${id}, s.value ->> '$.order', s.value ->> '$.name', s.value ->> '$.stageType',
@@ -129,6 +136,6 @@ export function replaceContent(id: string, content: SQL, now: number): SQL[] {
     sql`${INSERT_PARAMETERS} SELECT s.value ->> '$.id', e.key, e.value FROM ${stages} JOIN json_each(s.value, '$.parameters') e WHERE 1`,
     sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id}`,
     sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
-          FROM pipelines p JOIN json_each(${content}, '$.configuration') e WHERE p.id = ${id}`,
+          FROM pipelines p JOIN json_each(${content.configuration}) e WHERE p.id = ${id}`,
   ];
 }
