@@ -48,9 +48,32 @@ export interface ListQuery extends PipelineFilter {
 }
 
 export interface Page {
-  items: Pipeline[];
+  readonly items: Pipeline[];
   /** Where the next page starts, or null on the last page. */
-  next: Keyset | null;
+  readonly next: Keyset | null;
+  /**
+   * The items as a JSON array, when the backend has them as text (D1 builds each pipeline's JSON
+   * in SQL): an answer takes it as it is, and `items` are parsed only if read (see `pageOfJson`).
+   */
+  readonly itemsJson?: string;
+}
+
+/**
+ * A page from its items' JSON texts: `items` parsed on first read, `itemsJson` the texts joined.
+ * Parsing a page of pipelines and serializing it again was most of what a list request cost the
+ * Worker beyond the baseline's work (issue 16). `itemsJson` is not enumerable, so the page
+ * compares and copies like one built from parsed items.
+ */
+export function pageOfJson(texts: readonly string[], next: Keyset | null): Page {
+  let items: Pipeline[] | undefined;
+  const page = {
+    get items() {
+      items ??= texts.map((text) => JSON.parse(text) as Pipeline);
+      return items;
+    },
+    next,
+  };
+  return Object.defineProperty(page, "itemsJson", { value: `[${texts.join(",")}]` });
 }
 
 /**

@@ -1,13 +1,13 @@
 import { pipelineNotFound } from "../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../domain/history";
 import { newId } from "../domain/ids";
-import { parseJsonText } from "../domain/json-text";
 import type { Metrics, MetricsInput } from "../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
 import {
   type ListQuery,
   type Page,
   type PipelineRepository,
+  pageOfJson,
   type WriteMeta,
   type WriteOptions,
   writeContextOf,
@@ -108,7 +108,7 @@ function toMetrics(pipelineId: string, row: MetricsRow): Metrics {
   };
 }
 
-const parsePipeline = (row: { pipeline: string } | undefined) => (row ? parseJsonText<Pipeline>(row.pipeline) : null);
+const parsePipeline = (row: { pipeline: string } | undefined) => (row ? (JSON.parse(row.pipeline) as Pipeline) : null);
 
 export function createD1PipelineRepository(
   db: D1Database,
@@ -292,10 +292,11 @@ export function createD1PipelineRepository(
 
     async list(query: ListQuery): Promise<Page> {
       const { results: rows } = await prepare(db, pageQuery(query)).all<{ pipeline: string }>();
-      const items = rows.slice(0, query.limit).map((row) => parseJsonText<Pipeline>(row.pipeline));
-      const last = items.at(-1);
+      const texts = rows.slice(0, query.limit).map((row) => row.pipeline);
+      const lastText = texts.at(-1);
+      const last = lastText === undefined ? undefined : (JSON.parse(lastText) as Pipeline);
       const next = rows.length > query.limit && last ? { value: last[query.sort.field], id: last.id } : null;
-      return { items, next };
+      return pageOfJson(texts, next);
     },
 
     async getMetrics(pipelineId) {

@@ -3,7 +3,6 @@ import { contentOf, diff as jsonPatch } from "../../domain/diff";
 import { pipelineNotFound, revisionNotFound, ValidationError } from "../../domain/errors";
 import { isId } from "../../domain/ids";
 import type { AppEnv } from "../context";
-import { json } from "../json";
 import { setNextLink } from "../links";
 import type { JsonInput } from "../middleware/json-body";
 import { writeOptions } from "../pipelines/handlers";
@@ -68,5 +67,5 @@ export async function diff(c: Ctx) {
 export async function rollback(c: Context<AppEnv, string, JsonInput<typeof RollbackRequestSchema>>) {
   const pipeline = await c.get("repository").rollback(pipelineId(c), c.req.valid("json").version, writeOptions(c));
   c.header("ETag", etagOf(pipeline.version));
-  return json(c, pipeline, 200);
+  return c.json(pipeline, 200);
 }

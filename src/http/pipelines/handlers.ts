@@ -63,7 +63,9 @@ export async function list(c: Ctx) {
   const page = await c.get("repository").list(query);
   const nextCursor = page.next ? encodeCursor(query, page.next) : null;
   setNextLink(c, nextCursor);
-  return json(c, { data: page.items, nextCursor }, 200);
+  // D1's page carries its pipelines as SQLite wrote them: they go out as they are.
+  const data = page.itemsJson ?? JSON.stringify(page.items);
+  return json<{ data: Pipeline[]; nextCursor: string | null }, 200>(c, `{"data":${data},"nextCursor":${JSON.stringify(nextCursor)}}`, 200);
 }
 
 export async function count(c: Ctx) {
@@ -83,19 +85,19 @@ export async function get(c: Ctx) {
   if (notModified(c.req.header("If-None-Match"), pipeline.version)) {
     return c.body(null, 304, { ETag: etagOf(pipeline.version) });
   }
-  return json(c, withEtag(c, pipeline), 200);
+  return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function replace(c: WithBody<typeof PipelineReplacementSchema>) {
   const options = writeOptions(c);
   const pipeline = await c.get("repository").update(pipelineId(c), c.req.valid("json"), options);
-  return json(c, withEtag(c, pipeline), 200);
+  return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function patch(c: WithBody<typeof PipelinePatchSchema>) {
   const options = writeOptions(c);
   const pipeline = await c.get("repository").patch(pipelineId(c), c.req.valid("json"), options);
-  return json(c, withEtag(c, pipeline), 200);
+  return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function remove(c: Ctx) {
@@ -105,12 +107,12 @@ export async function remove(c: Ctx) {
 
 export async function archive(c: Ctx) {
   const pipeline = await c.get("repository").archive(pipelineId(c), writeOptions(c));
-  return json(c, withEtag(c, pipeline), 200);
+  return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function restore(c: Ctx) {
   const pipeline = await c.get("repository").restore(pipelineId(c), writeOptions(c));
-  return json(c, withEtag(c, pipeline), 200);
+  return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function putMetrics(c: WithBody<typeof MetricsInputSchema>) {
