@@ -88,12 +88,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
  * revoked key is a 401 whatever else is wrong: one call either way.
  */
 export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!servesRoute(c)) return next();
+  const caller = c.get("caller");
+  // No caller: authenticate found no route to serve (a 404 or 405 follows, which needs no credentials).
+  if (!caller) return next();
   const required = matchedRoutes(c)
     .map((route) => declaredScope(route.handler))
     .find((scope) => scope !== undefined);
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
-  const caller = c.get("caller");
   const mode = readsOnly(c) ? "read" : "write";
   const checked = caller.key && c.get("store").checkKey({ id: caller.id, hash: caller.key.hash, scope: required, mode });
   const unverified = checked && !caller.key?.verified;
