@@ -122,43 +122,32 @@ export async function pair<A extends string, B extends string>(scenario: LoadSce
       runs[side].push(await runLoad(targets[side].url, scenario, `${side}-${round}`, LOAD.seconds, targets[side].token));
     }
   }
-  return { first: combine(runs[a]), second: combine(runs[b]) };
+  const first = combine(runs[a]);
+  const second = combine(runs[b]);
+  return { first, second, ratio: first.requestsPerSecond / second.requestsPerSecond };
 }
 
-export async function measureThroughput(size: number, urls: Record<Side, string>): Promise<LoadRow[]> {
+/** The project against the baseline, scenario by scenario, both called with `token`. */
+async function againstBaseline(scenarios: LoadScenario[], urls: Record<Side, string>, token: string): Promise<LoadRow[]> {
   const rows: LoadRow[] = [];
-  const targets = { project: { url: urls.project, token: TOKEN }, baseline: { url: urls.baseline, token: TOKEN } };
-  for (const scenario of loadScenarios(size)) {
-    const { first: project, second: baseline } = await pair(scenario, targets, ["project", "baseline"]);
-    rows.push({
-      scenario: scenario.name,
-      request: scenario.request,
-      project,
-      baseline,
-      ratio: project.requestsPerSecond / baseline.requestsPerSecond,
-    });
+  const targets = { project: { url: urls.project, token }, baseline: { url: urls.baseline, token } };
+  for (const scenario of scenarios) {
+    const { first: project, second: baseline, ratio } = await pair(scenario, targets, ["project", "baseline"]);
+    rows.push({ scenario: scenario.name, request: scenario.request, project, baseline, ratio });
   }
   return rows;
 }
+
+export const measureThroughput = (size: number, urls: Record<Side, string>) => againstBaseline(loadScenarios(size), urls, TOKEN);
 
 /** The scenarios also run with an API key (checked in the request's own D1 call). */
 export const API_KEY_SCENARIOS = ["get", "list page", "create", "update"];
 
 /** The project and the baseline called with the same API key (write scope), same scenarios, same rounds: LoadRows. */
-export async function measureApiKeyThroughput(size: number, urls: Record<Side, string>, key: string): Promise<LoadRow[]> {
-  const rows: LoadRow[] = [];
-  const targets = { project: { url: urls.project, token: key }, baseline: { url: urls.baseline, token: key } };
-  for (const scenario of loadScenarios(size).filter((s) => API_KEY_SCENARIOS.includes(s.name))) {
+export function measureApiKeyThroughput(size: number, urls: Record<Side, string>, key: string): Promise<LoadRow[]> {
+  const scenarios = loadScenarios(size)
+    .filter((scenario) => API_KEY_SCENARIOS.includes(scenario.name))
     // Names of their own: the admin token's runs created theirs in the same database.
-    const keyed = { ...scenario, call: (n: number, label: string) => scenario.call(n, `key-${label}`) };
-    const { first: project, second: baseline } = await pair(keyed, targets, ["project", "baseline"]);
-    rows.push({
-      scenario: scenario.name,
-      request: scenario.request,
-      project,
-      baseline,
-      ratio: project.requestsPerSecond / baseline.requestsPerSecond,
-    });
-  }
-  return rows;
+    .map((scenario) => ({ ...scenario, call: (n: number, label: string) => scenario.call(n, `key-${label}`) }));
+  return againstBaseline(scenarios, urls, key);
 }

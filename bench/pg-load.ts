@@ -66,17 +66,9 @@ export async function measurePgThroughput(size: number, sides: { postgres: Side;
   const rows: PgLoadRow[] = [];
   for (const { scenario, apiKey } of scenarios(size)) {
     const target = (side: Side) => ({ url: side.url, token: apiKey ? side.key : TOKEN });
-    const { first: postgres, second: d1 } = await pair(scenario, { postgres: target(sides.postgres), d1: target(sides.d1) }, [
-      "postgres",
-      "d1",
-    ]);
-    rows.push({
-      scenario: scenario.name,
-      request: scenario.request,
-      postgres,
-      d1,
-      ratio: postgres.requestsPerSecond / d1.requestsPerSecond,
-    });
+    const targets = { postgres: target(sides.postgres), d1: target(sides.d1) };
+    const { first: postgres, second: d1, ratio } = await pair(scenario, targets, ["postgres", "d1"]);
+    rows.push({ scenario: scenario.name, request: scenario.request, postgres, d1, ratio });
   }
   return rows;
 }
