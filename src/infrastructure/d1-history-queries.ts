@@ -12,12 +12,7 @@ import {
   toRevisionSummary,
 } from "./db/history-statements";
 import { prepare } from "./db/statement";
-import { type SQL, sql } from "./sql";
-
-const and = (conditions: (SQL | undefined)[]) => {
-  const present = conditions.filter((condition) => condition !== undefined);
-  return present.length === 0 ? sql`1` : sql.join(present, " AND ");
-};
+import { sql, where } from "./sql";
 
 /** The history reads of the D1 repository (API.md "History", "Audit log"): each one statement. */
 export function historyQueries(db: D1Database): Pick<PipelineRepository, "listRevisions" | "getRevisions" | "listAuditEvents"> {
@@ -50,15 +45,15 @@ export function historyQueries(db: D1Database): Pick<PipelineRepository, "listRe
     },
 
     async listAuditEvents(query) {
-      const conditions = and([
-        query.resourceId === undefined ? undefined : sql`resource_id = ${query.resourceId}`,
-        query.action === undefined ? undefined : sql`action = ${query.action}`,
-        query.actorId === undefined ? undefined : sql`actor_id = ${query.actorId}`,
-        query.before === undefined ? undefined : sql`seq < ${query.before}`,
-      ]);
+      const conditions = [
+        ...(query.resourceId === undefined ? [] : [sql`resource_id = ${query.resourceId}`]),
+        ...(query.action === undefined ? [] : [sql`action = ${query.action}`]),
+        ...(query.actorId === undefined ? [] : [sql`actor_id = ${query.actorId}`]),
+        ...(query.before === undefined ? [] : [sql`seq < ${query.before}`]),
+      ];
       const { results } = await prepare(
         db,
-        sql`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE ${conditions} ORDER BY seq DESC LIMIT ${query.limit + 1}`,
+        sql`SELECT ${EVENT_COLUMNS} FROM audit_events ${where(conditions)} ORDER BY seq DESC LIMIT ${query.limit + 1}`,
       ).all<EventRow>();
       const page = results.slice(0, query.limit);
       return {

@@ -1,6 +1,6 @@
 import type { ListQuery, PipelineFilter, SortField } from "../domain/repository";
 import { PIPELINE_JSON } from "./db/projection";
-import { type SQL, sql } from "./sql";
+import { type SQL, sql, where } from "./sql";
 
 /**
  * The SQL of list pages and filtered counts. A page walks one index in its own order, from
@@ -65,8 +65,6 @@ function source(filter: PipelineFilter): Source {
     ],
   };
 }
-
-const where = (conditions: SQL[]) => (conditions.length === 0 ? sql`` : sql`WHERE ${sql.join(conditions, " AND ")}`);
 
 /** `limit + 1` pipelines of the page, each one JSON column `pipeline`. */
 export function pageQuery(query: ListQuery): SQL {

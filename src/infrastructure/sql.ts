@@ -35,6 +35,9 @@ sql.raw = (text: string): SQL => new SQL([text], []);
 /** The fragments, with `separator` (text the code chooses) between them. */
 sql.join = (parts: readonly SQL[], separator: string): SQL => new SQL(["", ...parts.slice(1).map(() => separator), ""], parts);
 
+/** `WHERE` and the conditions joined by `AND`; nothing at all without conditions. */
+export const where = (conditions: readonly SQL[]): SQL => (conditions.length === 0 ? sql`` : sql`WHERE ${sql.join(conditions, " AND ")}`);
+
 /** A statement's text and values, with `placeholder(n)` for the n-th value (from 1). */
 function render(query: SQL, placeholder: (n: number) => string, bind: (value: SqlValue) => SqlValue) {
   const values: SqlValue[] = [];

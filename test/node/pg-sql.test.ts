@@ -19,6 +19,8 @@ const drizzleRenderer = () => ({
     raw: drizzleSql.raw,
     join: (parts: Parameters<typeof drizzleSql.join>[0], separator: string) => drizzleSql.join(parts, drizzleSql.raw(separator)),
   }),
+  where: (conditions: Parameters<typeof drizzleSql.join>[0]) =>
+    conditions.length === 0 ? drizzleSql`` : drizzleSql`WHERE ${drizzleSql.join(conditions, drizzleSql.raw(" AND "))}`,
   toPostgres: (query: Parameters<PgDialect["sqlToQuery"]>[0]) => {
     const { sql, params } = new PgDialect().sqlToQuery(query);
     return { text: sql, values: params };

@@ -1,7 +1,7 @@
 import { pipelineNotFound } from "../../domain/errors";
 import type { AuditEvent, Revision, RevisionSummary } from "../../domain/history";
 import type { PipelineRepository } from "../../domain/repository";
-import { type SQL, sql } from "../sql";
+import { sql, where } from "../sql";
 import type { PgConnection } from "./connection";
 
 /** The history reads on PostgreSQL (API.md "History", "Audit log"): each one SELECT of the API's JSON. */
@@ -13,8 +13,6 @@ const SUMMARY = sql`json_build_object('pipelineId', r.pipeline_id, 'version', r.
 const EVENT = sql`json_build_object('id', e.id, 'at', registry_time(e.at), 'action', e.action,
   'actor', json_build_object('type', e.actor_type, 'id', e.actor_id), 'resource', json_build_object('type', e.resource_type, 'id', e.resource_id),
   'version', e.version, 'requestId', e.request_id)`;
-
-const and = (conditions: SQL[]) => sql.join(conditions, " AND ");
 
 export function pgHistoryQueries(connection: PgConnection): Pick<PipelineRepository, "listRevisions" | "getRevisions" | "listAuditEvents"> {
   return {
@@ -49,9 +47,8 @@ export function pgHistoryQueries(connection: PgConnection): Pick<PipelineReposit
         ...(query.actorId === undefined ? [] : [sql`e.actor_id = ${query.actorId}`]),
         ...(query.before === undefined ? [] : [sql`e.seq < ${query.before}`]),
       ];
-      const where = conditions.length === 0 ? sql`` : sql`WHERE ${and(conditions)}`;
       const rows = await connection.rows<{ seq: number; event: AuditEvent }>(
-        sql`SELECT e.seq, ${EVENT} AS event FROM audit_events e ${where} ORDER BY e.seq DESC LIMIT ${query.limit + 1}`,
+        sql`SELECT e.seq, ${EVENT} AS event FROM audit_events e ${where(conditions)} ORDER BY e.seq DESC LIMIT ${query.limit + 1}`,
       );
       const page = rows.slice(0, query.limit);
       return { items: page.map((row) => row.event), next: rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null };

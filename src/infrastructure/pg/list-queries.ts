@@ -1,5 +1,5 @@
 import type { ListQuery, PipelineFilter, SortField } from "../../domain/repository";
-import { type SQL, sql } from "../sql";
+import { type SQL, sql, where } from "../sql";
 
 /**
  * List pages and filtered counts on PostgreSQL. A page walks the pipelines' index for its sort,
@@ -25,8 +25,6 @@ function conditions(filter: PipelineFilter): SQL[] {
     ),
   ];
 }
-
-const where = (all: SQL[]) => (all.length === 0 ? sql`` : sql`WHERE ${sql.join(all, " AND ")}`);
 
 /** `limit + 1` pipelines of the page, each one JSON member `pipeline`. */
 export function pageQuery(query: ListQuery): SQL {
