@@ -9,7 +9,7 @@ import { BROAD_FILTER, isArchived, pipelineBody, pipelineId, replacementBody } f
  * baseline, project), so that whatever else the machine does weighs on both alike.
  */
 
-export const LOAD = { rounds: 4, seconds: 2, warmUpSeconds: 1, connections: 10 } as const;
+export const LOAD = { rounds: 8, seconds: 2, warmUpSeconds: 1, connections: 10 } as const;
 
 export interface LoadResult {
   requestsPerSecond: number;

@@ -76,8 +76,9 @@ export function pageQuery(query: ListQuery): SQL {
     const value = query.sort.field === "name" ? query.after.value : Date.parse(query.after.value);
     conditions.push(sql`(${sort}, ${from.id}) ${sql.raw(query.sort.descending ? "<" : ">")} (${value}, ${query.after.id})`);
   }
+  const offset = query.offset ? sql` OFFSET ${query.offset}` : sql``;
   return sql`SELECT ${PIPELINE_JSON} AS pipeline FROM ${from.table} ${from.join} ${where(conditions)}
-    ORDER BY ${sort} ${direction}, ${from.id} ${direction} LIMIT ${query.limit + 1} OFFSET ${query.offset ?? 0}`;
+    ORDER BY ${sort} ${direction}, ${from.id} ${direction} LIMIT ${query.limit + 1}${offset}`;
 }
 
 /** Count of the pipelines that match a filter with a name or configuration entries. */
