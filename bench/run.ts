@@ -7,7 +7,7 @@
 // `node bench/run.ts --quick` (or `npm run bench -- --quick`), for developers: build, seed 1,000
 // pipelines, the baseline comparison, throughput at 1,000 (every scenario, the API key ones too),
 // the profiles, size and start-up (5 runs); no PostgreSQL, no 100,000, no cost table, no bulk
-// import. About 4 minutes; writes bench/results/quick.{json,md}, never latest.*, and prints the
+// import. About 7 minutes; writes bench/results/quick.{json,md}, never latest.*, and prints the
 // markdown. The full run stays the source of truth.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
