@@ -9,7 +9,7 @@ const bool = (column: string) => `json(iif(${column}, 'true', 'false'))`;
 
 // json() around each subquery: a subquery's result loses its JSON type and would be nested as a string.
 // Each stage's object is built inside the aggregate, where it keeps that type: built in an inner
-// subquery it would need a json() per stage, which SQLite parses again (a list page's 100 stages).
+// subquery it would need a json() per stage, which SQLite parses again (every stage of every pipeline a page lists).
 export const PIPELINE_JSON_SQL = `json_object(
   'id', p.id, 'name', p.name, 'archived', ${bool("p.archived")},
   'configuration', json((SELECT json_group_object(c.key, c.value) FROM pipeline_configuration c WHERE c.pipeline_id = p.id)),
