@@ -59,6 +59,13 @@ export interface Page {
 }
 
 /**
+ * Where the page after one ending at `last` starts: its sort value and id, when the backend
+ * found more rows than the page holds (it reads `limit + 1`); null on the last page.
+ */
+export const nextKeyset = (last: Pipeline | undefined, field: SortField, more: boolean): Keyset | null =>
+  more && last ? { value: last[field], id: last.id } : null;
+
+/**
  * A page from its items' JSON texts: `items` parsed on first read, `itemsJson` the texts joined.
  * Parsing a page of pipelines and serializing it again was most of what a list request cost the
  * Worker beyond the baseline's work (issue 16). `itemsJson` is not enumerable, so the page

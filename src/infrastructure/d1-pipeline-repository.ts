@@ -5,6 +5,7 @@ import type { Metrics, MetricsInput } from "../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../domain/pipeline";
 import {
   type ListQuery,
+  nextKeyset,
   type Page,
   type PipelineRepository,
   pageOfJson,
@@ -295,8 +296,7 @@ export function createD1PipelineRepository(
       const texts = rows.slice(0, query.limit).map((row) => row.pipeline);
       const lastText = texts.at(-1);
       const last = lastText === undefined ? undefined : (JSON.parse(lastText) as Pipeline);
-      const next = rows.length > query.limit && last ? { value: last[query.sort.field], id: last.id } : null;
-      return pageOfJson(texts, next);
+      return pageOfJson(texts, nextKeyset(last, query.sort.field, rows.length > query.limit));
     },
 
     async getMetrics(pipelineId) {

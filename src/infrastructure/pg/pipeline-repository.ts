@@ -3,7 +3,7 @@ import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
 import type { Metrics } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
-import { type PipelineRepository, type WriteOptions, writeContextOf } from "../../domain/repository";
+import { nextKeyset, type PipelineRepository, type WriteOptions, writeContextOf } from "../../domain/repository";
 import { sql } from "../sql";
 import { contextJson, eventIds, textArray } from "./arguments";
 import type { PgConnection } from "./connection";
@@ -121,9 +121,7 @@ export function createPgPipelineRepository(
     async list(query) {
       const rows = await connection.rows<{ pipeline: Pipeline }>(pageQuery(query));
       const items = rows.slice(0, query.limit).map((row) => row.pipeline);
-      const last = items.at(-1);
-      const next = rows.length > query.limit && last ? { value: last[query.sort.field], id: last.id } : null;
-      return { items, next };
+      return { items, next: nextKeyset(items.at(-1), query.sort.field, rows.length > query.limit) };
     },
 
     async getMetrics(pipelineId) {
