@@ -9,7 +9,7 @@ import { BROAD_FILTER, isArchived, pipelineBody, pipelineId, replacementBody } f
  * baseline, project), so that whatever else the machine does weighs on both alike.
  */
 
-export const LOAD = { rounds: 8, seconds: 2, warmUpSeconds: 1, connections: 10 } as const;
+export const LOAD = { rounds: 12, seconds: 2, warmUpSeconds: 1, connections: 10 } as const;
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -150,4 +150,16 @@ export function measureApiKeyThroughput(size: number, urls: Record<Side, string>
     // Names of their own: the admin token's runs created theirs in the same database.
     .map((scenario) => ({ ...scenario, call: (n: number, label: string) => scenario.call(n, `key-${label}`) }));
   return againstBaseline(scenarios, urls, key);
+}
+
+/**
+ * The project against itself (the first scenario, `get`), measured as the comparisons are: the
+ * ratio's distance from 1 is what this machine's noise alone gives a comparison in this run.
+ */
+export async function measureNoise(size: number, url: string): Promise<LoadRow> {
+  const [scenario] = loadScenarios(size);
+  if (!scenario) throw new Error("no load scenario");
+  const target = { url, token: TOKEN };
+  const { first, second, ratio } = await pair(scenario, { project: target, again: target }, ["project", "again"]);
+  return { scenario: scenario.name, request: scenario.request, project: first, baseline: second, ratio };
 }

@@ -12,6 +12,8 @@ export interface PerfResults {
   throughput: Record<string, LoadRow[]>;
   /** By size (the first only): the project and the baseline, both with the same API key. */
   apiKeyThroughput: Record<string, LoadRow[]>;
+  /** The project against itself, measured as the comparisons are: the noise of this run (absent from older results). */
+  noise?: LoadRow;
   /** Where the baseline did not answer what the project answers (should be none). */
   baselineDifferences: string[];
   profile: Breakdown[];
@@ -149,6 +151,7 @@ The production Worker and \`bench/baseline/\` in one Miniflare process, one afte
 ${results.baselineDifferences.length === 0 ? "\nThe baseline's answers were checked to equal the project's, with the admin token and with an API key: status, JSON, the headers (security headers, Cache-Control, ETag, Link, an X-Consistency-Token on both), problems' types, writes read back by the other side, and each write's revision and audit event (same change, actor, version, time, under the write's request id)." : `\n**The baseline's answers differ from the project's:**\n${results.baselineDifferences.map((d) => `- ${d}`).join("\n")}`}
 
 ${loadTable(results, adminBySize, "admin token")}
+${noiseText(results)}
 
 ## API keys: the project against the baseline, both with the same key
 
@@ -173,4 +176,11 @@ ${profileTable(results)}
 function startupText(results: PerfResults): string {
   const { startup } = results;
   return `The production script as \`wrangler deploy --dry-run\` builds it (the baseline's beside it), its size uncompressed and gzipped (level 9; Cloudflare's size limit counts the compressed script). Start-up, from the script's first load to its first response: ${startup.runs} runs per script, each a fresh Miniflare (a new workerd process, the bench's bindings) whose Worker is a two-line harness that imports the script on its first request and hands the request on, so that the script's compilation and evaluation fall inside the first request; that request, \`GET /startup-probe\` (a 404 from the app's middleware, no database call), is timed on the wall clock from the moment it is sent to the end of its answer, and so is a second one. workerd's own start (about ${thousands(Math.round(startup.trivial.readyMs))} ms here, the same for any script) is left out: it is too noisy on this machine to subtract. *first − second* is the script's own load, evaluation and first-run cost; the one-line Worker behind the same harness gives the floor.`;
+}
+
+function noiseText({ noise, settings }: PerfResults): string {
+  if (!noise) return "";
+  return `
+**What noise alone gives:** the project against itself, *${noise.scenario}* measured the same way (${settings.load.rounds} alternating rounds, at ${thousands(settings.profile.size)} pipelines), in this run: ${thousands(Math.round(noise.project.requestsPerSecond))} and ${thousands(Math.round(noise.baseline.requestsPerSecond))} req/s, a ratio of ${fixed(noise.ratio)}. A ratio above differs from 1 by chance by about as much.
+`;
 }

@@ -107,7 +107,7 @@ Generated ${results.generatedAt} by \`npm run bench\` in ${Math.round(results.se
 
 **Budgets:** ${results.failures.length === 0 ? "all met." : `${results.failures.length} broken:\n\n${results.failures.map((f) => `- ${f}`).join("\n")}\n`}
 
-**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included.
+**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included${results.noise ? `; the project against itself, measured alike: ${fixed(results.noise.ratio)}` : ""}.
 
 ${headline(results)}
 
@@ -154,7 +154,7 @@ Generated ${results.generatedAt} by \`node bench/run.ts --quick\` in ${Math.roun
 
 **Failures:** ${results.failures.length === 0 ? "none." : `${results.failures.length}:\n\n${results.failures.map((f) => `- ${f}`).join("\n")}\n`}
 
-**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included.
+**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included${results.noise ? `; the project against itself, measured alike: ${fixed(results.noise.ratio)}` : ""}.
 
 ${headline(results)}
 

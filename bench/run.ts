@@ -17,7 +17,7 @@ import { BULK, type BulkResult, importInBulk } from "./bulk.ts";
 import { compareWithBaseline } from "./compare.ts";
 import { type CostRow, measureCosts, SLACK } from "./cost.ts";
 import { expectStatus } from "./http.ts";
-import { LOAD, type LoadRow, measureApiKeyThroughput, measureThroughput } from "./load.ts";
+import { LOAD, type LoadRow, measureApiKeyThroughput, measureNoise, measureThroughput } from "./load.ts";
 import { postgresBench } from "./pg-bench.ts";
 import { startBenchPostgres } from "./pg-seed.ts";
 import { type Breakdown, PROFILE, profileScenarios } from "./profile.ts";
@@ -52,6 +52,7 @@ const versionOf = (name: string) =>
 const cost: Record<string, CostRow[]> = {};
 const throughput: Record<string, LoadRow[]> = {};
 const apiKeyThroughput: Record<string, LoadRow[]> = {};
+let noise: LoadRow | undefined;
 const baselineDifferences: string[] = [];
 const failures: string[] = [];
 
@@ -100,6 +101,8 @@ try {
     }
     // The key's check is the same at any size (one row by primary key): measured at the first size only.
     if (size === SIZES[0]) {
+      log(`the project against itself at ${size}`);
+      noise = await measureNoise(size, workers.urls.project);
       log(`throughput with an API key at ${size}`);
       apiKeyThroughput[size] = await measureApiKeyThroughput(size, workers.urls, key);
       for (const row of apiKeyThroughput[size]) {
@@ -163,6 +166,7 @@ const common = {
   sizes: SIZES,
   throughput,
   apiKeyThroughput,
+  noise,
   baselineDifferences,
   profile,
   startup,

@@ -124,14 +124,15 @@ export function stringMap<V extends v.GenericSchema<unknown, string | null>>(
       const input = dataset.value;
       const output: Record<string, v.InferOutput<V>> = {};
       for (const name of Object.keys(input)) {
-        const path = memberPath(input, name);
         const keyResult = v.safeParse(key, name);
         const valueResult = v.safeParse(value, input[name]);
-        forward(addIssue, keyResult.issues, path);
-        forward(addIssue, valueResult.issues, path);
         if (keyResult.success && valueResult.success) {
           // defineProperty, not assignment: `output["__proto__"] = …` would set the prototype.
           Object.defineProperty(output, name, { value: valueResult.output, enumerable: true, writable: true, configurable: true });
+        } else {
+          const path = memberPath(input, name);
+          forward(addIssue, keyResult.issues, path);
+          forward(addIssue, valueResult.issues, path);
         }
       }
       return output;

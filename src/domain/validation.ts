@@ -21,27 +21,32 @@ const NOT_WELL_FORMED = "must be well-formed Unicode (no unpaired surrogate)";
 export const hasNul = (text: string) => text.includes("\u0000");
 export const NO_NUL = "must not contain the character U+0000";
 
+/** Either character a string must be free of, so a string without one passes in a single scan. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is one of the characters looked for.
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+
 /**
  * Every string (member names included) that is not well-formed Unicode: stored, it would come
  * back as replacement characters, not as written. Iterative, so no nesting depth can
- * overflow the stack.
+ * overflow the stack; a path is spelled out only for an object or an issue.
  */
 function illFormedStrings(input: unknown): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const check = (text: string, path: () => string) => {
-    if (LONE_SURROGATE.test(text)) issues.push({ path: path(), message: NOT_WELL_FORMED });
-    if (hasNul(text)) issues.push({ path: path(), message: NO_NUL });
+  const pathOf = (parent: string, key: string | undefined) => (key === undefined ? parent : `${parent}/${escapePointer(key)}`);
+  const check = (text: string, parent: string, key: string | undefined) => {
+    if (!SUSPECT.test(text)) return;
+    if (LONE_SURROGATE.test(text)) issues.push({ path: pathOf(parent, key), message: NOT_WELL_FORMED });
+    if (hasNul(text)) issues.push({ path: pathOf(parent, key), message: NO_NUL });
   };
-  // Each value with its parent's path and its key: a path is spelled out only for an object or an issue.
+  // Each value with its parent's path and its key.
   const pending: [value: unknown, parent: string, key: string | undefined][] = [[input, "", undefined]];
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [value, parent, key] = next;
-    const path = () => (key === undefined ? parent : `${parent}/${escapePointer(key)}`);
-    if (typeof value === "string") check(value, path);
+    if (typeof value === "string") check(value, parent, key);
     else if (isObject(value)) {
-      const at = path();
+      const at = pathOf(parent, key);
       for (const member in value) {
-        check(member, () => `${at}/${escapePointer(member)}`);
+        check(member, at, member);
         pending.push([value[member], at, member]);
       }
     }
