@@ -93,7 +93,11 @@ export function insertPipelines(items: Pipeline[], condition: SQL = sql`1`): SQL
     sql`${INSERT_PIPELINES} ${selectRows(Object.keys(PIPELINE_COLUMNS), items.map(pipelineRow), condition)}`,
     sql`${INSERT_STAGES} ${selectRows(Object.keys(STAGE_COLUMNS), items.flatMap(stageRows), condition)}`,
     sql`${INSERT_PARAMETERS} SELECT ${parameters.owner}, e.key, e.value FROM ${parameters.from} WHERE ${condition}`,
-    insertConfiguration(items, condition),
+    // Only what the statement reads goes into its JSON parameter, not the whole pipelines.
+    insertConfiguration(
+      items.map(({ id, configuration }) => ({ id, configuration })),
+      condition,
+    ),
   ];
 }
 
