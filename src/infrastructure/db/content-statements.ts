@@ -1,6 +1,6 @@
 import type { Pipeline, Stage } from "../../domain/pipeline";
 import { type SQL, sql } from "../sql";
-import { mapEntries, selectRows } from "./json-rows";
+import { mapEntries, rowSelect } from "./json-rows";
 import { ms } from "./time";
 
 /**
@@ -36,6 +36,8 @@ const insertInto = (table: string, columns: Record<string, string>) =>
   sql.raw(`INSERT INTO ${table} (${Object.values(columns).join(", ")})`);
 const INSERT_PIPELINES = insertInto("pipelines", PIPELINE_COLUMNS);
 const INSERT_STAGES = insertInto("pipeline_stages", STAGE_COLUMNS);
+const selectPipelineRows = rowSelect(Object.keys(PIPELINE_COLUMNS));
+const selectStageRows = rowSelect(Object.keys(STAGE_COLUMNS));
 const INSERT_PARAMETERS = sql.raw("INSERT INTO stage_parameters (stage_id, key, value)");
 const INSERT_CONFIGURATION = sql.raw(
   "INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)",
@@ -90,8 +92,8 @@ export function insertPipelines(items: Pipeline[], condition: SQL = sql`1`): SQL
     "parameters",
   );
   return [
-    sql`${INSERT_PIPELINES} ${selectRows(Object.keys(PIPELINE_COLUMNS), items.map(pipelineRow), condition)}`,
-    sql`${INSERT_STAGES} ${selectRows(Object.keys(STAGE_COLUMNS), items.flatMap(stageRows), condition)}`,
+    sql`${INSERT_PIPELINES} ${selectPipelineRows(items.map(pipelineRow), condition)}`,
+    sql`${INSERT_STAGES} ${selectStageRows(items.flatMap(stageRows), condition)}`,
     sql`${INSERT_PARAMETERS} SELECT ${parameters.owner}, e.key, e.value FROM ${parameters.from} WHERE ${condition}`,
     // Only what the statement reads goes into its JSON parameter, not the whole pipelines.
     insertConfiguration(

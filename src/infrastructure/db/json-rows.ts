@@ -12,10 +12,14 @@ export const jsonRows = (value: readonly object[]) => sql`json_each(${JSON.strin
 /** One JSON member of the current row of `jsonRows`, as an SQL value (true/false become 1/0). */
 export const member = (name: string) => sql.raw(`j.value ->> '${name}'`);
 
-/** SELECT of `members` (in the order of the table's columns) from `jsonRows(rows)` where `condition` holds. */
-export function selectRows(members: readonly string[], rows: readonly object[], condition: SQL = sql`1`): SQL {
+/**
+ * The SELECT of `members` (in the order of the table's columns) from `jsonRows(rows)` where
+ * `condition` holds, as a function of the rows: the member list is spelled out once, not per write.
+ */
+export function rowSelect(members: readonly string[]): (rows: readonly object[], condition?: SQL) => SQL {
+  const list = sql.raw(members.map((name) => `j.value ->> '${name}'`).join(", "));
   // The WHERE is always there: without it SQLite would read a following ON CONFLICT as a join constraint.
-  return sql`SELECT ${sql.join(members.map(member), ", ")} FROM ${jsonRows(rows)} WHERE ${condition}`;
+  return (rows, condition = sql`1`) => sql`SELECT ${list} FROM ${jsonRows(rows)} WHERE ${condition}`;
 }
 
 /**
