@@ -161,5 +161,6 @@ export async function measureNoise(size: number, url: string): Promise<LoadRow> 
   if (!scenario) throw new Error("no load scenario");
   const target = { url, token: TOKEN };
   const { first, second, ratio } = await pair(scenario, { project: target, again: target }, ["project", "again"]);
+  // A LoadRow as the comparisons' are; its `baseline` is the project's second measurement.
   return { scenario: scenario.name, request: scenario.request, project: first, baseline: second, ratio };
 }

@@ -9,15 +9,17 @@ import { type SQL, sql } from "../sql";
 /** The rows of `value` (an array of objects), each as `j.value`. */
 export const jsonRows = (value: readonly object[]) => sql`json_each(${JSON.stringify(value)}) j`;
 
+const memberText = (name: string) => `j.value ->> '${name}'`;
+
 /** One JSON member of the current row of `jsonRows`, as an SQL value (true/false become 1/0). */
-export const member = (name: string) => sql.raw(`j.value ->> '${name}'`);
+export const member = (name: string) => sql.raw(memberText(name));
 
 /**
  * The SELECT of `members` (in the order of the table's columns) from `jsonRows(rows)` where
  * `condition` holds, as a function of the rows: the member list is spelled out once, not per write.
  */
 export function rowSelect(members: readonly string[]): (rows: readonly object[], condition?: SQL) => SQL {
-  const list = sql.raw(members.map((name) => `j.value ->> '${name}'`).join(", "));
+  const list = sql.raw(members.map(memberText).join(", "));
   // The WHERE is always there: without it SQLite would read a following ON CONFLICT as a join constraint.
   return (rows, condition = sql`1`) => sql`SELECT ${list} FROM ${jsonRows(rows)} WHERE ${condition}`;
 }
