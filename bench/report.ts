@@ -88,6 +88,13 @@ function scalingTable(results: Results): string {
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
+/** The throughput ratios' range, the API key scenarios included, and the run's own noise, in a sentence. */
+function throughputLine(results: PerfResults): string {
+  const ratios = allRatios(results);
+  const noise = results.noise ? `; the project against itself, measured alike: ${fixed(results.noise.ratio)}` : "";
+  return `**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included${noise}.`;
+}
+
 /** CPU per request and the production script's size and start-up, in a sentence. */
 export function headline(results: PerfResults): string {
   const cpus = results.profile.filter((b) => b.side === "project").map((b) => b.msPerRequest);
@@ -99,7 +106,6 @@ export function headline(results: PerfResults): string {
 
 export function markdown(results: Results): string {
   const [small, large] = results.sizes as [number, number];
-  const ratios = allRatios(results);
   const { bulk } = results;
   return `# Benchmark results
 
@@ -107,7 +113,7 @@ Generated ${results.generatedAt} by \`npm run bench\` in ${Math.round(results.se
 
 **Budgets:** ${results.failures.length === 0 ? "all met." : `${results.failures.length} broken:\n\n${results.failures.map((f) => `- ${f}`).join("\n")}\n`}
 
-**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included${results.noise ? `; the project against itself, measured alike: ${fixed(results.noise.ratio)}` : ""}.
+${throughputLine(results)}
 
 ${headline(results)}
 
@@ -147,14 +153,13 @@ ${scalingTable(results)}
 
 /** The quick mode's report (`node bench/run.ts --quick`): the performance sections only. */
 export function quickMarkdown(results: PerfResults & { generatedAt: string; failures: string[]; seconds: number }): string {
-  const ratios = allRatios(results);
   return `# Benchmark results, quick mode
 
 Generated ${results.generatedAt} by \`node bench/run.ts --quick\` in ${Math.round(results.seconds)} s on ${results.environment.cpuModel} (${results.environment.cpus} CPUs), Node ${results.environment.node}, wrangler ${results.environment.wrangler}, miniflare ${results.environment.miniflare}. Quick mode: ${results.sizes.map((n) => n.toLocaleString("en-US")).join(", ")} pipelines only, no cost table, no PostgreSQL, no bulk import; \`npm run bench\` is the source of truth.
 
 **Failures:** ${results.failures.length === 0 ? "none." : `${results.failures.length}:\n\n${results.failures.map((f) => `- ${f}`).join("\n")}\n`}
 
-**Throughput, project / baseline:** ${fixed(Math.min(...ratios))} to ${fixed(Math.max(...ratios))} (goal ≥ 0.90), API key scenarios included${results.noise ? `; the project against itself, measured alike: ${fixed(results.noise.ratio)}` : ""}.
+${throughputLine(results)}
 
 ${headline(results)}
 
