@@ -1,5 +1,5 @@
 import type { Miniflare } from "miniflare";
-import { PIPELINE_JSON_SQL } from "../src/infrastructure/db/pipeline-json.ts";
+import { PIPELINE_JSON_SQL } from "../src/storage/d1/pipeline-json.ts";
 
 export type D1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
 

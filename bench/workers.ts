@@ -15,7 +15,7 @@ import type { D1 } from "./seed.ts";
  *   (bench/worker/metered.ts), for the cost table;
  * - baseline: the hand-written yardstick (bench/baseline/worker.ts).
  * Given a PostgreSQL connection string, two more, whose `HYPERDRIVE` binding makes the app
- * store everything in PostgreSQL (src/infrastructure/backend.ts):
+ * store everything in PostgreSQL (src/storage/open-storage.ts):
  * - project-pg: the production entry again, the same script as project;
  * - metered-pg: the app reporting each request's database round trips (bench/worker/metered-pg.ts).
  * Each listens on its own loopback port; request logging is off.
@@ -127,7 +127,7 @@ export async function startWorkers(
     modules: true,
     scriptPath: scripts[SCRIPT_OF[name]],
     ...settings,
-    // Its presence makes the app store everything in PostgreSQL (src/infrastructure/backend.ts).
+    // Its presence makes the app store everything in PostgreSQL (src/storage/open-storage.ts).
     ...(options.postgres && name.endsWith("-pg") && { hyperdrives: { HYPERDRIVE: options.postgres } }),
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   }));

@@ -258,7 +258,7 @@ function urlFor(port: number): string {
 
 /**
  * Applies the drizzle-kit migrations in `folder` (relative to the project) to the database at
- * `url`; those already applied (drizzle.__drizzle_migrations) are skipped.
+ * `url` (those already applied, in drizzle.__drizzle_migrations, are skipped), then the functions.
  */
 export async function migratePostgres(url: string, folder = "migrations-pg"): Promise<void> {
   const migrationsFolder = resolve(root, folder);
@@ -274,7 +274,37 @@ export async function migratePostgres(url: string, folder = "migrations-pg"): Pr
   await client.connect();
   try {
     await migrate(drizzle(client), { migrationsFolder });
+    await applyFunctions(client);
   } finally {
     await client.end();
+  }
+}
+
+/** The registry's PostgreSQL functions: the source of every write rule on this backend. */
+const FUNCTIONS_FOLDER = resolve(root, "src/storage/postgres/functions");
+
+/**
+ * The functions are code, not migrations: they are applied whole after the migrations, every
+ * time, so src/storage/postgres/functions/ is the one place each of them is written. One
+ * transaction drops every `registry_*` function (with the trigger that calls one) and creates
+ * them again from the files, core.sql first (the others' SQL-language bodies use it), so a
+ * Worker running meanwhile sees either the old set or the new one.
+ */
+async function applyFunctions(client: pg.Client): Promise<void> {
+  const files = readdirSync(FUNCTIONS_FOLDER)
+    .filter((name) => name.endsWith(".sql"))
+    .sort((a, b) => Number(b === "core.sql") - Number(a === "core.sql") || a.localeCompare(b));
+  await client.query("BEGIN");
+  try {
+    await client.query(`DO $$ DECLARE f regprocedure; BEGIN
+      FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = current_schema() AND p.proname LIKE 'registry\\_%' LOOP
+        EXECUTE 'DROP FUNCTION ' || f || ' CASCADE';
+      END LOOP; END $$`);
+    for (const file of files) await client.query(readFileSync(join(FUNCTIONS_FOLDER, file), "utf8"));
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
   }
 }

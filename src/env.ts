@@ -3,7 +3,7 @@ export interface Env {
   DB: D1Database;
   /**
    * PostgreSQL through Hyperdrive: when bound, everything is stored there instead of D1
-   * (src/infrastructure/backend.ts; README "Choosing a backend").
+   * (src/storage/open-storage.ts; README "Choosing a backend").
    */
   HYPERDRIVE?: Hyperdrive;
   /** The static assets of wrangler.toml `[assets]`: the Worker reads the built OpenAPI document through it (src/http/docs.ts). */

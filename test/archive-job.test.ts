@@ -6,13 +6,13 @@ import type { Pipeline } from "../src/domain/pipeline";
 import type { PipelineRepository } from "../src/domain/repository";
 import { save } from "../src/domain/repository";
 import worker from "../src/index";
-import { d1ArchiveRuns } from "../src/infrastructure/d1-archive-runs";
+import { d1ArchiveRuns } from "../src/storage/d1/archive-runs";
 
 const listArchiveRuns = (db: D1Database, limit?: number) => d1ArchiveRuns(db).list(limit ?? 20);
 
-import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import type { ArchiveEnv } from "../src/jobs/archive-config";
 import { type ArchiveJobOptions, runArchiveJob } from "../src/jobs/archive-job";
+import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
 import { newPipelineInput } from "./contract/pipeline-repository-contract";
 import { resetDatabase } from "./support/backend";
 import { type ManualClock, manualClock } from "./support/clock";
@@ -34,7 +34,7 @@ let errorLog: ReturnType<typeof vi.spyOn>;
 beforeEach(async () => {
   await resetDatabase();
   clock = manualClock();
-  repo = createD1PipelineRepository(env.DB, clock);
+  repo = d1PipelineRepository(env.DB, clock);
   log = vi.spyOn(console, "log").mockImplementation(() => {});
   errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
 });

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import type { Pipeline } from "../src/domain/pipeline";
-import { d1ArchiveRuns } from "../src/infrastructure/d1-archive-runs";
-import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
 import { runArchiveJob } from "../src/jobs/archive-job";
+import { d1ArchiveRuns } from "../src/storage/d1/archive-runs";
+import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
 import { newPipelineInput } from "./contract/pipeline-repository-contract";
 import { resetDatabase } from "./support/backend";
 import { manualClock } from "./support/clock";
@@ -32,7 +32,7 @@ afterEach(() => {
 
 it("configuration entries keep their pipeline's archived flag, name and times through every write", async () => {
   const clock = manualClock(Date.parse("2026-01-01T00:00:00.000Z"));
-  const repo = createD1PipelineRepository(env.DB, clock);
+  const repo = d1PipelineRepository(env.DB, clock);
   const [first, second, third] = (await repo.saveMany([
     newPipelineInput("first"),
     newPipelineInput("second", { configuration: { a: "1", b: "2" } }),

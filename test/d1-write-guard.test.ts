@@ -2,14 +2,14 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from "../src/domain/errors";
 import { save } from "../src/domain/repository";
-import { createD1PipelineRepository } from "../src/infrastructure/d1-pipeline-repository";
-import { domainError } from "../src/infrastructure/refusals";
+import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
+import { domainError } from "../src/storage/shared/refusals";
 import { newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
 import { resetDatabase } from "./support/backend";
 import { dumpDatabase } from "./support/dump";
 
 const db = env.DB;
-const repo = createD1PipelineRepository(db);
+const repo = d1PipelineRepository(db);
 
 /** The message D1 gives when the guard raises `reason`. */
 async function raised(reason: string | null): Promise<string | null> {

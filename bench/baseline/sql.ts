@@ -147,7 +147,7 @@ const KEY_CHECKS = {
 } as const;
 
 /**
- * An API key's check at the head of the request's one batch (as src/infrastructure/d1-key-check.ts
+ * An API key's check at the head of the request's one batch (as src/storage/d1/key-check.ts
  * does): for a write, a guard that aborts the batch; for a read, a SELECT of the first failing
  * check, judged before any row is handed back.
  */

@@ -1,4 +1,4 @@
-import { interceptD1, shapeResult } from "../../src/infrastructure/d1-intercept";
+import { d1Intercept, shapeResult } from "../../src/storage/d1/intercept";
 
 /** What one request cost the database, from D1's own `meta` of every result. */
 export interface D1Usage {
@@ -19,7 +19,7 @@ export function meterD1(db: D1Database): { db: D1Database; usage: D1Usage } {
     usage.rowsRead += result.meta.rows_read ?? 0;
     usage.rowsWritten += result.meta.rows_written ?? 0;
   };
-  const wrapped = interceptD1(db, {
+  const wrapped = d1Intercept(db, {
     async batch(statements, send) {
       usage.calls++;
       const results = await send(statements);

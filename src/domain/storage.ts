@@ -5,7 +5,7 @@ import type { PipelineRepository } from "./repository";
 
 /**
  * Everything the API stores, as one request sees it: the pipelines' repository beside API
- * keys and archive runs. Each backend (D1, PostgreSQL; src/infrastructure/backend.ts picks)
+ * keys and archive runs. Each backend (D1, PostgreSQL; src/storage/open-storage.ts picks)
  * implements all of it, every method one database round trip.
  */
 export interface Storage {

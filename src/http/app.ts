@@ -35,7 +35,7 @@ export interface AppDependencies {
   /**
    * Wraps the request's repository (the backend's, over the request's session, with the API
    * key check for a key caller): tests inject faults there. The bindings pick the backend
-   * (src/infrastructure/backend.ts); tests may wrap the D1 binding too.
+   * (src/storage/open-storage.ts); tests may wrap the D1 binding too.
    */
   repository?: (real: PipelineRepository, env: Env) => PipelineRepository;
   /** Observes every database round trip, whichever the backend (tests count them; the access log does too). */

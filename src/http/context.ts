@@ -3,7 +3,7 @@ import type { Scope } from "../domain/api-key";
 import type { Actor, WriteContext } from "../domain/history";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
-import type { RequestStorage } from "../infrastructure/backend";
+import type { RequestStorage } from "../storage/open-storage";
 
 /** Who is calling: the admin token or an API key, with the scopes it carries. */
 export interface Caller {
@@ -12,7 +12,7 @@ export interface Caller {
   scopes: readonly Scope[];
   /**
    * An API key: its hash, checked in every database call of the request
-   * (src/infrastructure/key-check.ts); `verified` when a lookup has already found it
+   * (src/storage/shared/key-check.ts); `verified` when a lookup has already found it
    * active (a key of the old format, identified by that lookup).
    */
   key?: { hash: string; verified: boolean };

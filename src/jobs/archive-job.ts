@@ -5,7 +5,7 @@ import type { ArchiveRunStore } from "../domain/storage";
 import { type ArchiveConfig, ArchiveConfigError, type ArchiveEnv, readArchiveConfig } from "./archive-config";
 
 export interface ArchiveJobDeps {
-  /** Where runs are recorded and pipelines archived: the backend's (src/infrastructure/backend.ts). */
+  /** Where runs are recorded and pipelines archived: the backend's (src/storage/open-storage.ts). */
   runs: ArchiveRunStore;
   env: ArchiveEnv;
   /** The run's time: its start, the base of its cutoff and the new updatedAt of what it archives. */

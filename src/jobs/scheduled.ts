@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { openStorage } from "../infrastructure/backend";
+import { openStorage } from "../storage/open-storage";
 import { readRevisionsKeep } from "./archive-config";
 import { runArchiveJob } from "./archive-job";
 

@@ -4,13 +4,13 @@ import { expect, it, vi } from "vitest";
 import type { Storage } from "../../src/domain/storage";
 
 /**
- * The PostgreSQL backend renders its SQL with its own small template (src/infrastructure/sql.ts)
+ * The PostgreSQL backend renders its SQL with its own small template (src/storage/shared/sql.ts)
  * where it used drizzle-orm's `sql` and node-postgres driver. Every statement the backend sends
  * is made here twice, by the same modules, once over each renderer: text and parameters must
  * be the same, so what PostgreSQL receives has not changed.
  */
 
-const SQL_MODULE = "../../src/infrastructure/sql";
+const SQL_MODULE = "../../src/storage/shared/sql";
 
 /** drizzle-orm's `sql` and its PostgreSQL renderer, in the shape of ./sql.ts. */
 const drizzleRenderer = () => ({
@@ -52,10 +52,10 @@ async function statements(renderer: "own" | "drizzle"): Promise<Sent[]> {
   vi.doMock("../../src/domain/ids", async (actual) => ({ ...(await actual<object>()), newId: () => "01JD3ZK5Q8W7V6T5S4R3P2N1M0" }));
   vi.spyOn(crypto, "getRandomValues").mockImplementation((array) => array);
 
-  const { pgConnection } = await import("../../src/infrastructure/pg/connection");
-  const { pgStorage } = await import("../../src/infrastructure/pg/storage");
-  const connection = pgConnection("postgres://user:secret@db.test/registry");
-  const storage: Storage = pgStorage(connection, { revisionsKeep: 100 }, () => new Date("2026-01-02T03:04:05.678Z"));
+  const { postgresConnection } = await import("../../src/storage/postgres/connection");
+  const { postgresStorage } = await import("../../src/storage/postgres/storage");
+  const connection = postgresConnection("postgres://user:secret@db.test/registry");
+  const storage: Storage = postgresStorage(connection, { revisionsKeep: 100 }, () => new Date("2026-01-02T03:04:05.678Z"));
   const id = "01JD3ZK5Q8W7V6T5S4R3P2N1M0";
   const context = { actor: { type: "admin", id: "admin" }, requestId: "r1" } as const;
   const pipeline = {

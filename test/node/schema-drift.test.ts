@@ -11,8 +11,8 @@ const work = mkdtempSync(join(tmpdir(), "schema-drift-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const BACKENDS = [
-  { name: "D1", dialect: "sqlite", schema: "./src/infrastructure/db/schema.ts", folder: "migrations" },
-  { name: "PostgreSQL", dialect: "postgresql", schema: "./src/infrastructure/pg/schema.ts", folder: "migrations-pg" },
+  { name: "D1", dialect: "sqlite", schema: "./src/storage/d1/schema.ts", folder: "migrations" },
+  { name: "PostgreSQL", dialect: "postgresql", schema: "./src/storage/postgres/schema.ts", folder: "migrations-pg" },
 ];
 
 it.each(BACKENDS)("the $name Drizzle schema and its migrations agree", ({ dialect, schema, folder }) => {

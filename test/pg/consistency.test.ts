@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONSISTENCY_TOKEN } from "../../src/http/middleware/consistency";
-import { toToken } from "../../src/infrastructure/pg/connection";
+import { toToken } from "../../src/storage/postgres/connection";
 import { countingApp, resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, pipelineBody } from "../support/http";
 

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { pgClient } from "../../src/infrastructure/pg/connection";
+import { postgresClient } from "../../src/storage/postgres/connection";
 
-/** A client as the Worker makes one per request (src/infrastructure/pg/connection.ts): node-postgres over Hyperdrive. */
+/** A client as the Worker makes one per request (src/storage/postgres/connection.ts): node-postgres over Hyperdrive. */
 async function selectOne() {
   if (!env.HYPERDRIVE) throw new Error("No HYPERDRIVE binding: run this file in the workers-pg project (vitest.config.ts).");
-  const client = pgClient(env.HYPERDRIVE.connectionString);
+  const client = postgresClient(env.HYPERDRIVE.connectionString);
   await client.connect();
   try {
     return (await client.query("SELECT 1 AS one")).rows;

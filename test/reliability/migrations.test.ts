@@ -1,7 +1,7 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createD1PipelineRepository } from "../../src/infrastructure/d1-pipeline-repository";
+import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
 import { sampleMetrics } from "../contract/pipeline-repository-contract";
 import { quotedRows, tableColumns } from "../support/dump";
 import { expectConsistentDatabase } from "../support/invariants";
@@ -400,7 +400,7 @@ describe("migrations keep every row", () => {
     await expectConsistentDatabase(db);
 
     // The app reads and changes what every step left, through the latest schema.
-    const repo = createD1PipelineRepository(db);
+    const repo = d1PipelineRepository(db);
     expect(await repo.count({ archived: "all", config: [] })).toBe(pipelineIds.length);
     for (const id of pipelineIds) {
       const pipeline = await repo.findById(id);

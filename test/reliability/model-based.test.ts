@@ -7,7 +7,7 @@ import type { MetricsInput } from "../../src/domain/metrics";
 import type { NewPipeline, NewStage, Pipeline, ReplacementStage, StageType } from "../../src/domain/pipeline";
 import type { ArchivedFilter, Keyset, ListQuery, PipelineRepository, SortField, WriteOptions } from "../../src/domain/repository";
 import { findByConfig, findByName, listArchived, save } from "../../src/domain/repository";
-import { createMemoryPipelineRepository } from "../../src/infrastructure/memory-pipeline-repository";
+import { memoryPipelineRepository } from "../../src/storage/memory/pipeline-repository";
 import { backendName, onPostgres, openTestRepository, resetDatabase } from "../support/backend";
 import { manualClock } from "../support/clock";
 import { expectConsistentDatabase } from "../support/invariants";
@@ -122,7 +122,7 @@ class World {
   constructor() {
     // Few revisions kept, so that pruning happens within a run.
     ({ repo: this.real, close: this.close } = openTestRepository(this.clock, { revisionsKeep: KEEP }));
-    this.memory = createMemoryPipelineRepository(this.clock, { revisionsKeep: KEEP });
+    this.memory = memoryPipelineRepository(this.clock, { revisionsKeep: KEEP });
   }
 
   /** A pipeline label from a generated reference: -1, or no pipeline yet, names an unknown id. */

@@ -1,5 +1,5 @@
 import { newId } from "../../src/domain/ids";
-import { sha256Hex } from "../../src/infrastructure/sha256";
+import { sha256Hex } from "../../src/storage/shared/sha256";
 import { onPostgres, sqlRows } from "./backend";
 
 /** A key as they were made before keys named their id: `plk_` and 43 characters, found only by its hash. */

@@ -2,10 +2,11 @@ import { env } from "cloudflare:workers";
 import { types } from "pg";
 import type { PipelineRepository } from "../../src/domain/repository";
 import { createApp } from "../../src/http/app";
-import { createD1PipelineRepository, type D1RepositorySettings } from "../../src/infrastructure/d1-pipeline-repository";
-import { type PgConnection, pgClient, pgConnection } from "../../src/infrastructure/pg/connection";
-import { createPgPipelineRepository } from "../../src/infrastructure/pg/pipeline-repository";
-import type { SQL } from "../../src/infrastructure/sql";
+import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
+import { type PostgresConnection, postgresClient, postgresConnection } from "../../src/storage/postgres/connection";
+import { postgresPipelineRepository } from "../../src/storage/postgres/pipeline-repository";
+import type { RepositorySettings } from "../../src/storage/shared/request-storage";
+import type { SQL } from "../../src/storage/shared/sql";
 
 /**
  * The backend this test file runs on: the `workers` project has D1 only, `workers-pg` binds
@@ -33,7 +34,7 @@ export async function d1Rows<T = Record<string, unknown>>(db: D1Database, text: 
 export async function sqlRows<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]> {
   if (!onPostgres) return d1Rows<T>(env.DB, text, ...params);
   let n = 0;
-  const client = pgClient(connectionString());
+  const client = postgresClient(connectionString());
   // Counts are bigints, which node-postgres gives as text: numbers, as D1 gives them.
   client.setTypeParser(types.builtins.INT8, Number);
   await client.connect();
@@ -64,9 +65,9 @@ export async function resetDatabase() {
  * A PostgreSQL connection that opens for each call and closes after it: a repository made in
  * a test outlives any one request's I/O context, which a Worker's socket may not.
  */
-function perCallConnection(): PgConnection {
-  async function once<T>(use: (connection: PgConnection) => Promise<T>): Promise<T> {
-    const connection = pgConnection(connectionString());
+function perCallConnection(): PostgresConnection {
+  async function once<T>(use: (connection: PostgresConnection) => Promise<T>): Promise<T> {
+    const connection = postgresConnection(connectionString());
     try {
       return await use(connection);
     } finally {
@@ -85,10 +86,8 @@ function perCallConnection(): PgConnection {
 }
 
 /** The backend's repository over this file's database, on `clock`. */
-export function testRepository(clock?: () => Date, settings?: D1RepositorySettings): PipelineRepository {
-  return onPostgres
-    ? createPgPipelineRepository(perCallConnection(), clock, settings)
-    : createD1PipelineRepository(env.DB, clock, settings);
+export function testRepository(clock?: () => Date, settings?: RepositorySettings): PipelineRepository {
+  return onPostgres ? postgresPipelineRepository(perCallConnection(), clock, settings) : d1PipelineRepository(env.DB, clock, settings);
 }
 
 /** The app with a count of its database round trips, whichever the backend. */
@@ -114,8 +113,8 @@ export function countingApp() {
  * The same over one connection for many calls, closed by `close`: for one test's long run of
  * calls (a connection per call costs a PostgreSQL server process each). Used within one test.
  */
-export function openTestRepository(clock?: () => Date, settings?: D1RepositorySettings) {
-  if (!onPostgres) return { repo: createD1PipelineRepository(env.DB, clock, settings), close: async () => {} };
-  const connection = pgConnection(connectionString());
-  return { repo: createPgPipelineRepository(connection, clock, settings), close: () => connection.close() };
+export function openTestRepository(clock?: () => Date, settings?: RepositorySettings) {
+  if (!onPostgres) return { repo: d1PipelineRepository(env.DB, clock, settings), close: async () => {} };
+  const connection = postgresConnection(connectionString());
+  return { repo: postgresPipelineRepository(connection, clock, settings), close: () => connection.close() };
 }

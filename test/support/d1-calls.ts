@@ -1,10 +1,10 @@
-import { countD1Calls } from "../../src/infrastructure/d1-call-counter";
+import { d1CallCounter } from "../../src/storage/d1/call-counter";
 
-/** A D1 binding that counts its round trips (src/infrastructure/d1-call-counter.ts), with the count and a reset. */
+/** A D1 binding that counts its round trips (src/storage/d1/call-counter.ts), with the count and a reset. */
 export function countingD1(db: D1Database) {
   let calls = 0;
   return {
-    db: countD1Calls(db, () => calls++),
+    db: d1CallCounter(db, () => calls++),
     get calls() {
       return calls;
     },

@@ -1,5 +1,5 @@
-import { countingHooks } from "../../src/infrastructure/d1-call-counter";
-import { interceptD1 } from "../../src/infrastructure/d1-intercept";
+import { countingHooks } from "../../src/storage/d1/call-counter";
+import { d1Intercept } from "../../src/storage/d1/intercept";
 
 export interface RecordedSession {
   /** What `withSession` was given: a constraint or a bookmark. */
@@ -15,7 +15,7 @@ export interface RecordedSession {
 export function sessionRecorder(db: D1Database) {
   const sessions: RecordedSession[] = [];
   let outside = 0;
-  const wrapped = interceptD1(db, {
+  const wrapped = d1Intercept(db, {
     ...countingHooks(() => outside++),
     session: (constraint) => {
       const session: RecordedSession = { constraint, calls: 0 };

@@ -1,4 +1,4 @@
-import { interceptD1 } from "../../src/infrastructure/d1-intercept";
+import { d1Intercept } from "../../src/storage/d1/intercept";
 
 /**
  * A D1 binding for fault injection. With no fault planned it is the binding itself; with one,
@@ -32,7 +32,7 @@ export function faultyD1(db: D1Database) {
   /** The number of statements of each batch sent, faulty or not. */
   const batches: number[] = [];
 
-  const binding = interceptD1(db, {
+  const binding = d1Intercept(db, {
     batch: async (statements, send) => {
       batches.push(statements.length);
       const planned = fault;

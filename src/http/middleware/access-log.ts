@@ -11,7 +11,7 @@ export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.env.ACCESS_LOG === "off") return next();
   const started = Date.now();
   const stats = { dbCalls: 0 };
-  // Counted by the request's own storage (src/infrastructure/backend.ts), whichever the backend.
+  // Counted by the request's own storage (src/storage/open-storage.ts), whichever the backend.
   const observer = c.get("onDatabaseCall");
   c.set("onDatabaseCall", () => {
     stats.dbCalls++;

@@ -3,7 +3,7 @@ import { matchedRoutes } from "hono/route";
 import { effectiveScopes, KEY_PREFIX, parseKey, type Scope } from "../../domain/api-key";
 import { keyRefusalIn } from "../../domain/errors";
 import type { ApiKeyStore } from "../../domain/storage";
-import { hashKey } from "../../infrastructure/api-key-material";
+import { hashKey } from "../../storage/shared/api-key-material";
 import { type AppEnv, type Caller, readsOnly } from "../context";
 import { forbidden, HttpError, unauthorized } from "../errors";
 import { countAuthFailure, refuseOverBudgetAddress } from "./rate-limit";

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { openStorage } from "../../infrastructure/backend";
 import { readRevisionsKeep } from "../../jobs/archive-config";
+import { openStorage } from "../../storage/open-storage";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";
 
@@ -16,7 +16,7 @@ export const CONSISTENCY_HEADER = "X-Consistency-Token";
 export const CONSISTENCY_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 
 /**
- * Opens the request's storage (src/infrastructure/backend.ts): a D1 session at least as fresh
+ * Opens the request's storage (src/storage/open-storage.ts): a D1 session at least as fresh
  * as the client's token, or a PostgreSQL connection. The answer carries the token after the
  * request's work, errors included; a request that read nothing carries back the token it
  * sent, if any. The connection is closed after the answer.

@@ -1,6 +1,6 @@
 import type { Context, TypedResponse } from "hono";
 import type { NewPipeline, Pipeline } from "../../domain/pipeline";
-import { sha256Hex } from "../../infrastructure/sha256";
+import { sha256Hex } from "../../storage/shared/sha256";
 import { type AppEnv, writeContext } from "../context";
 import { badRequest, idempotencyKeyReused } from "../errors";
 

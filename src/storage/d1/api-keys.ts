@@ -1,0 +1,71 @@
+import type { ApiKey, Scope } from "../../domain/api-key";
+import type { ApiKeyStore } from "../../domain/storage";
+import { mintApiKey } from "../shared/api-key-material";
+import { sql } from "../shared/sql";
+import { recordEvent } from "./history-statements";
+import { prepare } from "./statement";
+import { iso, ms } from "./time";
+
+interface Row {
+  id: string;
+  name: string;
+  scopes: string;
+  prefix: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+const COLUMNS = sql.raw("id, name, scopes, prefix, created_at AS createdAt, revoked_at AS revokedAt");
+
+const toApiKey = (row: Row): ApiKey => ({
+  id: row.id,
+  name: row.name,
+  scopes: row.scopes.split(" ") as Scope[],
+  prefix: row.prefix,
+  createdAt: iso(row.createdAt),
+  revokedAt: row.revokedAt === null ? null : iso(row.revokedAt),
+});
+
+/** API keys on D1: each method one call (a batch for the writes, with their audit events). */
+export function d1ApiKeys(db: D1Database): ApiKeyStore {
+  return {
+    async create(input, now, context) {
+      const { apiKey, key, keyHash } = await mintApiKey(input, now);
+      const createdAt = ms(apiKey.createdAt);
+      const event = { action: "apiKey.created", resource: { type: "apiKey", id: apiKey.id }, version: null, at: createdAt } as const;
+      await db.batch([
+        prepare(
+          db,
+          sql`INSERT INTO api_keys (id, name, scopes, prefix, key_hash, created_at, revoked_at)
+            VALUES (${apiKey.id}, ${apiKey.name}, ${apiKey.scopes.join(" ")}, ${apiKey.prefix}, ${keyHash}, ${createdAt}, NULL)`,
+        ),
+        prepare(db, recordEvent(event, context)),
+      ]);
+      return { apiKey, key };
+    },
+
+    async list() {
+      const { results } = await prepare(db, sql`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at DESC, id DESC`).all<Row>();
+      return results.map(toApiKey);
+    },
+
+    async revoke(id, now, context) {
+      const event = { action: "apiKey.revoked", resource: { type: "apiKey", id }, version: null, at: now.getTime() } as const;
+      const [, , found] = await db.batch([
+        // Judged before the revocation, in the same batch: only a key still active gets the event.
+        prepare(db, recordEvent(event, context, sql`EXISTS (SELECT 1 FROM api_keys WHERE id = ${id} AND revoked_at IS NULL)`)),
+        prepare(db, sql`UPDATE api_keys SET revoked_at = ${now.getTime()} WHERE id = ${id} AND revoked_at IS NULL`),
+        prepare(db, sql`SELECT id FROM api_keys WHERE id = ${id}`),
+      ]);
+      return (found?.results.length ?? 0) > 0;
+    },
+
+    async findActive(keyHash) {
+      const row = await prepare(db, sql`SELECT id, scopes FROM api_keys WHERE key_hash = ${keyHash} AND revoked_at IS NULL`).first<{
+        id: string;
+        scopes: string;
+      }>();
+      return row ? { id: row.id, scopes: row.scopes.split(" ") as Scope[] } : null;
+    },
+  };
+}

@@ -1,0 +1,338 @@
+import { pipelineNotFound } from "../../domain/errors";
+import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
+import { newId } from "../../domain/ids";
+import type { Metrics, MetricsInput } from "../../domain/metrics";
+import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
+import {
+  type ListQuery,
+  nextKeyset,
+  type Page,
+  type PipelineRepository,
+  pageOfJson,
+  type WriteMeta,
+  type WriteOptions,
+  writeContextOf,
+} from "../../domain/repository";
+import { domainError } from "../shared/refusals";
+import type { RepositorySettings } from "../shared/request-storage";
+import { type SQL, sql } from "../shared/sql";
+import { insertConfiguration, insertPipelines, replaceContent } from "./content-statements";
+import { type Check, firstFailure, INSERT_GUARD } from "./guard";
+import { d1HistoryQueries } from "./history-queries";
+import { recordEvent, recordRevisions } from "./history-statements";
+import { countQuery, pageQuery } from "./list-queries";
+import { PIPELINE_JSON } from "./projection";
+import { prepare } from "./statement";
+import { iso, ms } from "./time";
+
+async function runBatch(db: D1Database, statements: SQL[], id?: string): Promise<D1Result[]> {
+  try {
+    return await db.batch(statements.map((statement) => prepare(db, statement)));
+  } catch (error) {
+    throw domainError(error, id);
+  }
+}
+
+/**
+ * The guard at the head of a write to pipeline `id`: the first failing check, judged on the
+ * pipeline's current row `p` (NULL when there is none). It always checks that the pipeline
+ * exists and, with `expectedVersion`, that its version is that one.
+ */
+function pipelineGuard(id: string, options: WriteOptions, checks: Check[] = []): SQL {
+  const expected = options.expectedVersion;
+  const failure = firstFailure([
+    [sql`p.id IS NULL`, "not_found"],
+    ...(expected === undefined ? [] : [[sql`p.version <> ${expected}`, "version_mismatch"] as const]),
+    ...checks,
+  ]);
+  return sql`${INSERT_GUARD} SELECT ${failure} FROM (SELECT 1) LEFT JOIN pipelines p ON p.id = ${id}`;
+}
+
+const notArchived: Check = [sql`p.archived = 1`, "archived"];
+
+/** Another active pipeline already has `name` (SQL). */
+const nameFree = (name: SQL): Check => [
+  sql`EXISTS (SELECT 1 FROM pipelines o WHERE o.name = ${name} AND o.archived = 0 AND o.id <> p.id)`,
+  "name_taken",
+];
+
+/** A metrics row under the names of `Metrics`, times as epoch milliseconds. */
+type MetricsRow = Omit<Metrics, "startTime" | "endTime" | "updatedAt"> & {
+  startTime: number | null;
+  endTime: number | null;
+  updatedAt: number;
+};
+
+/** The metrics columns: each one's name in `Metrics` and in SQL. */
+const METRICS_COLUMNS = {
+  bytesProcessed: "bytes_processed",
+  bytesTotal: "bytes_total",
+  chunksProcessed: "chunks_processed",
+  chunksTotal: "chunks_total",
+  startTime: "start_time",
+  endTime: "end_time",
+  processingDurationMs: "processing_duration_ms",
+  throughputBytesPerSecond: "throughput_bytes_per_second",
+  compressionRatio: "compression_ratio",
+  errorCount: "error_count",
+  warningCount: "warning_count",
+  inputFileSizeBytes: "input_file_size_bytes",
+  outputFileSizeBytes: "output_file_size_bytes",
+  inputFileChecksum: "input_file_checksum",
+  outputFileChecksum: "output_file_checksum",
+  updatedAt: "updated_at",
+} as const;
+const METRICS_SELECT = sql.raw(
+  Object.entries(METRICS_COLUMNS)
+    .map(([member, column]) => `m.${column} AS ${member}`)
+    .join(", "),
+);
+const METRICS_INSERT = sql.raw(`INSERT INTO processing_metrics (pipeline_id, ${Object.values(METRICS_COLUMNS).join(", ")})`);
+const METRICS_ON_CONFLICT = sql.raw(
+  `ON CONFLICT (pipeline_id) DO UPDATE SET ${Object.values(METRICS_COLUMNS)
+    .map((column) => `${column} = excluded.${column}`)
+    .join(", ")}`,
+);
+
+function toMetrics(pipelineId: string, row: MetricsRow): Metrics {
+  const { pipelineId: _, updatedAt, startTime, endTime, ...values } = row;
+  return {
+    ...values,
+    startTime: startTime === null ? null : iso(startTime),
+    endTime: endTime === null ? null : iso(endTime),
+    pipelineId,
+    updatedAt: iso(updatedAt),
+  };
+}
+
+const parsePipeline = (row: { pipeline: string } | undefined) => (row ? (JSON.parse(row.pipeline) as Pipeline) : null);
+
+export function d1PipelineRepository(
+  db: D1Database,
+  clock: () => Date = () => new Date(),
+  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
+): PipelineRepository {
+  const keep = settings.revisionsKeep;
+
+  const selectOne = (id: string) => sql`SELECT ${PIPELINE_JSON} AS pipeline FROM pipelines p WHERE p.id = ${id}`;
+  /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
+  async function change(id: string, kind: Change, meta: WriteMeta, writes: SQL[]): Promise<Pipeline> {
+    const history = recordRevisions(sql`p.id = ${id}`, kind, writeContextOf(meta), { keep, count: 1 });
+    const statements = [...writes, ...history];
+    const results = await runBatch(db, [...statements, selectOne(id)], id);
+    const pipeline = parsePipeline(results[statements.length]?.results[0] as { pipeline: string } | undefined);
+    if (!pipeline) throw new Error("the written pipeline vanished within its own batch");
+    return pipeline;
+  }
+
+  /** New pipelines with their revisions and events; with `condition`, written only where it holds. */
+  function creation(items: Pipeline[], meta: WriteMeta, condition?: SQL): SQL[] {
+    const ids = sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(items.map((item) => item.id))}))`;
+    return [...insertPipelines(items, condition), ...recordRevisions(ids, "created", writeContextOf(meta), { keep, count: items.length })];
+  }
+
+  function setArchived(id: string, archived: boolean, options: WriteOptions): Promise<Pipeline> {
+    return change(id, archived ? "archived" : "restored", options, [
+      pipelineGuard(id, options),
+      // Already in the wanted state changes nothing (idempotent), and so records no revision.
+      sql`UPDATE pipelines SET archived = ${archived}, version = version + 1, updated_at = ${ms(clock().toISOString())}
+        WHERE id = ${id} AND archived = ${!archived}`,
+    ]);
+  }
+
+  return {
+    async saveMany(inputs, meta = {}) {
+      const now = clock().toISOString();
+      const items = inputs.map((input) => newPipeline(input, now));
+      await runBatch(db, creation(items, meta));
+      return items;
+    },
+
+    async saveManyOnce(inputs, claim, meta = {}) {
+      const now = clock().toISOString();
+      const items = inputs.map((input) => newPipeline(input, now));
+      const nonce = newId();
+      const sameKey = sql`scope = ${claim.scope} AND key = ${claim.key}`;
+      // The rows go in only if this request's nonce won the claim on the key.
+      const claimWon = sql`(SELECT nonce FROM idempotency_keys WHERE ${sameKey}) = ${nonce}`;
+      const statements: SQL[] = [
+        sql`DELETE FROM idempotency_keys WHERE ${sameKey} AND expires_at <= ${ms(now)}`,
+        sql`INSERT INTO idempotency_keys (scope, key, fingerprint, nonce, response, created_at, expires_at)
+          VALUES (${claim.scope}, ${claim.key}, ${claim.fingerprint}, ${nonce}, ${claim.record(items)}, ${ms(now)}, ${ms(claim.expiresAt)})
+          ON CONFLICT DO NOTHING`,
+        ...creation(items, meta, claimWon),
+        sql`SELECT fingerprint, nonce, response FROM idempotency_keys WHERE ${sameKey}`,
+      ];
+      const results = await runBatch(db, statements);
+      const claimed = results.at(-1)?.results[0] as { fingerprint: string; nonce: string; response: string } | undefined;
+      if (!claimed) throw new Error("the idempotency claim vanished within its own batch");
+      return claimed.nonce === nonce
+        ? { kind: "created", pipelines: items }
+        : { kind: "claimed-before", fingerprint: claimed.fingerprint, record: claimed.response };
+    },
+
+    async findById(id) {
+      return parsePipeline((await prepare(db, selectOne(id)).first<{ pipeline: string }>()) ?? undefined);
+    },
+
+    update(id, input, options = {}) {
+      const now = clock().toISOString();
+      const keptIds = JSON.stringify(input.stages.flatMap((stage) => (stage.id ? [stage.id] : [])));
+      return change(id, "replaced", options, [
+        pipelineGuard(id, options, [
+          notArchived,
+          nameFree(sql`${input.name}`),
+          // Every id the client gave must name one of this pipeline's stages.
+          [
+            sql`(SELECT count(*) FROM pipeline_stages s WHERE s.pipeline_id = p.id AND s.id IN (SELECT value FROM json_each(${keptIds})))
+              <> json_array_length(${keptIds})`,
+            "foreign_stage",
+          ],
+        ]),
+        ...replaceContent(
+          id,
+          {
+            name: sql`${input.name}`,
+            stages: sql`${JSON.stringify(stagesFrom(input.stages, now))}`,
+            configuration: sql`${JSON.stringify(input.configuration)}`,
+          },
+          ms(now),
+        ),
+      ]);
+    },
+
+    rollback(id, version, options = {}) {
+      const revision = sql`(SELECT pipeline FROM pipeline_revisions WHERE pipeline_id = ${id} AND version = ${version})`;
+      return change(id, "rolledBack", options, [
+        pipelineGuard(id, options, [
+          notArchived,
+          [sql`${revision} IS NULL`, "revision_not_found"],
+          nameFree(sql`${revision} ->> '$.name'`),
+        ]),
+        ...replaceContent(
+          id,
+          {
+            name: sql`${revision} ->> '$.name'`,
+            stages: sql`${revision} -> '$.stages'`,
+            configuration: sql`${revision} -> '$.configuration'`,
+          },
+          ms(clock().toISOString()),
+        ),
+      ]);
+    },
+
+    patch(id, input, options = {}) {
+      const now = clock().toISOString();
+      const changes = input.configuration;
+      const checks: Check[] = [notArchived, ...(input.name === undefined ? [] : [nameFree(sql`${input.name}`)])];
+      const configurationStatements: SQL[] = [];
+      if (changes === null) {
+        configurationStatements.push(sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id}`);
+      } else if (changes !== undefined) {
+        const patch = JSON.stringify(changes);
+        const set = Object.values(changes).filter((value) => value !== null).length;
+        // Entries after the patch: those it leaves alone plus those it sets.
+        checks.push([
+          sql`(SELECT count(*) FROM pipeline_configuration c WHERE c.pipeline_id = p.id AND c.key NOT IN (SELECT key FROM json_each(${patch}))) + ${set} > ${LIMITS.mapEntries}`,
+          "too_many_entries",
+        ]);
+        configurationStatements.push(
+          sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id} AND key IN (SELECT key FROM json_each(${patch}) WHERE type = 'null')`,
+          insertConfiguration(
+            [{ id, configuration: changes }],
+            sql`1`,
+            sql`ON CONFLICT (pipeline_id, key) DO UPDATE SET value = excluded.value`,
+          ),
+        );
+      }
+      const rename = input.name === undefined ? sql`` : sql`name = ${input.name},`;
+      return change(id, "patched", options, [
+        pipelineGuard(id, options, checks),
+        sql`UPDATE pipelines SET ${rename} version = version + 1, updated_at = ${ms(now)} WHERE id = ${id}`,
+        ...configurationStatements,
+      ]);
+    },
+
+    async delete(id, options = {}) {
+      const event = { action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null, at: clock().getTime() } as const;
+      await runBatch(
+        db,
+        [pipelineGuard(id, options), recordEvent(event, writeContextOf(options)), sql`DELETE FROM pipelines WHERE id = ${id}`],
+        id,
+      );
+    },
+
+    archive(id, options = {}) {
+      return setArchived(id, true, options);
+    },
+
+    restore(id, options = {}) {
+      return setArchived(id, false, options);
+    },
+
+    async exists(id) {
+      return (await prepare(db, sql`SELECT id FROM pipelines WHERE id = ${id}`).first()) !== null;
+    },
+
+    async count(filter) {
+      if (filter.name === undefined && filter.config.length === 0) {
+        // The counter rows kept by triggers (migrations/0001): O(1) whatever the table's size.
+        const which = filter.archived === "all" ? sql`` : sql`WHERE archived = ${filter.archived === "true"}`;
+        const row = await prepare(db, sql`SELECT coalesce(sum(total), 0) AS total FROM pipeline_counts ${which}`).first<{
+          total: number;
+        }>();
+        return row?.total ?? 0;
+      }
+      const row = await prepare(db, countQuery(filter)).first<{ count: number }>();
+      return row?.count ?? 0;
+    },
+
+    async list(query: ListQuery): Promise<Page> {
+      const { results: rows } = await prepare(db, pageQuery(query)).all<{ pipeline: string }>();
+      const texts = rows.slice(0, query.limit).map((row) => row.pipeline);
+      const lastText = texts.at(-1);
+      const last = lastText === undefined ? undefined : (JSON.parse(lastText) as Pipeline);
+      return pageOfJson(texts, nextKeyset(last, query.sort.field, rows.length > query.limit));
+    },
+
+    async getMetrics(pipelineId) {
+      const row = await prepare(
+        db,
+        sql`SELECT p.id AS pipeline, ${METRICS_SELECT} FROM pipelines p LEFT JOIN processing_metrics m ON m.pipeline_id = p.id
+          WHERE p.id = ${pipelineId}`,
+      ).first<MetricsRow & { pipeline: string }>();
+      if (!row) throw pipelineNotFound(pipelineId);
+      const { pipeline: _, ...metrics } = row;
+      return metrics.updatedAt === null ? null : toMetrics(pipelineId, metrics);
+    },
+
+    async putMetrics(pipelineId, input: MetricsInput, meta = {}) {
+      const updatedAt = clock().toISOString();
+      const values: Omit<MetricsRow, "pipelineId"> = {
+        ...input,
+        startTime: input.startTime === null ? null : ms(input.startTime),
+        endTime: input.endTime === null ? null : ms(input.endTime),
+        updatedAt: ms(updatedAt),
+      };
+      const row = (Object.keys(METRICS_COLUMNS) as (keyof typeof METRICS_COLUMNS)[]).map((member) => sql`${values[member]}`);
+      const event = {
+        action: "pipeline.metricsRecorded",
+        resource: { type: "pipeline", id: pipelineId },
+        version: sql`(SELECT version FROM pipelines WHERE id = ${pipelineId})`,
+        at: ms(updatedAt),
+      } as const;
+      await runBatch(
+        db,
+        [
+          pipelineGuard(pipelineId, {}, [notArchived]),
+          sql`${METRICS_INSERT} VALUES (${pipelineId}, ${sql.join(row, ", ")}) ${METRICS_ON_CONFLICT}`,
+          recordEvent(event, writeContextOf(meta)),
+        ],
+        pipelineId,
+      );
+      return { ...input, pipelineId, updatedAt };
+    },
+
+    ...d1HistoryQueries(db),
+  };
+}

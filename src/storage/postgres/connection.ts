@@ -1,0 +1,107 @@
+/// <reference path="./pg-client.d.ts" />
+import type { Duplex } from "node:stream";
+// node-postgres's client alone: its index adds the pool, which a Worker's one connection per
+// request never uses, to the bundle every cold start evaluates (issue 16).
+import Client from "pg/lib/client.js";
+import { CloudflareSocket } from "pg-cloudflare";
+import { grantorsOf } from "../../domain/api-key";
+import type { KeyCheck, KeyChecked } from "../shared/key-check";
+import { domainError } from "../shared/refusals";
+import { type SQL, sql, toPostgres } from "../shared/sql";
+
+/**
+ * A request's connection to PostgreSQL (through Hyperdrive in production): every call is ONE
+ * statement, so one round trip (node-postgres sends parse, bind, execute and sync together),
+ *
+ *   SELECT (<payload>)::text AS result, registry_wal_position() AS token
+ *   FROM registry_check_key(<the API key check, or null>) AS key_check
+ *
+ * where the payload is a write function of functions/ or a read's rows as one JSON
+ * array. The key check is a function scan, so it runs before the payload, and its refusal
+ * aborts the statement (a write function included: one statement is one transaction). The
+ * token is the WAL position, in the shape of a D1 bookmark (see `toToken`).
+ */
+export interface PostgresConnection {
+  /** One value as JSON: a write function's answer (`payload` is its call), or one expression such as a pipeline's projection. */
+  value<T>(payload: SQL, id?: string): Promise<T>;
+  /** The rows of a SELECT, as their JSON objects (members named by the columns' aliases). */
+  rows<T>(query: SQL, id?: string): Promise<T[]>;
+  /** Checks this API key in every later call. */
+  checkKey(check: KeyCheck): KeyChecked;
+  /** The token of the last call, if any was made. */
+  token(): string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * `16/B374D848` (the LSN's two halves in hex) as `00000016-b374d848-00000000-<32 zeros>`: the
+ * shape API.md's clients already hold for D1, so the header keeps one pattern on both backends.
+ */
+export function toToken(position: string): string {
+  const [high = "0", low = "0"] = position.split("/");
+  return `${high.toLowerCase().padStart(8, "0")}-${low.toLowerCase().padStart(8, "0")}-00000000-${"0".repeat(32)}`;
+}
+
+/**
+ * A node-postgres client on a Workers socket, given explicitly: node-postgres would otherwise
+ * require pg-cloudflare itself, through an export condition that not every module loader
+ * takes (the test pool's does not), and fall back to Node's `net`.
+ */
+export function postgresClient(connectionString: string): Client {
+  const client = new Client({ connectionString, stream: () => new CloudflareSocket(false) as unknown as Duplex });
+  // A failure reaches the caller through its query's rejection; the event repeats it, and the
+  // Workers socket raises one more when its reader stops after close: nothing to add.
+  client.on("error", () => {});
+  return client;
+}
+
+export function postgresConnection(connectionString: string, onCall?: () => void): PostgresConnection {
+  const client = postgresClient(connectionString);
+  let connected: Promise<unknown> | undefined;
+  let key: KeyCheck | undefined;
+  let lastToken: string | undefined;
+  let checkedCalls = 0;
+
+  async function call(payload: SQL, id?: string): Promise<unknown> {
+    connected ??= client.connect();
+    await connected;
+    onCall?.();
+    if (key) checkedCalls++;
+    const check = key ? JSON.stringify({ id: key.id, hash: key.hash, grantors: grantorsOf(key.scope), lock: key.mode === "write" }) : null;
+    let result: { rows: { result: string | null; token: string }[] };
+    try {
+      result = await client.query<{ result: string | null; token: string }>(
+        toPostgres(
+          sql`SELECT (${payload})::text AS result, registry_wal_position() AS token FROM registry_check_key(${check}::json) AS key_check`,
+        ),
+      );
+    } catch (error) {
+      throw domainError(error, id);
+    }
+    const [row] = result.rows;
+    if (!row) throw new Error("PostgreSQL answered no row to a one-row statement");
+    lastToken = toToken(row.token);
+    // A function that returns void answers '' as text: no value, like NULL.
+    return row.result === null || row.result === "" ? null : JSON.parse(row.result);
+  }
+
+  return {
+    value: <T>(payload: SQL, id?: string) => call(payload, id) as Promise<T>,
+    rows: <T>(query: SQL, id?: string) => call(sql`SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q`, id) as Promise<T[]>,
+    checkKey(check) {
+      key = check;
+      return {
+        get sent() {
+          return checkedCalls > 0;
+        },
+        verify: async () => {
+          await call(sql`NULL`);
+        },
+      };
+    },
+    token: () => lastToken,
+    async close() {
+      if (connected) await client.end();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+-- The counter rows of pipeline_counts (O(1) unfiltered counts), kept by a trigger as on D1.
+
+CREATE FUNCTION registry_count_pipelines() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    UPDATE pipeline_counts SET total = total - 1 WHERE archived = OLD.archived;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    UPDATE pipeline_counts SET total = total + 1 WHERE archived = NEW.archived;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER pipelines_counted AFTER INSERT OR DELETE OR UPDATE OF archived ON pipelines
+  FOR EACH ROW EXECUTE FUNCTION registry_count_pipelines();

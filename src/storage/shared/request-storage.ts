@@ -1,0 +1,31 @@
+import type { Storage } from "../../domain/storage";
+import type { KeyCheck, KeyChecked } from "./key-check";
+
+/** What each backend's repository needs to know of the deployment's settings. */
+export interface RepositorySettings {
+  /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
+  revisionsKeep: number;
+}
+
+/** How a request (or a job run) opens storage. */
+export interface OpenOptions extends RepositorySettings {
+  /** The client's `X-Consistency-Token`, already checked for shape. */
+  token?: string;
+  /** GET and HEAD: may be served by a replica. */
+  readOnly: boolean;
+  /** Called once per database round trip (the access log counts them). */
+  onCall?: () => void;
+}
+
+/** One request's (or one job run's) view of storage, whichever the backend. */
+export interface RequestStorage {
+  readonly backend: "d1" | "postgres";
+  /** Everything the API stores, over this request's session (with its key check, once `checkKey` is called). */
+  readonly storage: Storage;
+  /** Checks this API key in every later call of the request, in that call's own round trip. */
+  checkKey(check: KeyCheck): KeyChecked;
+  /** The consistency token after the request's work: D1's bookmark, or PostgreSQL's WAL position. */
+  token(): string | undefined;
+  /** Ends the request's connection; absent when there is none (D1), so nothing waits on it. */
+  readonly close?: () => Promise<void>;
+}
