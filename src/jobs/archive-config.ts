@@ -3,7 +3,7 @@ import { HISTORY_DEFAULTS } from "../domain/history";
 import type { Env } from "../env";
 
 /** What the archive job reads from the Worker's environment (wrangler.toml [vars] or .dev.vars). */
-export type ArchiveEnv = Pick<Env, "ARCHIVE_AFTER_DAYS" | "ARCHIVE_BATCH_SIZE" | "AUDIT_RETENTION_DAYS" | "REVISIONS_KEEP">;
+export type ArchiveEnv = Partial<Pick<Env, "ARCHIVE_AFTER_DAYS" | "ARCHIVE_BATCH_SIZE" | "AUDIT_RETENTION_DAYS" | "REVISIONS_KEEP">>;
 
 export interface ArchiveConfig {
   /** Pipelines not updated for this many days are archived. */
@@ -85,7 +85,7 @@ const RevisionsKeepSchema = v.pick(HistorySettingsSchema, ["REVISIONS_KEEP"]);
 let lastRead: { setting: unknown; keep: number } | undefined;
 
 /** REVISIONS_KEEP as the repository needs it; a bad value is an error, never a silent default. */
-export function readRevisionsKeep(env: Pick<Env, "REVISIONS_KEEP">): number {
+export function readRevisionsKeep(env: Partial<Pick<Env, "REVISIONS_KEEP">>): number {
   if (lastRead === undefined || lastRead.setting !== env.REVISIONS_KEEP) {
     lastRead = { setting: env.REVISIONS_KEEP, keep: parseSettings(RevisionsKeepSchema, "history", env).REVISIONS_KEEP };
   }
