@@ -100,7 +100,7 @@ UNION ALL SELECT printf('01P%023d', i), 'region', 'region-' || (i % ${REGIONS}) 
 INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
 SELECT c.pipeline_id, c.key, c.value, p.archived, p.name, p.created_at, p.updated_at FROM c JOIN pipelines p ON p.id = c.pipeline_id`;
 
-// Every version has its revision (API.md "History"): the seeded version 1 gets its own, as the migration backfills them.
+// Every version has its revision (docs/history.md): the seeded version 1 gets its own, as the migration backfills them.
 const REVISIONS = `INSERT INTO pipeline_revisions (pipeline_id, version, change, actor_type, actor_id, request_id, changed_at, pipeline, write_id)
 SELECT p.id, p.version, 'created', 'system', NULL, 'bench-seed', p.updated_at, ${PIPELINE_JSON_SQL}, 'bench-seed'
 FROM pipelines p WHERE p.id BETWEEN printf('01P%023d', CAST(?1 AS INTEGER)) AND printf('01P%023d', CAST(?2 AS INTEGER))`;

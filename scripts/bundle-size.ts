@@ -1,6 +1,6 @@
 // The Worker's bundle as `wrangler deploy` builds it (wrangler.toml: minified), its size against
 // the budget and what it is made of, by package. Workers parse and evaluate the whole script on
-// every cold start, at every location (issue 16). `npm run bundle:size` prints the table;
+// every cold start, at every location. `npm run bundle:size` prints the table;
 // test/node/bundle-size.test.ts holds the bundle to the budget.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";

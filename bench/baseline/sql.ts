@@ -96,7 +96,7 @@ export interface Actor {
 }
 
 /**
- * The history a change records (API.md "History"): its revision (by the request's id and
+ * The history a change records (docs/history.md): its revision (by the request's id and
  * actor), its audit event, and the pruning of old revisions.
  */
 export function history(

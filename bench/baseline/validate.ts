@@ -1,5 +1,5 @@
 /**
- * The write rules of API.md's "Pipeline" section, checked by hand (no schema library), listing
+ * The write rules of the API's pipeline rules (docs/api.md), checked by hand (no schema library), listing
  * every failing field as the project does. The baseline's answer to "what does validation
  * cost without a framework".
  */

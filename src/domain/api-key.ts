@@ -3,7 +3,7 @@ import { ID_PATTERN } from "./ids";
 import { jsonObject } from "./json-schemas";
 import { NameSchema } from "./pipeline";
 
-/** API keys (API.md "Auth"): random, shown once, stored only as a SHA-256 hash, revocable. */
+/** API keys (docs/security.md): random, shown once, stored only as a SHA-256 hash, revocable. */
 
 export const SCOPES = ["read", "write", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];

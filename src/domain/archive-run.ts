@@ -1,6 +1,6 @@
 import type { WriteContext } from "./history";
 
-/** Runs of the archive job (API.md "Archive job"): what each run did, from cron or by hand. */
+/** Runs of the archive job (docs/archive-job.md): what each run did, from cron or by hand. */
 
 export type ArchiveTrigger = "cron" | "manual";
 export type ArchiveRunStatus = "succeeded" | "failed";

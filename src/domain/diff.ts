@@ -1,7 +1,7 @@
 import type { Pipeline } from "./pipeline";
 
 /**
- * RFC 6902 JSON Patch between two revisions' content (API.md "History", `diff`). Content is
+ * RFC 6902 JSON Patch between two revisions' content (docs/history.md, `diff`). Content is
  * the pipeline without `version`, `createdAt` and `updatedAt`, and its stages without
  * theirs; stages are addressed by index.
  */

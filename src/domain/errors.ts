@@ -55,8 +55,6 @@ export function keyRefusalIn(error: unknown): KeyRefusedError | undefined {
   return undefined;
 }
 
-export type DomainError = NotFoundError | ConflictError | VersionMismatchError | ValidationError | KeyRefusedError;
-
 export const pipelineNotFound = (id: string) => new NotFoundError(`No pipeline has the id ${id}.`);
 export const revisionNotFound = (id: string) =>
   new NotFoundError(`Pipeline ${id} has no such revision (it never existed, or it was pruned).`);

@@ -1,6 +1,6 @@
 import type { Pipeline } from "./pipeline";
 
-/** API.md "History" and "Audit log": who changed what, kept in the same atomic write as the change. */
+/** docs/history.md: who changed what, kept in the same atomic write as the change. */
 
 export type ActorType = "admin" | "apiKey" | "system";
 

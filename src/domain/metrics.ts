@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { jsonObject } from "./json-schemas";
 import { TimeInputSchema } from "./time";
 
-/** The latest processing metrics of a pipeline (API.md "Metrics"). */
+/** The latest processing metrics of a pipeline (docs/api.md, putMetrics). */
 
 const count = v.pipe(
   v.number(),

@@ -3,7 +3,7 @@ import type { FieldIssue } from "./errors";
 import { IdSchema, newId } from "./ids";
 import { boundedArray, isPlainObject as isRecord, jsonObject, stringMap } from "./json-schemas";
 
-/** The rules of API.md's "Pipeline" section, written once; the HTTP layer reuses these schemas. */
+/** The rules of the API's pipeline rules (docs/api.md), written once; the HTTP layer reuses these schemas. */
 
 export const STAGE_TYPES = ["compression", "encryption", "checksum", "transform", "passthrough"] as const;
 export type StageType = (typeof STAGE_TYPES)[number];

@@ -12,7 +12,7 @@ import type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement } from "
 
 /**
  * The storage port of the registry. Three implementations keep the same contract
- * (test/contract): D1 and PostgreSQL through Drizzle, and an in-memory model. Every write is atomic, and
+ * (test/contract): D1, PostgreSQL, and an in-memory model. Every write is atomic, and
  * failures are the typed errors of ./errors: NotFoundError, ConflictError (taken name,
  * archived pipeline), VersionMismatchError (stale expectedVersion), ValidationError.
  */
@@ -66,10 +66,10 @@ export const nextKeyset = (last: Pipeline | undefined, field: SortField, more: b
   more && last ? { value: last[field], id: last.id } : null;
 
 /**
- * A page from its items' JSON texts: `items` parsed on first read, `itemsJson` the texts joined.
- * Parsing a page of pipelines and serializing it again was most of what a list request cost the
- * Worker beyond the baseline's work (issue 16). `itemsJson` is not enumerable, so the page
- * compares and copies like one built from parsed items.
+ * A page from its items' JSON texts: `items` parsed on first read, `itemsJson` the texts joined,
+ * so a list answers with the JSON the database built and never parses a page it only passes
+ * on. `itemsJson` is not enumerable, so the page compares and copies like one built from
+ * parsed items.
  */
 export function pageOfJson(texts: readonly string[], next: Keyset | null): Page {
   let items: Pipeline[] | undefined;

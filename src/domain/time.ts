@@ -1,7 +1,7 @@
 import * as v from "valibot";
 
 /**
- * The one parser of times sent by clients (API.md "Conventions"): RFC 3339 with `Z` or a
+ * The one parser of times sent by clients (docs/api.md): RFC 3339 with `Z` or a
  * `±hh:mm` offset, naming a real calendar instant. `Date.parse` is not used: it takes other
  * formats, rolls impossible dates over (2023-02-31 becomes March 3rd) and throws later on
  * offsets it accepted (`+23`). Offsets are normalised away: the result is UTC.

@@ -7,7 +7,7 @@ import type { ManualClock } from "../support/clock";
 import { compressStage, newPipelineInput, sampleMetrics } from "./pipeline-repository-contract";
 
 /**
- * The history contract (API.md "History" and "Audit log"): revisions and audit events recorded
+ * The history contract (docs/history.md): revisions and audit events recorded
  * with every change. Both repositories run it; the factory gets how many revisions to keep.
  */
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { countingApp, resetDatabase } from "../support/backend";
 import { call, callWith, createPipeline } from "../support/http";
 
-/** Guessing is throttled (API.md "Auth"): 401s per client address, 403s against the caller's budget. */
+/** Guessing is throttled (docs/security.md): 401s per client address, 403s against the caller's budget. */
 
 const counter = countingApp();
 let readKey: string;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { resetDatabase } from "../support/backend";
 import { call, createPipeline } from "../support/http";
 
-/** `config.<key>=<value>` and `config[<key>]=<value>` filters, at most 20 (API.md "Listing"). */
+/** `config.<key>=<value>` and `config[<key>]=<value>` filters, at most 20 (docs/api.md, listPipelines). */
 
 const configuration = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, `v${i}`]));
 

@@ -7,7 +7,7 @@ import { resetDatabase } from "../support/backend";
 import { sessionRecorder } from "../support/d1-sessions";
 import { call, callWith, createPipeline, metricsBody, pipelineBody } from "../support/http";
 
-/** API.md "Consistency at the edge": one D1 session per request, its bookmark handed to the client and taken back. */
+/** docs/consistency.md: one D1 session per request, its bookmark handed to the client and taken back. */
 const recorder = sessionRecorder(env.DB);
 const app = createApp();
 const fetcher = (request: Request) => app.fetch(request, { ...env, DB: recorder.db });

@@ -4,7 +4,7 @@ import type { Pipeline } from "../../src/domain/pipeline";
 import { resetDatabase, sqlRows } from "../support/backend";
 import { call, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
 
-/** API.md "History" and "Audit log" over HTTP. */
+/** docs/history.md over HTTP. */
 
 const content = (pipeline: Pipeline) => {
   const { version: _v, createdAt: _c, updatedAt: _u, stages, ...rest } = pipeline;

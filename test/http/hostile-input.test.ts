@@ -3,7 +3,7 @@ import { resetDatabase } from "../support/backend";
 import { call, pipelineBody, stage } from "../support/http";
 
 /**
- * Refusing a request costs no more than reading it (API.md "Conventions"): bounds are
+ * Refusing a request costs no more than reading it (docs/api.md): bounds are
  * checked before the items they bound, a problem lists at most 100 issues, and no error
  * response is larger than 64 KiB.
  */

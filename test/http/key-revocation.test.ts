@@ -4,7 +4,7 @@ import { resetDatabase, sqlRows } from "../support/backend";
 import { call, createPipeline, pipelineBody } from "../support/http";
 
 /**
- * API.md "Auth": once DELETE /v1/api-keys/{id} has answered, no write made with that key
+ * docs/security.md: once DELETE /v1/api-keys/{id} has answered, no write made with that key
  * commits, because the key is checked in the same database call as the write.
  */
 

@@ -3,7 +3,7 @@ import { parseInstant } from "../../src/domain/time";
 import { resetDatabase } from "../support/backend";
 import { call, createPipeline, metricsBody } from "../support/http";
 
-/** Times sent by clients: RFC 3339 with Z or ±hh:mm, a real instant, stored in UTC (API.md "Conventions"). */
+/** Times sent by clients: RFC 3339 with Z or ±hh:mm, a real instant, stored in UTC (docs/api.md). */
 
 beforeEach(() => resetDatabase());
 

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { BUILD_TIME_ONLY, BUNDLE_BUDGET_BYTES, buildWorker, byPackage, type WorkerBundle } from "../../scripts/bundle-size.ts";
 
-/** The Worker's script as `wrangler deploy` builds it: every cold start parses and evaluates all of it (issue 16). */
+/** The Worker's script as `wrangler deploy` builds it: every cold start parses and evaluates all of it. */
 
 let bundle: WorkerBundle;
 // wrangler bundles the whole Worker: a few seconds, more on a busy machine.

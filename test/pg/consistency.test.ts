@@ -5,7 +5,7 @@ import { countingApp, resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, pipelineBody } from "../support/http";
 
 /**
- * API.md "Consistency at the edge" on PostgreSQL: the token is the WAL position the request's
+ * docs/consistency.md on PostgreSQL: the token is the WAL position the request's
  * work is part of, in the shape of a D1 bookmark; Hyperdrive reaches the primary, so a token
  * sent back is always satisfied.
  */

@@ -14,7 +14,7 @@ import {
 } from "./history-statements";
 import { prepare } from "./statement";
 
-/** The history reads of the D1 repository (API.md "History", "Audit log"): each one statement. */
+/** The history reads of the D1 repository (docs/history.md): each one statement. */
 export function d1HistoryQueries(db: D1Database): Pick<PipelineRepository, "listRevisions" | "getRevisions" | "listAuditEvents"> {
   return {
     async listRevisions(pipelineId, query) {

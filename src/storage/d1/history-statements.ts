@@ -6,7 +6,7 @@ import { PIPELINE_JSON } from "./projection";
 import { iso } from "./time";
 
 /**
- * The statements that record history, put into the batch of every change (API.md "History",
+ * The statements that record history, put into the batch of every change (docs/history.md,
  * "Audit log"): a change and its revision and event commit together or not at all.
  */
 

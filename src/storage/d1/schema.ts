@@ -1,4 +1,4 @@
-import { relations, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
 
@@ -129,25 +129,6 @@ export const pipelineCounts = sqliteTable("pipeline_counts", {
   archived: integer("archived", { mode: "boolean" }).primaryKey(),
   total: integer("total").notNull(),
 });
-
-// Relations let one relational query fetch a pipeline with all its children in one statement.
-export const pipelinesRelations = relations(pipelines, ({ many }) => ({
-  stages: many(pipelineStages),
-  configuration: many(pipelineConfiguration),
-}));
-
-export const pipelineStagesRelations = relations(pipelineStages, ({ one, many }) => ({
-  pipeline: one(pipelines, { fields: [pipelineStages.pipelineId], references: [pipelines.id] }),
-  parameters: many(stageParameters),
-}));
-
-export const stageParametersRelations = relations(stageParameters, ({ one }) => ({
-  stage: one(pipelineStages, { fields: [stageParameters.stageId], references: [pipelineStages.id] }),
-}));
-
-export const pipelineConfigurationRelations = relations(pipelineConfiguration, ({ one }) => ({
-  pipeline: one(pipelines, { fields: [pipelineConfiguration.pipelineId], references: [pipelines.id] }),
-}));
 
 /** API keys: only the SHA-256 of the key is stored; `prefix` lets people tell keys apart. */
 export const apiKeys = sqliteTable("api_keys", {

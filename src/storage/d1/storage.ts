@@ -31,7 +31,6 @@ export function openD1Storage(binding: D1Database, options: OpenOptions): Reques
   let db = session as unknown as D1Database;
   let storage: Storage | undefined;
   return {
-    backend: "d1",
     get storage() {
       storage ??= d1Storage(db, options);
       return storage;

@@ -1,7 +1,7 @@
 /// <reference path="./pg-client.d.ts" />
 import type { Duplex } from "node:stream";
 // node-postgres's client alone: its index adds the pool, which a Worker's one connection per
-// request never uses, to the bundle every cold start evaluates (issue 16).
+// request never uses, to the bundle every cold start evaluates.
 import Client from "pg/lib/client.js";
 import { CloudflareSocket } from "pg-cloudflare";
 import { grantorsOf } from "../../domain/api-key";
@@ -35,7 +35,7 @@ export interface PostgresConnection {
 
 /**
  * `16/B374D848` (the LSN's two halves in hex) as `00000016-b374d848-00000000-<32 zeros>`: the
- * shape API.md's clients already hold for D1, so the header keeps one pattern on both backends.
+ * shape clients already hold for D1, so the header keeps one pattern on both backends.
  */
 export function toToken(position: string): string {
   const [high = "0", low = "0"] = position.split("/");

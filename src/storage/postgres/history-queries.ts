@@ -4,7 +4,7 @@ import type { PipelineRepository } from "../../domain/repository";
 import { sql, where } from "../shared/sql";
 import type { PostgresConnection } from "./connection";
 
-/** The history reads on PostgreSQL (API.md "History", "Audit log"): each one SELECT of the API's JSON. */
+/** The history reads on PostgreSQL (docs/history.md): each one SELECT of the API's JSON. */
 
 const SUMMARY = sql`json_build_object('pipelineId', r.pipeline_id, 'version', r.version, 'change', r.change,
   'actor', json_build_object('type', r.actor_type, 'id', r.actor_id), 'requestId', r.request_id,

@@ -30,7 +30,6 @@ export function openPostgresStorage(hyperdrive: { connectionString: string }, op
   const connection = postgresConnection(hyperdrive.connectionString, options.onCall);
   const storage = postgresStorage(connection, options);
   return {
-    backend: "postgres",
     storage,
     checkKey: (check) => connection.checkKey(check),
     token: () => connection.token() ?? options.token,

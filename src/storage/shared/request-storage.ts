@@ -19,7 +19,6 @@ export interface OpenOptions extends RepositorySettings {
 
 /** One request's (or one job run's) view of storage, whichever the backend. */
 export interface RequestStorage {
-  readonly backend: "d1" | "postgres";
   /** Everything the API stores, over this request's session (with its key check, once `checkKey` is called). */
   readonly storage: Storage;
   /** Checks this API key in every later call of the request, in that call's own round trip. */

@@ -2,10 +2,9 @@
  * The SQL both backends send, written as tagged templates: `sql\`… ${value} …\`` makes each
  * value a bound parameter and splices a nested `sql` fragment in place. A fragment renders
  * for D1 (`?` placeholders, booleans as 1 and 0, as SQLite stores them) or for PostgreSQL
- * (`$1`, `$2`, … in order of appearance). Splicing strings costs microseconds per request,
- * where the ORM's query builder walked its objects on every one (issue 16's profile: about
- * half the Worker's JavaScript time on writes); the Drizzle schemas stay for drizzle-kit and
- * the tests.
+ * (`$1`, `$2`, … in order of appearance). Rendering splices strings, which costs microseconds
+ * a request (docs/performance.md measures the alternatives); the Drizzle schemas are
+ * drizzle-kit's, for the migrations.
  */
 
 /**
