@@ -4,10 +4,10 @@ import type { Duplex } from "node:stream";
 // request never uses, to the bundle every cold start evaluates.
 import Client from "pg/lib/client.js";
 import { CloudflareSocket } from "pg-cloudflare";
-import { grantorsOf } from "../../domain/api-key";
 import type { KeyCheck, KeyChecked } from "../shared/key-check";
 import { domainError } from "../shared/refusals";
 import { type SQL, sql, toPostgres } from "../shared/sql";
+import { keyCheckArgument } from "./key-check";
 
 /**
  * A request's connection to PostgreSQL (through Hyperdrive in production): every call is ONE
@@ -67,7 +67,7 @@ export function postgresConnection(connectionString: string, onCall?: () => void
     await connected;
     onCall?.();
     if (key) checkedCalls++;
-    const check = key ? JSON.stringify({ id: key.id, hash: key.hash, grantors: grantorsOf(key.scope), lock: key.mode === "write" }) : null;
+    const check = keyCheckArgument(key);
     let result: { rows: { result: string | null; token: string }[] };
     try {
       result = await client.query<{ result: string | null; token: string }>(
