@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { readRevisionsKeep } from "../../jobs/archive-config";
+import { readRevisionsKeep } from "../../settings";
 import { openStorage } from "../../storage/open-storage";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";
