@@ -1,16 +1,6 @@
 import type { WriteContext } from "./history";
-import { wholeNumber } from "./validation";
 
 /** Runs of the archive job (docs/archive-job.md): what each run did, from cron or by hand. */
-
-/** 100 years of retention; a batch of 10,000 still runs as one D1 statement well within a run's limits. */
-export const ARCHIVE_LIMITS = { maxAfterDays: 36_500, maxBatchSize: 10_000, maxRevisionsKeep: 10_000 } as const;
-
-/**
- * `olderThanDays` of a manual run. 0 archives every active pipeline not changed since the run
- * started (the cutoff is the run's start).
- */
-export const ArchiveDaysSchema = wholeNumber(0, ARCHIVE_LIMITS.maxAfterDays);
 
 export type ArchiveTrigger = "cron" | "manual";
 export type ArchiveRunStatus = "succeeded" | "failed";

@@ -73,9 +73,3 @@ export function parseInput<S extends v.GenericSchema>(
   if (issues.length > 0 || !result.success) throw new ValidationError(issues);
   return result.output;
 }
-
-/** An integer from `min` to `max`, with one message for every way of missing it. */
-export const wholeNumber = (min: number, max: number) => {
-  const message = `must be a whole number from ${min} to ${max}`;
-  return v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
-};

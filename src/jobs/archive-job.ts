@@ -2,7 +2,7 @@ import { type ArchiveRun, type ArchiveTrigger, archiveCutoff } from "../domain/a
 import { SYSTEM, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
 import type { ArchiveRunStore } from "../domain/storage";
-import { type ArchiveConfig, type ArchiveEnv, readArchiveConfig, SettingsError } from "../settings";
+import { type ArchiveConfig, ArchiveConfigError, type ArchiveEnv, readArchiveConfig } from "./archive-config";
 
 export interface ArchiveJobDeps {
   /** Where runs are recorded and pipelines archived: the backend's (src/storage/open-storage.ts). */
@@ -33,7 +33,7 @@ function log(run: ArchiveRun, cause?: unknown) {
     archivedCount: run.archivedCount,
     status: run.status,
     error: run.error,
-    cause: cause === undefined || cause instanceof SettingsError ? undefined : String(cause),
+    cause: cause === undefined || cause instanceof ArchiveConfigError ? undefined : String(cause),
   });
   if (run.status === "failed") console.error(line);
   else console.log(line);
@@ -57,7 +57,7 @@ export async function runArchiveJob(deps: ArchiveJobDeps, options: ArchiveJobOpt
       archivedCount: 0,
       status: "failed",
       finishedAt: clock().toISOString(),
-      error: error instanceof SettingsError ? error.message : DATABASE_FAILURE,
+      error: error instanceof ArchiveConfigError ? error.message : DATABASE_FAILURE,
     };
     log(run, error);
     await deps.runs.record(run, context);

@@ -4,7 +4,7 @@ import { ValidationError } from "../../domain/errors";
 import { runArchiveJob } from "../../jobs/archive-job";
 import { type AppEnv, writeContext } from "../context";
 import type { JsonInput } from "../middleware/json-body";
-import { parseLimit } from "../shared/paging";
+import { parseLimit } from "../pipelines/query";
 import type { ArchiveRunRequestSchema } from "./schemas";
 
 export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRunRequestSchema>>) {

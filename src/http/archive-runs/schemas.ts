@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { ArchiveDaysSchema } from "../../domain/archive-run";
 import { jsonObject } from "../../domain/json-schemas";
+import { ArchiveDaysSchema } from "../../jobs/archive-config";
 import { ResponseIdSchema as Id, TimestampSchema } from "../openapi/primitives";
 
 export const ArchiveRunSchema = v.object({

@@ -2,10 +2,10 @@ import type { Context } from "hono";
 import { ValidationError } from "../../domain/errors";
 import { AUDIT_ACTIONS, type AuditAction, type AuditFilter } from "../../domain/history";
 import type { AppEnv } from "../context";
-import { setNextLink } from "../shared/links";
-import { DEFAULT_LIMIT, MAX_LIMIT, parseLimit } from "../shared/paging";
-import { decodePosition, encodePosition } from "../shared/position-cursor";
-import { checkedQuery } from "../shared/query-params";
+import { setNextLink } from "../links";
+import { DEFAULT_LIMIT, MAX_LIMIT, parseLimit } from "../pipelines/query";
+import { decodePosition, encodePosition } from "../position-cursor";
+import { checkedQuery } from "../query-params";
 
 /** What the audit-log route does (API.md "Audit log"); its contract is in routes.ts. */
 

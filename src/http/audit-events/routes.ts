@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context";
+import { AuditPageSchema } from "../history/schemas";
 import { requireScope } from "../middleware/auth";
 import { describe } from "../openapi/describe";
 import { param } from "../openapi/parameters";
 import { json, readErrors } from "../openapi/responses";
 import * as handle from "./handlers";
-import { AuditPageSchema } from "./schemas";
 
 /** The contract of the audit log (API.md "Audit log"): admin only, newest first in commit order. */
 

@@ -1,20 +1,27 @@
 import type { Context } from "hono";
 import { contentOf, diff as jsonPatch } from "../../domain/diff";
-import { revisionNotFound, ValidationError } from "../../domain/errors";
+import { pipelineNotFound, revisionNotFound, ValidationError } from "../../domain/errors";
+import { isId } from "../../domain/ids";
 import type { AppEnv } from "../context";
+import { setNextLink } from "../links";
 import type { JsonInput } from "../middleware/json-body";
-import { setNextLink } from "../shared/links";
-import { DEFAULT_LIMIT, MAX_LIMIT, parseLimit } from "../shared/paging";
-import { pipelineId } from "../shared/path";
-import { decodePosition, encodePosition } from "../shared/position-cursor";
-import { etagOf, writeOptions } from "../shared/preconditions";
-import { checkedQuery } from "../shared/query-params";
+import { writeOptions } from "../pipelines/handlers";
+import { etagOf } from "../pipelines/preconditions";
+import { DEFAULT_LIMIT, MAX_LIMIT, parseLimit } from "../pipelines/query";
+import { decodePosition, encodePosition } from "../position-cursor";
+import { checkedQuery } from "../query-params";
 import type { RollbackRequestSchema } from "./schemas";
 
 /** What the history routes do (API.md "History"); what they take and answer is in routes.ts. */
 
 type Ctx = Context<AppEnv>;
 const VERSION = /^[1-9][0-9]{0,8}$/;
+
+function pipelineId(c: Ctx): string {
+  const id = c.req.param("id") ?? "";
+  if (!isId(id)) throw pipelineNotFound(id);
+  return id;
+}
 
 const invalidQuery = (issues: { path: string; message: string }[]) => new ValidationError(issues, "The query is invalid; see errors.");
 

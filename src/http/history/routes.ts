@@ -5,7 +5,7 @@ import { jsonBody } from "../middleware/json-body";
 import { describe } from "../openapi/describe";
 import { param } from "../openapi/parameters";
 import { bodyErrors, conflictError, itemErrors, json, notFoundError, preconditionError } from "../openapi/responses";
-import { PipelineSchema } from "../shared/schemas";
+import { PipelineSchema } from "../pipelines/schemas";
 import * as handle from "./handlers";
 import { DiffSchema, RevisionPageSchema, RevisionSchema, RollbackRequestSchema } from "./schemas";
 

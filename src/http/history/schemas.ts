@@ -1,10 +1,15 @@
 import * as v from "valibot";
-import { CHANGES } from "../../domain/history";
+import { AUDIT_ACTIONS, CHANGES } from "../../domain/history";
 import { jsonObject } from "../../domain/json-schemas";
 import { TimestampSchema } from "../openapi/primitives";
-import { ActorSchema, PipelineSchema } from "../shared/schemas";
+import { PipelineSchema } from "../pipelines/schemas";
 
-/** Response shapes of the history, for the OpenAPI document and the typed client. */
+/** Response shapes of the history and the audit log, for the OpenAPI document and the typed client. */
+
+export const ActorSchema = v.object({
+  type: v.picklist(["admin", "apiKey", "system"]),
+  id: v.nullable(v.pipe(v.string(), v.description("The API key's id; null for the admin token and the system"))),
+});
 
 export const RevisionSummarySchema = v.object({
   pipelineId: v.string(),
@@ -40,3 +45,15 @@ export const DiffSchema = v.object({
   to: v.number(),
   operations: v.pipe(v.array(OperationSchema), v.description("RFC 6902 JSON Patch from `from`'s content to `to`'s")),
 });
+
+export const AuditEventSchema = v.object({
+  id: v.string(),
+  at: TimestampSchema,
+  action: v.picklist(AUDIT_ACTIONS),
+  actor: ActorSchema,
+  resource: v.object({ type: v.picklist(["pipeline", "apiKey", "archiveRun"]), id: v.string() }),
+  version: v.nullable(v.pipe(v.number(), v.description("The pipeline's version after the change; null otherwise"))),
+  requestId: v.string(),
+});
+
+export const AuditPageSchema = v.object({ data: v.array(AuditEventSchema), nextCursor: v.nullable(v.string()) });

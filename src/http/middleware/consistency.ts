@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { readRevisionsKeep } from "../../settings";
+import { readRevisionsKeep } from "../../jobs/archive-config";
 import { openStorage } from "../../storage/open-storage";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";

@@ -13,12 +13,19 @@ import {
 } from "../../domain/pipeline";
 import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema } from "../api-keys/schemas";
 import { ArchiveRunListSchema, ArchiveRunRequestSchema, ArchiveRunSchema } from "../archive-runs/schemas";
-import { AuditEventSchema, AuditPageSchema } from "../audit-events/schemas";
 import { HealthSchema } from "../health/schemas";
-import { DiffSchema, RevisionPageSchema, RevisionSchema, RevisionSummarySchema, RollbackRequestSchema } from "../history/schemas";
-import { CountSchema, MetricsSchema, PipelineListSchema, PipelinePageSchema } from "../pipelines/schemas";
+import {
+  ActorSchema,
+  AuditEventSchema,
+  AuditPageSchema,
+  DiffSchema,
+  RevisionPageSchema,
+  RevisionSchema,
+  RevisionSummarySchema,
+  RollbackRequestSchema,
+} from "../history/schemas";
+import { CountSchema, MetricsSchema, PipelineListSchema, PipelinePageSchema, PipelineSchema, StageSchema } from "../pipelines/schemas";
 import { ProblemSchema } from "../problem";
-import { ActorSchema, PipelineSchema, StageSchema } from "../shared/schemas";
 import type { JsonSchema, Ref } from "./types";
 
 /**

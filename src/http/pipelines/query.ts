@@ -3,11 +3,12 @@ import { ValidationError } from "../../domain/errors";
 import { LIMITS, MAP_KEY_PATTERN, MAP_KEY_RULE, MAP_VALUE_RULE } from "../../domain/pipeline";
 import type { ArchivedFilter, ListQuery, PipelineFilter, SortField } from "../../domain/repository";
 import { hasNul, NO_NUL } from "../../domain/validation";
-import { DEFAULT_LIMIT, MAX_LIMIT, NON_NEGATIVE_INTEGER, parseLimit } from "../shared/paging";
 import { decodeCursor } from "./cursor";
 
 /** Parses the query of `GET /v1/pipelines` and `/count` (API.md "Listing"); unknown parameters are errors. */
 
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
 /**
  * Each configuration filter binds parameters in one SQL statement, and D1 takes at most 100:
  * 49 filters were a 500. 20 leaves room for every other parameter of a page.
@@ -21,6 +22,15 @@ const configKey = (name: string) => {
 };
 const ARCHIVED: readonly ArchivedFilter[] = ["false", "true", "all"];
 const SORTS: readonly SortField[] = ["name", "createdAt", "updatedAt"];
+
+const NON_NEGATIVE_INTEGER = /^(0|[1-9][0-9]{0,8})$/;
+
+/** A `limit` parameter: an integer from 1 to `max` (`fallback` when absent), or undefined when invalid. */
+export function parseLimit(param: string | undefined, fallback: number, max: number): number | undefined {
+  if (param === undefined) return fallback;
+  const limit = Number(param);
+  return NON_NEGATIVE_INTEGER.test(param) && limit >= 1 && limit <= max ? limit : undefined;
+}
 
 interface Parsed {
   filter: PipelineFilter;

@@ -24,9 +24,8 @@ import {
   preconditionError,
   readErrors,
 } from "../openapi/responses";
-import { PipelineSchema } from "../shared/schemas";
 import * as handle from "./handlers";
-import { CountSchema, MetricsSchema, PipelineListSchema, PipelinePageSchema } from "./schemas";
+import { CountSchema, MetricsSchema, PipelineListSchema, PipelinePageSchema, PipelineSchema } from "./schemas";
 
 /** The contract of /v1/pipelines: each route's documentation, scope, body and handler (handlers.ts). */
 

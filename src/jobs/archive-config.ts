@@ -1,15 +1,8 @@
 import * as v from "valibot";
-import { ARCHIVE_LIMITS, ArchiveDaysSchema } from "./domain/archive-run";
-import { HISTORY_DEFAULTS } from "./domain/history";
-import { wholeNumber } from "./domain/validation";
-import type { Env } from "./env";
+import { HISTORY_DEFAULTS } from "../domain/history";
+import type { Env } from "../env";
 
-/**
- * The deployment's settings (wrangler.toml [vars], or .dev.vars), read and checked here and
- * nowhere else: the archive job's, and the revisions every write keeps.
- */
-
-/** What the archive job reads from the Worker's environment. */
+/** What the archive job reads from the Worker's environment (wrangler.toml [vars] or .dev.vars). */
 export type ArchiveEnv = Partial<Pick<Env, "ARCHIVE_AFTER_DAYS" | "ARCHIVE_BATCH_SIZE" | "AUDIT_RETENTION_DAYS" | "REVISIONS_KEEP">>;
 
 export interface ArchiveConfig {
@@ -24,11 +17,23 @@ export interface ArchiveConfig {
 }
 
 export const ARCHIVE_DEFAULTS = { afterDays: 90, batchSize: 500 } as const;
+/** 100 years of retention; a batch of 10,000 still runs as one D1 statement well within a run's limits. */
+export const ARCHIVE_LIMITS = { maxAfterDays: 36_500, maxBatchSize: 10_000, maxRevisionsKeep: 10_000 } as const;
 
-/** A bad setting: a run fails with this message instead of archiving with a wrong cutoff, and a request with a 500. */
-export class SettingsError extends Error {}
+/** A bad setting: the run fails with this message instead of archiving with a wrong cutoff. */
+export class ArchiveConfigError extends Error {}
 
-/** ARCHIVE_AFTER_DAYS starts at 1: a daily cron with 0 would archive everything every day, which is no retention at all. */
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return v.pipe(v.number(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
+};
+
+/**
+ * `olderThanDays` of a manual run; the HTTP layer reuses it. 0 archives every active pipeline
+ * not changed since the run started (the cutoff is the run's start). ARCHIVE_AFTER_DAYS starts
+ * at 1: a daily cron with 0 would archive everything every day, which is no retention at all.
+ */
+export const ArchiveDaysSchema = wholeNumber(0, ARCHIVE_LIMITS.maxAfterDays);
 const AfterDaysSchema = wholeNumber(1, ARCHIVE_LIMITS.maxAfterDays);
 
 /**
@@ -95,5 +100,5 @@ function parseSettings<S extends v.GenericSchema>(schema: S, what: string, env: 
     const key = v.getDotPath(issue) ?? "";
     return `${key} ${issue.message}, not ${shown(input[key])}`;
   });
-  throw new SettingsError(`Invalid ${what} configuration: ${problems.join("; ")}.`);
+  throw new ArchiveConfigError(`Invalid ${what} configuration: ${problems.join("; ")}.`);
 }

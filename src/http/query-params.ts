@@ -1,4 +1,4 @@
-import type { FieldIssue } from "../../domain/errors";
+import type { FieldIssue } from "../domain/errors";
 
 /** A request's query parameters, with an issue for each unknown one and each one given twice. */
 export function checkedQuery(url: string, allowed: readonly string[]): { params: URLSearchParams; issues: FieldIssue[] } {

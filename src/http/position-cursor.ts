@@ -1,5 +1,5 @@
-import { badRequest } from "../errors";
-import { fromBase64Url, toBase64Url } from "./base64url";
+import { badRequest } from "./errors";
+import { fromBase64Url, toBase64Url } from "./pipelines/cursor";
 
 /**
  * Cursors of the newest-first listings (revisions, audit events): base64url JSON of the

@@ -1,6 +1,4 @@
-import type { Context } from "hono";
 import type { WriteOptions } from "../../domain/repository";
-import { type AppEnv, writeContext } from "../context";
 import { badRequest } from "../errors";
 
 /** ETags are the quoted version: `"3"`, strong. */
@@ -37,6 +35,3 @@ export function notModified(ifNoneMatch: string | undefined, version: number): b
   const tags = parseTags(ifNoneMatch);
   return tags === "*" || tags.some((tag) => tag.opaque === String(version));
 }
-
-/** A write's options: `If-Match` as the expected version, and who writes for which request (its history). */
-export const writeOptions = (c: Context<AppEnv>) => ({ ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
