@@ -18,7 +18,7 @@ export interface Env {
   ACCESS_LOG?: string;
   /** Comma-separated origins allowed by CORS; none by default. */
   CORS_ORIGINS?: string;
-  /** Archive active pipelines not updated for this many days (default 90); see src/jobs/archive-config.ts. */
+  /** Archive active pipelines not updated for this many days (default 90); see src/settings.ts. */
   ARCHIVE_AFTER_DAYS?: string;
   /** At most this many pipelines archived per run (default 500). */
   ARCHIVE_BATCH_SIZE?: string;

@@ -1,7 +1,5 @@
 import type { Context } from "hono";
-import type * as v from "valibot";
 import { metricsNotRecorded, pipelineNotFound } from "../../domain/errors";
-import { isId } from "../../domain/ids";
 import type { MetricsInputSchema } from "../../domain/metrics";
 import type {
   NewPipelineSchema,
@@ -10,38 +8,17 @@ import type {
   PipelinePatchSchema,
   PipelineReplacementSchema,
 } from "../../domain/pipeline";
-import { type AppEnv, writeContext } from "../context";
+import { type AppEnv, type WithBody, writeContext } from "../context";
 import { json } from "../json";
-import { setNextLink } from "../links";
-import type { JsonInput } from "../middleware/json-body";
+import { setNextLink } from "../shared/links";
+import { etagOf, notModified, pipelineId, withEtag, writeOptions } from "../shared/preconditions";
 import { encodeCursor } from "./cursor";
 import { createOnce } from "./idempotency";
-import { etagOf, expectedVersion, notModified } from "./preconditions";
 import { parseCountQuery, parseListQuery } from "./query";
 
 /** What the pipeline routes do; what they take and answer is in routes.ts. */
 
 type Ctx = Context<AppEnv>;
-/**
- * A context whose JSON body `jsonBody(schema)` validated. Typed by the schema, in and out, so
- * the route keeps the request type that hono/client checks.
- */
-type WithBody<S extends v.GenericSchema> = Context<AppEnv, string, JsonInput<S>>;
-
-/** The `:id` of the path; an id that is not a ULID names no pipeline. */
-function pipelineId(c: Ctx): string {
-  const id = c.req.param("id") ?? "";
-  if (!isId(id)) throw pipelineNotFound(id);
-  return id;
-}
-
-function withEtag(c: Ctx, pipeline: Pipeline) {
-  c.header("ETag", etagOf(pipeline.version));
-  return pipeline;
-}
-
-/** A write's options: `If-Match` as the expected version, and who writes for which request (its history). */
-export const writeOptions = (c: Ctx) => ({ ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
 
 export const create = (c: WithBody<typeof NewPipelineSchema>) =>
   createOnce(c, [c.req.valid("json")], ([pipeline]) => {
