@@ -22,7 +22,7 @@ import { observeDatabaseCalls, pipelineRepository, requestStorage } from "./midd
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 export interface AppDependencies {
   /**

@@ -3,11 +3,11 @@ import { ARCHIVE_RUNS_LIMIT } from "../../domain/archive-run";
 import { runArchiveJob } from "../../jobs/archive-job";
 import { type AppEnv, type WithBody, writeContext } from "../context";
 import { invalidQuery, parseLimit } from "../shared/query";
-import type { ArchiveRunRequestSchema } from "./schemas";
+import type { ArchiveRunRequestBody } from "./schemas";
 
 /** What the archive-run routes do; what they take and answer is in routes.ts. */
 
-export async function run(c: WithBody<typeof ArchiveRunRequestSchema>) {
+export async function run(c: WithBody<typeof ArchiveRunRequestBody>) {
   const { olderThanDays } = c.req.valid("json");
   const run = await runArchiveJob(
     { runs: c.get("store").storage.archiveRuns, env: c.env },

@@ -2,7 +2,7 @@ import { ARCHIVE_RUNS_LIMIT } from "../../domain/archive-run";
 import { bodyErrors, json, readErrors } from "../openapi/responses";
 import { resource, route } from "../route";
 import * as handle from "./handlers";
-import { ArchiveRunListSchema, ArchiveRunRequestSchema, ArchiveRunSchema } from "./schemas";
+import { ArchiveRunListSchema, ArchiveRunRequestBody, ArchiveRunSchema } from "./schemas";
 
 /** /v1/archive-runs (admin only): each route's operation, scope, body, responses and handler (handlers.ts). */
 
@@ -20,7 +20,7 @@ export const archiveRunRoutes = resource(
         'Archives active pipelines not updated for `olderThanDays` (default ARCHIVE_AFTER_DAYS), oldest first, at most ARCHIVE_BATCH_SIZE. The run is recorded; a failed run is answered with `status: "failed"` and changed no pipeline. The body may be empty.',
     },
     scope: "admin",
-    body: { schema: ArchiveRunRequestSchema, optional: true },
+    body: { schema: ArchiveRunRequestBody, optional: true },
     responses: { 200: json("The run.", ArchiveRunSchema), ...bodyErrors },
     handler: handle.run,
   }),

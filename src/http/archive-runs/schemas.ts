@@ -33,6 +33,6 @@ export const ArchiveRunSchema = named(
 
 export const ArchiveRunListSchema = named("ArchiveRunList", v.object({ data: v.array(ArchiveRunSchema) }), { data: [archiveRun] });
 
-export const ArchiveRunRequestSchema = named("ArchiveRunRequest", jsonObject({ olderThanDays: v.optional(ArchiveDaysSchema) }), {
+export const ArchiveRunRequestBody = named("ArchiveRunRequest", jsonObject({ olderThanDays: v.optional(ArchiveDaysSchema) }), {
   olderThanDays: 90,
 });

@@ -5,7 +5,7 @@ import { decodePosition, encodePosition } from "../shared/cursors";
 import { setNextLink } from "../shared/links";
 import { checkedQuery, DEFAULT_LIMIT, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
 
-/** What the audit-log route does (API.md "Audit log"); what it takes and answers is in routes.ts. */
+/** What the audit-log route does; what it takes and answers is in routes.ts. */
 
 const ALLOWED = ["resourceId", "action", "actorId", "limit", "cursor"];
 const FILTER_VALUE = /^[\x21-\x7e]{1,128}$/;

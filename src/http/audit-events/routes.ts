@@ -4,7 +4,7 @@ import { resource, route } from "../route";
 import * as handle from "./handlers";
 import { AuditPageSchema } from "./schemas";
 
-/** The audit log (API.md "Audit log"): admin only, newest first in commit order. */
+/** The audit log: admin only, newest first in commit order. */
 
 export const auditEventRoutes = resource(
   route({

@@ -6,9 +6,9 @@ import { decodePosition, encodePosition } from "../shared/cursors";
 import { setNextLink } from "../shared/links";
 import { pipelineId, withEtag, writeOptions } from "../shared/preconditions";
 import { checkedQuery, DEFAULT_LIMIT, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
-import type { RollbackRequestSchema } from "./schemas";
+import type { RollbackRequestBody } from "./schemas";
 
-/** What the history routes do (API.md "History"); what they take and answer is in routes.ts. */
+/** What the history routes do; what they take and answer is in routes.ts. */
 
 type Ctx = Context<AppEnv>;
 const VERSION = /^[1-9][0-9]{0,8}$/;
@@ -52,7 +52,7 @@ export async function diff(c: Ctx) {
   return c.json({ from, to, operations: jsonPatch(contentOf(older.pipeline), contentOf(newer.pipeline)) }, 200);
 }
 
-export async function rollback(c: WithBody<typeof RollbackRequestSchema>) {
+export async function rollback(c: WithBody<typeof RollbackRequestBody>) {
   const pipeline = await c.get("repository").rollback(pipelineId(c), c.req.valid("json").version, writeOptions(c));
   return c.json(withEtag(c, pipeline), 200);
 }

@@ -3,9 +3,9 @@ import { bodyErrors, conflictError, itemErrors, json, notFoundError, preconditio
 import { resource, route } from "../route";
 import { PipelineSchema } from "../shared/schemas";
 import * as handle from "./handlers";
-import { DiffSchema, RevisionPageSchema, RevisionSchema, RollbackRequestSchema } from "./schemas";
+import { DiffSchema, RevisionPageSchema, RevisionSchema, RollbackRequestBody } from "./schemas";
 
-/** A pipeline's history (API.md "History"): revisions, diff and rollback. */
+/** A pipeline's history: revisions, diff and rollback. */
 
 const tags = ["History"];
 
@@ -66,7 +66,7 @@ export const historyRoutes = resource(
       parameters: [param("id"), param("If-Match")],
     },
     scope: "write",
-    body: { schema: RollbackRequestSchema },
+    body: { schema: RollbackRequestBody },
     responses: {
       200: json("The pipeline as stored.", PipelineSchema, ["ETag"]),
       ...bodyErrors,

@@ -43,7 +43,7 @@ export const RevisionPageSchema = named(
   { data: [revisionSummary, { ...revisionSummary, version: 1, change: "created", changedAt: EXAMPLE.at }], nextCursor: null },
 );
 
-export const RollbackRequestSchema = named(
+export const RollbackRequestBody = named(
   "RollbackRequest",
   jsonObject({
     version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(999_999_999), v.description("The version to roll back to")),

@@ -28,7 +28,7 @@ export function jsonBody<S extends v.GenericSchema>(
   options: JsonBodyOptions = {},
 ): MiddlewareHandler<AppEnv, string, JsonInput<S>> {
   const mediaTypes = options.mediaTypes ?? ["application/json"];
-  return async function readJsonBody(c, next) {
+  return async function jsonBody(c, next) {
     // Decoded by hand: Request.text() on a body declared as something else makes workerd warn.
     const text = new TextDecoder().decode(await c.req.arrayBuffer());
     const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";

@@ -6,7 +6,7 @@ import { openStorage } from "../../storage/open-storage";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";
 
-/** API.md "Consistency at the edge": the header a client sends back, and the one every answer carries. */
+/** The header of the consistency token: a client sends back the one an earlier answer carried. */
 export const CONSISTENCY_HEADER = "X-Consistency-Token";
 
 /**

@@ -70,27 +70,26 @@ function reachable(names: Set<string>, converted: Record<string, JsonSchema>): M
   return found;
 }
 
-/** The components of `operations`: the schemas their responses answer with, and those their request bodies take. */
+/**
+ * The named schemas that `bodies` refer to, with those inside them, converted in `typeMode`:
+ * every named schema is a definition, so a named schema inside another is a reference to it.
+ */
+function convert(bodies: unknown[], typeMode: "input" | "output", documented: (schema: v.GenericSchema) => v.GenericSchema) {
+  const definitions = Object.fromEntries([...namedSchemas()].map(([name, schema]) => [name, documented(schema)]));
+  return reachable(referredNames(bodies, new Set()), toJsonSchemaDefs(definitions, config(typeMode)) as Record<string, JsonSchema>);
+}
+
+/** The components of `operations`: the schemas their responses answer with and those their request bodies take, by name. */
 export function componentSchemas(operations: readonly Operation[]): Record<string, JsonSchema> {
-  const schemas = [...namedSchemas()];
-  const definitions = (of: (schema: v.GenericSchema) => v.GenericSchema) =>
-    Object.fromEntries(schemas.map(([name, schema]) => [name, of(schema)]));
-  const responses = reachable(
-    referredNames(
-      operations.map((operation) => operation.responses),
-      new Set(),
-    ),
-    toJsonSchemaDefs(
-      definitions((schema) => schema),
-      config("output"),
-    ) as Record<string, JsonSchema>,
+  const responses = convert(
+    operations.map((operation) => operation.responses),
+    "output",
+    (schema) => schema,
   );
-  const requests = reachable(
-    referredNames(
-      operations.map((operation) => operation.requestBody),
-      new Set(),
-    ),
-    toJsonSchemaDefs(definitions(documentedAs), config("input")) as Record<string, JsonSchema>,
+  const requests = convert(
+    operations.map((operation) => operation.requestBody),
+    "input",
+    documentedAs,
   );
   for (const name of requests.keys()) {
     if (responses.has(name)) throw new Error(`${name} is both a request and a response body: name each of them.`);

@@ -5,7 +5,7 @@ import { hasNul, NO_NUL } from "../../domain/validation";
 import { DEFAULT_LIMIT, invalidQuery, isNonNegativeInteger, MAX_LIMIT, parseLimit } from "../shared/query";
 import { decodeCursor } from "./cursor";
 
-/** Parses the query of `GET /v1/pipelines` and `/count` (API.md "Listing"); unknown parameters are errors. */
+/** Parses the query of `GET /v1/pipelines` and `/count`; unknown parameters are errors. */
 
 /**
  * Each configuration filter binds parameters in one SQL statement, and D1 takes at most 100
