@@ -12,13 +12,14 @@ export const BUNDLE_BUDGET_BYTES = 300 * 1024;
 
 /**
  * Modules that only the build or the tooling needs, never a request: the OpenAPI generator
- * (scripts/openapi.ts runs it) and its JSON Schema converter, drizzle-orm (its schemas are
+ * (scripts/openapi.ts runs it), its components and their JSON Schema converter, drizzle-orm (its schemas are
  * drizzle-kit's and the tests'; the Worker writes SQL with src/storage/shared/sql.ts), the
  * Drizzle schemas themselves, node-postgres's pool.
  */
 export const BUILD_TIME_ONLY = [
   "node_modules/@valibot/to-json-schema/",
   "src/http/openapi/document.ts",
+  "src/http/openapi/components.ts",
   "node_modules/drizzle-orm/",
   "src/storage/d1/schema.ts",
   "src/storage/postgres/schema.ts",

@@ -1,4 +1,4 @@
-// Builds the OpenAPI document at build time, from the same route contracts (`describe`, `jsonBody`)
+// Builds the OpenAPI document at build time, from the same route declarations (src/http/route.ts)
 // and valibot schemas the Worker validates with, and writes it to public/openapi.json, which the
 // Worker serves from its static assets (src/http/docs.ts). The generator and
 // @valibot/to-json-schema so stay out of the Worker's bundle, which every cold start evaluates.
@@ -58,7 +58,7 @@ export async function buildOpenApiDocument(): Promise<object> {
   }
 }
 
-/** Writes public/openapi.json: the JSON the run-time route used to answer, byte for byte. */
+/** Writes public/openapi.json, which the Worker serves as it is (src/http/docs.ts). */
 export async function writeOpenApiDocument(): Promise<string> {
   const document = await buildOpenApiDocument();
   mkdirSync(dirname(OPENAPI_ASSET), { recursive: true });

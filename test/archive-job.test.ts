@@ -10,8 +10,8 @@ import { d1ArchiveRuns } from "../src/storage/d1/archive-runs";
 
 const listArchiveRuns = (db: D1Database, limit?: number) => d1ArchiveRuns(db).list(limit ?? 20);
 
-import type { ArchiveEnv } from "../src/jobs/archive-config";
 import { type ArchiveJobOptions, runArchiveJob } from "../src/jobs/archive-job";
+import type { ArchiveEnv } from "../src/settings";
 import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
 import { newPipelineInput } from "./contract/pipeline-repository-contract";
 import { resetDatabase } from "./support/backend";

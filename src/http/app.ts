@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { methodNotAllowed as methodNotAllowedMiddleware } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import type { PipelineRepository } from "../domain/repository";
@@ -9,27 +8,21 @@ import { apiKeyRoutes } from "./api-keys/routes";
 import { archiveRunRoutes } from "./archive-runs/routes";
 import { auditEventRoutes } from "./audit-events/routes";
 import type { AppEnv } from "./context";
-import { DOCS_OPERATION, docsPage, OPENAPI_OPERATION, openApiJson } from "./docs";
+import { docsRoutes } from "./docs";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
 import { healthRoutes } from "./health/routes";
 import { historyRoutes } from "./history/routes";
 import { accessLog } from "./middleware/access-log";
 import { authenticate, authorize } from "./middleware/auth";
-import { CONSISTENCY_HEADER, consistency } from "./middleware/consistency";
+import { corsForConfiguredOrigins } from "./middleware/cors";
+import { noStore } from "./middleware/no-store";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
-import { describe } from "./openapi/describe";
+import { observeDatabaseCalls, pipelineRepository, requestStorage } from "./middleware/request-storage";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 
-export const MAX_BODY_BYTES = 256 * 1024;
-
-/** `CORS_ORIGINS`: comma-separated origins; none by default, so browsers on other origins get no access. */
-const allowedOrigins = (setting: string | undefined) =>
-  (setting ?? "")
-    .split(",")
-    .map((origin) => origin.trim())
-    .filter(Boolean);
+const MAX_BODY_BYTES = 256 * 1024;
 
 export interface AppDependencies {
   /**
@@ -48,36 +41,19 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) => problemResponse(c, routeNotFound()));
   app.use(requestId);
-  // API answers are per caller and change with every write: no cache may keep one, errors and 304s included.
-  app.use(async (c, next) => {
-    await next();
-    if (c.req.path === "/v1" || c.req.path.startsWith("/v1/")) c.res.headers.set("Cache-Control", "no-store");
-  });
-  if (onDatabaseCall) {
-    app.use((c, next) => {
-      c.set("onDatabaseCall", onDatabaseCall);
-      return next();
-    });
-  }
+  app.use(noStore);
+  if (onDatabaseCall) app.use(observeDatabaseCalls(onDatabaseCall));
   app.use(accessLog);
   app.use(secureHeaders());
-  const corsPolicy = cors({
-    origin: (origin, c) => (allowedOrigins(c.env.CORS_ORIGINS).includes(origin) ? origin : null),
-    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-    allowHeaders: ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id", CONSISTENCY_HEADER],
-    exposeHeaders: ["ETag", "Link", "Location", "X-Request-Id", "Retry-After", "Idempotent-Replayed", CONSISTENCY_HEADER],
-    maxAge: 600,
-  });
-  // Without configured origins there is no CORS at all (and OPTIONS is a 405 like any unknown method).
-  app.use((c, next) => (allowedOrigins(c.env.CORS_ORIGINS).length > 0 ? corsPolicy(c, next) : next()));
+  app.use(corsForConfiguredOrigins());
   app.use(
     methodNotAllowedMiddleware({
       app,
       onMethodNotAllowed: (c, methods) => problemResponse(c, methodNotAllowed(methods)),
     }),
   );
-  app.use("/v1/*", consistency);
-  app.use("/healthz", consistency);
+  app.use("/v1/*", requestStorage);
+  app.use("/healthz", requestStorage);
   app.use("/v1/*", authenticate);
   app.use("/v1/*", rateLimit);
   app.use("/v1/*", authorize);
@@ -90,11 +66,7 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
       },
     }),
   );
-  app.use("/v1/*", async (c, next) => {
-    const real = c.get("store").storage.pipelines;
-    c.set("repository", repository ? repository(real, c.env) : real);
-    await next();
-  });
+  app.use("/v1/*", pipelineRepository(repository));
 
   const routes = app
     .route("/", healthRoutes)
@@ -103,9 +75,8 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
     .route("/v1/audit-events", auditEventRoutes)
     .route("/v1/archive-runs", archiveRunRoutes)
     .route("/v1/api-keys", apiKeyRoutes);
-
-  app.get("/openapi.json", describe(OPENAPI_OPERATION), openApiJson);
-  app.get("/docs", describe(DOCS_OPERATION), docsPage);
+  // Outside the typed routes: hono/client has no use for the document or its page.
+  app.route("/", docsRoutes);
   return routes;
 }
 

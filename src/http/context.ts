@@ -1,9 +1,11 @@
 import type { Context } from "hono";
+import type * as v from "valibot";
 import type { Scope } from "../domain/api-key";
 import type { Actor, WriteContext } from "../domain/history";
 import type { PipelineRepository } from "../domain/repository";
 import type { Env } from "../env";
 import type { RequestStorage } from "../storage/open-storage";
+import type { JsonInput } from "./middleware/json-body";
 
 /** Who is calling: the admin token or an API key, with the scopes it carries. */
 export interface Caller {
@@ -26,7 +28,7 @@ export interface AppVariables {
   requestId: string;
   /** Counts the request's database round trips, when the access log is on. */
   onDatabaseCall?: () => void;
-  /** The request's storage: its session (src/http/middleware/consistency.ts), with the API key check for a key caller. */
+  /** The request's storage: its session (src/http/middleware/request-storage.ts), with the API key check for a key caller. */
   store: RequestStorage;
   repository: PipelineRepository;
   caller: Caller;
@@ -36,6 +38,12 @@ export interface AppVariables {
 export const readsOnly = (c: Context<AppEnv>) => c.req.method === "GET" || c.req.method === "HEAD";
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };
+
+/**
+ * A context whose JSON body the route's declared schema validated. Typed by the schema, in and
+ * out, so the route keeps the request type that hono/client checks.
+ */
+export type WithBody<S extends v.GenericSchema> = Context<AppEnv, string, JsonInput<S>>;
 
 /** The caller as history records it: the admin token has no id, an API key is named by its id. */
 export const actorOf = (caller: Caller): Actor => (caller.id === "admin" ? { type: "admin", id: null } : { type: "apiKey", id: caller.id });

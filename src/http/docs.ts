@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "./context";
-import type { Operation } from "./openapi/types";
+import { resource, route } from "./route";
 
 /**
  * /openapi.json: the document is built at build time (scripts/openapi.ts) and kept among the
@@ -56,32 +56,40 @@ const PAGE = `<!doctype html>
 
 export const docsPage = (c: Context<AppEnv>) => c.html(PAGE, 200, { "Content-Security-Policy": DOCS_CSP, "Cache-Control": "no-cache" });
 
-export const OPENAPI_OPERATION: Operation = {
-  tags: ["Operations"],
-  operationId: "openApiDocument",
-  summary: "This OpenAPI 3.1 document",
-  security: [],
-  responses: {
-    200: {
-      description: "The document.",
-      content: {
-        "application/json": { schema: { type: "object", required: ["openapi", "info", "paths"] }, example: { openapi: "3.1.0" } },
+const tags = ["Operations"];
+
+/** The document and its reference: public (no scope, no token). */
+export const docsRoutes = resource(
+  route({
+    method: "get",
+    path: "/openapi.json",
+    operation: { tags, operationId: "openApiDocument", summary: "This OpenAPI 3.1 document" },
+    responses: {
+      200: {
+        description: "The document.",
+        content: {
+          "application/json": { schema: { type: "object", required: ["openapi", "info", "paths"] }, example: { openapi: "3.1.0" } },
+        },
       },
     },
-  },
-};
-
-export const DOCS_OPERATION: Operation = {
-  tags: ["Operations"],
-  operationId: "docs",
-  summary: "The interactive API reference",
-  description: "An HTML page that loads only this origin's scripts (Content-Security-Policy) and renders /openapi.json.",
-  security: [],
-  responses: {
-    200: {
-      description: "The page.",
-      headers: { "Content-Security-Policy": { description: "This origin only.", required: true, schema: { type: "string" } } },
-      content: { "text/html": { schema: { type: "string" }, example: "<!doctype html>…" } },
+    handler: openApiJson,
+  }),
+  route({
+    method: "get",
+    path: "/docs",
+    operation: {
+      tags,
+      operationId: "docs",
+      summary: "The interactive API reference",
+      description: "An HTML page that loads only this origin's scripts (Content-Security-Policy) and renders /openapi.json.",
     },
-  },
-};
+    responses: {
+      200: {
+        description: "The page.",
+        headers: { "Content-Security-Policy": { description: "This origin only.", required: true, schema: { type: "string" } } },
+        content: { "text/html": { schema: { type: "string" }, example: "<!doctype html>…" } },
+      },
+    },
+    handler: docsPage,
+  }),
+);

@@ -4,7 +4,7 @@
  */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 412 | 413 | 415 | 422 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422 | 429,
     readonly slug: string,
     readonly title: string,
     detail: string,
@@ -24,7 +24,6 @@ export const methodNotAllowed = (allowed: string[]) =>
   new HttpError(405, "method-not-allowed", "Method not allowed", `This path allows ${allowed.join(", ")}.`, {
     Allow: allowed.join(", "),
   });
-export const preconditionFailed = (detail: string) => new HttpError(412, "precondition-failed", "Precondition failed", detail);
 export const payloadTooLarge = (limit: number) =>
   new HttpError(413, "payload-too-large", "Payload too large", `The request body is over ${limit} bytes.`);
 export const unsupportedMediaType = (accepted: readonly string[]) =>

@@ -5,12 +5,12 @@ import * as v from "valibot";
 import { ConflictError, type FieldIssue, keyRefusalIn, NotFoundError, ValidationError, VersionMismatchError } from "../domain/errors";
 import type { AppEnv } from "./context";
 import { forbidden, HttpError, unauthorized } from "./errors";
+import { named } from "./openapi/named";
 
 /**
- * Refusing a request must cost no more than reading it: a body of 87,000 bad stages once
- * gave a 26.7 MB problem. So a problem lists at most MAX_ISSUES issues, each text is clipped,
- * and the whole stays under MAX_PROBLEM_BYTES (issues that would not fit are left off, with
- * `errorsTruncated: true`).
+ * Refusing a request must cost no more than reading it, however many issues its body has: a
+ * problem lists at most MAX_ISSUES issues, each text is clipped, and the whole stays under
+ * MAX_PROBLEM_BYTES (issues that would not fit are left off, with `errorsTruncated: true`).
  */
 export const MAX_ISSUES = 100;
 export const MAX_PROBLEM_BYTES = 64 * 1024;
@@ -20,17 +20,28 @@ const MAX_TEXT = 500;
 const ENVELOPE_BYTES = 64;
 
 /** RFC 9457 problem details: the one shape of every error this API returns. */
-export const ProblemSchema = v.object({
-  type: v.string(),
-  title: v.string(),
-  status: v.pipe(v.number(), v.integer()),
-  detail: v.string(),
-  requestId: v.string(),
-  errors: v.optional(v.array(v.object({ path: v.pipe(v.string(), v.description("JSON pointer")), message: v.string() }))),
-  errorsTruncated: v.optional(
-    v.pipe(v.literal(true), v.description(`Present when \`errors\` lists only the first of the issues found (at most ${MAX_ISSUES}).`)),
-  ),
-});
+export const ProblemSchema = named(
+  "Problem",
+  v.object({
+    type: v.string(),
+    title: v.string(),
+    status: v.pipe(v.number(), v.integer()),
+    detail: v.string(),
+    requestId: v.string(),
+    errors: v.optional(v.array(v.object({ path: v.pipe(v.string(), v.description("JSON pointer")), message: v.string() }))),
+    errorsTruncated: v.optional(
+      v.pipe(v.literal(true), v.description(`Present when \`errors\` lists only the first of the issues found (at most ${MAX_ISSUES}).`)),
+    ),
+  }),
+  {
+    type: "urn:pipeline-registry:problem:validation",
+    title: "Validation failed",
+    status: 400,
+    detail: "The request is invalid; see errors.",
+    requestId: "01JD42C3D4E5F6G7H8J9K0M1N2",
+    errors: [{ path: "/stages/0/algorithm", message: "a compression stage takes one of brotli, gzip, zstd, lz4, deflate" }],
+  },
+);
 
 export type Problem = v.InferOutput<typeof ProblemSchema>;
 

@@ -2,7 +2,7 @@ import { type ArchiveRun, type ArchiveTrigger, archiveCutoff } from "../domain/a
 import { SYSTEM, type WriteContext } from "../domain/history";
 import { newId } from "../domain/ids";
 import type { ArchiveRunStore } from "../domain/storage";
-import { type ArchiveConfig, ArchiveConfigError, type ArchiveEnv, readArchiveConfig } from "./archive-config";
+import { type ArchiveEnv, type ArchiveSettings, readArchiveSettings, SettingsError } from "../settings";
 
 export interface ArchiveJobDeps {
   /** Where runs are recorded and pipelines archived: the backend's (src/storage/open-storage.ts). */
@@ -33,7 +33,7 @@ function log(run: ArchiveRun, cause?: unknown) {
     archivedCount: run.archivedCount,
     status: run.status,
     error: run.error,
-    cause: cause === undefined || cause instanceof ArchiveConfigError ? undefined : String(cause),
+    cause: cause === undefined || cause instanceof SettingsError ? undefined : String(cause),
   });
   if (run.status === "failed") console.error(line);
   else console.log(line);
@@ -57,28 +57,28 @@ export async function runArchiveJob(deps: ArchiveJobDeps, options: ArchiveJobOpt
       archivedCount: 0,
       status: "failed",
       finishedAt: clock().toISOString(),
-      error: error instanceof ArchiveConfigError ? error.message : DATABASE_FAILURE,
+      error: error instanceof SettingsError ? error.message : DATABASE_FAILURE,
     };
     log(run, error);
     await deps.runs.record(run, context);
     return run;
   }
 
-  let config: ArchiveConfig;
+  let settings: ArchiveSettings;
   try {
-    config = readArchiveConfig(deps.env, { olderThanDays: options.olderThanDays });
+    settings = readArchiveSettings(deps.env, { olderThanDays: options.olderThanDays });
   } catch (error) {
     return fail(new Date(0), error);
   }
-  const cutoff = archiveCutoff(startedAt, config.afterDays);
+  const cutoff = archiveCutoff(startedAt, settings.afterDays);
   try {
     // The record goes in the same batch as the archive, so it is finished when the batch is sent.
     const run = await deps.runs.archiveStale(
       { ...started, cutoff: cutoff.toISOString(), finishedAt: clock().toISOString() },
       {
-        batchSize: config.batchSize,
-        revisionsKeep: config.revisionsKeep,
-        auditCutoff: archiveCutoff(startedAt, config.auditRetentionDays).toISOString(),
+        batchSize: settings.batchSize,
+        revisionsKeep: settings.revisionsKeep,
+        auditCutoff: archiveCutoff(startedAt, settings.auditRetentionDays).toISOString(),
         context,
       },
     );

@@ -1,6 +1,6 @@
 import type { Env } from "../env";
+import { readRevisionsKeep } from "../settings";
 import { openStorage } from "../storage/open-storage";
-import { readRevisionsKeep } from "./archive-config";
 import { runArchiveJob } from "./archive-job";
 
 /** The Worker's cron trigger (wrangler.toml [triggers]): one archive run per invocation. */

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { declaredScope } from "../../src/http/middleware/auth";
-import { CONSISTENCY_TOKEN } from "../../src/http/middleware/consistency";
+import { CONSISTENCY_TOKEN } from "../../src/http/middleware/request-storage";
 import { resetDatabase } from "../support/backend";
 import { sessionRecorder } from "../support/d1-sessions";
 import { call, callWith, createPipeline, metricsBody, pipelineBody } from "../support/http";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { declaredScope } from "../../src/http/middleware/auth";
 import { openApiDocument } from "../../src/http/openapi/document";
-import { EXAMPLES } from "../../src/http/openapi/examples";
+import { EXAMPLES } from "../../src/http/openapi/named";
 import { contractIssues } from "../support/contract";
 import { call } from "../support/http";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONSISTENCY_TOKEN } from "../../src/http/middleware/consistency";
+import { CONSISTENCY_TOKEN } from "../../src/http/middleware/request-storage";
 import { toToken } from "../../src/storage/postgres/connection";
 import { countingApp, resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, pipelineBody } from "../support/http";

@@ -1,13 +1,14 @@
 import type { Context } from "hono";
-import type { NewApiKeySchema } from "../../domain/api-key";
 import { NotFoundError } from "../../domain/errors";
 import { isId } from "../../domain/ids";
-import { type AppEnv, writeContext } from "../context";
-import type { JsonInput } from "../middleware/json-body";
+import { type AppEnv, type WithBody, writeContext } from "../context";
+import type { NewApiKeyBody } from "./schemas";
+
+/** What the API key routes do; what they take and answer is in routes.ts. */
 
 const apiKeyNotFound = (id: string) => new NotFoundError(`No API key has the id ${id}.`);
 
-export async function create(c: Context<AppEnv, string, JsonInput<typeof NewApiKeySchema>>) {
+export async function create(c: WithBody<typeof NewApiKeyBody>) {
   const { apiKey, key } = await c.get("store").storage.apiKeys.create(c.req.valid("json"), new Date(), writeContext(c));
   // A new key is not revoked, so the answer leaves `revokedAt` out and shows the key once.
   const { revokedAt: _, ...shown } = apiKey;

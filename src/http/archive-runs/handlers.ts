@@ -1,13 +1,13 @@
 import type { Context } from "hono";
 import { ARCHIVE_RUNS_LIMIT } from "../../domain/archive-run";
-import { ValidationError } from "../../domain/errors";
 import { runArchiveJob } from "../../jobs/archive-job";
-import { type AppEnv, writeContext } from "../context";
-import type { JsonInput } from "../middleware/json-body";
-import { parseLimit } from "../pipelines/query";
-import type { ArchiveRunRequestSchema } from "./schemas";
+import { type AppEnv, type WithBody, writeContext } from "../context";
+import { invalidQuery, parseLimit } from "../shared/query";
+import type { ArchiveRunRequestBody } from "./schemas";
 
-export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRunRequestSchema>>) {
+/** What the archive-run routes do; what they take and answer is in routes.ts. */
+
+export async function run(c: WithBody<typeof ArchiveRunRequestBody>) {
   const { olderThanDays } = c.req.valid("json");
   const run = await runArchiveJob(
     { runs: c.get("store").storage.archiveRuns, env: c.env },
@@ -18,9 +18,6 @@ export async function run(c: Context<AppEnv, string, JsonInput<typeof ArchiveRun
 
 export async function list(c: Context<AppEnv>) {
   const limit = parseLimit(c.req.query("limit"), ARCHIVE_RUNS_LIMIT.default, ARCHIVE_RUNS_LIMIT.max);
-  if (limit === undefined) {
-    const message = `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}`;
-    throw new ValidationError([{ path: "/limit", message }], "The query is invalid; see errors.");
-  }
+  if (limit === undefined) throw invalidQuery([{ path: "/limit", message: `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}` }]);
   return c.json({ data: await c.get("store").storage.archiveRuns.list(limit) }, 200);
 }

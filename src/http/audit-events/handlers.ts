@@ -1,13 +1,11 @@
 import type { Context } from "hono";
-import { ValidationError } from "../../domain/errors";
 import { AUDIT_ACTIONS, type AuditAction, type AuditFilter } from "../../domain/history";
 import type { AppEnv } from "../context";
-import { setNextLink } from "../links";
-import { DEFAULT_LIMIT, MAX_LIMIT, parseLimit } from "../pipelines/query";
-import { decodePosition, encodePosition } from "../position-cursor";
-import { checkedQuery } from "../query-params";
+import { decodePosition, encodePosition } from "../shared/cursors";
+import { setNextLink } from "../shared/links";
+import { checkedQuery, DEFAULT_LIMIT, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
 
-/** What the audit-log route does (API.md "Audit log"); its contract is in routes.ts. */
+/** What the audit-log route does; what it takes and answers is in routes.ts. */
 
 const ALLOWED = ["resourceId", "action", "actorId", "limit", "cursor"];
 const FILTER_VALUE = /^[\x21-\x7e]{1,128}$/;
@@ -28,7 +26,7 @@ export async function list(c: Context<AppEnv>) {
   }
   const limit = parseLimit(params.get("limit") ?? undefined, DEFAULT_LIMIT, MAX_LIMIT);
   if (limit === undefined) issues.push({ path: "/limit", message: `limit is an integer from 1 to ${MAX_LIMIT}` });
-  if (issues.length > 0) throw new ValidationError(issues, "The query is invalid; see errors.");
+  if (issues.length > 0) throw invalidQuery(issues);
   const cursor = params.get("cursor");
   const before = cursor === null ? undefined : decodePosition(filter, cursor);
   const page = await c.get("repository").listAuditEvents({ ...filter, limit: limit ?? DEFAULT_LIMIT, before });

@@ -1,20 +1,18 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../context";
-import { describe } from "../openapi/describe";
 import { json } from "../openapi/responses";
+import { resource, route } from "../route";
 import { HealthSchema } from "./schemas";
 
-export const healthRoutes = new Hono<AppEnv>().get(
-  "/healthz",
-  describe({
-    tags: ["Operations"],
-    operationId: "health",
-    summary: "Liveness, with a database round trip",
-    security: [],
+/** /healthz: liveness, public (no scope, no token). */
+
+export const healthRoutes = resource(
+  route({
+    method: "get",
+    path: "/healthz",
+    operation: { tags: ["Operations"], operationId: "health", summary: "Liveness, with a database round trip" },
     responses: { 200: json("The Worker and its database answer.", HealthSchema) },
+    handler: async (c) => {
+      await c.get("store").storage.ping();
+      return c.json({ status: "ok" as const }, 200);
+    },
   }),
-  async (c) => {
-    await c.get("store").storage.ping();
-    return c.json({ status: "ok" as const }, 200);
-  },
 );

@@ -1,3 +1,4 @@
 import * as v from "valibot";
+import { named } from "../openapi/named";
 
-export const HealthSchema = v.object({ status: v.literal("ok") });
+export const HealthSchema = named("Health", v.object({ status: v.literal("ok") }), { status: "ok" });

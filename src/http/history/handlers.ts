@@ -1,29 +1,17 @@
 import type { Context } from "hono";
 import { contentOf, diff as jsonPatch } from "../../domain/diff";
-import { pipelineNotFound, revisionNotFound, ValidationError } from "../../domain/errors";
-import { isId } from "../../domain/ids";
-import type { AppEnv } from "../context";
-import { setNextLink } from "../links";
-import type { JsonInput } from "../middleware/json-body";
-import { writeOptions } from "../pipelines/handlers";
-import { etagOf } from "../pipelines/preconditions";
-import { DEFAULT_LIMIT, MAX_LIMIT, parseLimit } from "../pipelines/query";
-import { decodePosition, encodePosition } from "../position-cursor";
-import { checkedQuery } from "../query-params";
-import type { RollbackRequestSchema } from "./schemas";
+import { revisionNotFound } from "../../domain/errors";
+import type { AppEnv, WithBody } from "../context";
+import { decodePosition, encodePosition } from "../shared/cursors";
+import { setNextLink } from "../shared/links";
+import { pipelineId, withEtag, writeOptions } from "../shared/preconditions";
+import { checkedQuery, DEFAULT_LIMIT, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
+import type { RollbackRequestBody } from "./schemas";
 
-/** What the history routes do (API.md "History"); what they take and answer is in routes.ts. */
+/** What the history routes do; what they take and answer is in routes.ts. */
 
 type Ctx = Context<AppEnv>;
 const VERSION = /^[1-9][0-9]{0,8}$/;
-
-function pipelineId(c: Ctx): string {
-  const id = c.req.param("id") ?? "";
-  if (!isId(id)) throw pipelineNotFound(id);
-  return id;
-}
-
-const invalidQuery = (issues: { path: string; message: string }[]) => new ValidationError(issues, "The query is invalid; see errors.");
 
 export async function listRevisions(c: Ctx) {
   const id = pipelineId(c);
@@ -64,8 +52,7 @@ export async function diff(c: Ctx) {
   return c.json({ from, to, operations: jsonPatch(contentOf(older.pipeline), contentOf(newer.pipeline)) }, 200);
 }
 
-export async function rollback(c: Context<AppEnv, string, JsonInput<typeof RollbackRequestSchema>>) {
+export async function rollback(c: WithBody<typeof RollbackRequestBody>) {
   const pipeline = await c.get("repository").rollback(pipelineId(c), c.req.valid("json").version, writeOptions(c));
-  c.header("ETag", etagOf(pipeline.version));
-  return c.json(pipeline, 200);
+  return c.json(withEtag(c, pipeline), 200);
 }

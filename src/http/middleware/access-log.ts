@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { accessLogOn } from "../../settings";
 import type { AppEnv } from "../context";
 
 /**
@@ -8,7 +9,7 @@ import type { AppEnv } from "../context";
  * ([vars] or .dev.vars) turns it off; the tests do.
  */
 export const accessLog: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.env.ACCESS_LOG === "off") return next();
+  if (!accessLogOn(c.env)) return next();
   const started = Date.now();
   const stats = { dbCalls: 0 };
   // Counted by the request's own storage (src/storage/open-storage.ts), whichever the backend.

@@ -11,13 +11,11 @@ import { countAuthFailure, refuseOverBudgetAddress } from "./rate-limit";
 const SCOPE = Symbol("required scope");
 
 /**
- * Declares the scope a route needs. `authenticate` reads it from the matched route:
- * a /v1 route that declares none is refused to everyone (deny by default).
+ * Marks a route's handler with the scope the route needs (src/http/route.ts declares it).
+ * `authorize` reads it from the matched route: a /v1 route that declares none is refused to
+ * everyone (deny by default).
  */
-export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
-  const declaration: MiddlewareHandler<AppEnv> = (_c, next) => next();
-  return Object.assign(declaration, { [SCOPE]: scope });
-}
+export const declareScope = <H extends object>(handler: H, scope: Scope): H => Object.assign(handler, { [SCOPE]: scope });
 
 export const declaredScope = (handler: unknown): Scope | undefined => (handler as { [SCOPE]?: Scope } | undefined)?.[SCOPE];
 

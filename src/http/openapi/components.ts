@@ -1,100 +1,19 @@
 import { type ConversionConfig, type OverrideSchemaContext, toJsonSchemaDefs } from "@valibot/to-json-schema";
 import type * as v from "valibot";
-import { NewApiKeySchema } from "../../domain/api-key";
 import { documentedAs } from "../../domain/json-schemas";
-import { MetricsInputSchema } from "../../domain/metrics";
-import {
-  NewPipelineSchema,
-  NewStageSchema,
-  PipelineImportSchema,
-  PipelinePatchSchema,
-  PipelineReplacementSchema,
-  ReplacementStageSchema,
-} from "../../domain/pipeline";
-import { ApiKeyListSchema, ApiKeySchema, CreatedApiKeySchema } from "../api-keys/schemas";
-import { ArchiveRunListSchema, ArchiveRunRequestSchema, ArchiveRunSchema } from "../archive-runs/schemas";
-import { HealthSchema } from "../health/schemas";
-import {
-  ActorSchema,
-  AuditEventSchema,
-  AuditPageSchema,
-  DiffSchema,
-  RevisionPageSchema,
-  RevisionSchema,
-  RevisionSummarySchema,
-  RollbackRequestSchema,
-} from "../history/schemas";
-import { CountSchema, MetricsSchema, PipelineListSchema, PipelinePageSchema, PipelineSchema, StageSchema } from "../pipelines/schemas";
-import { ProblemSchema } from "../problem";
-import type { JsonSchema, Ref } from "./types";
+import { namedSchemas } from "./named";
+import type { JsonSchema, Operation } from "./types";
 
 /**
- * The named schemas of `components.schemas`. A new schema is one line here (and its example in
- * examples.ts, which the type checker asks for); operations then refer to it with `schemaRef`.
- * Responses are converted as the server writes them (defaults filled in), requests as clients
- * may send them (members with defaults optional).
+ * `components.schemas`: the named schemas (src/http/openapi/named.ts) that the operations refer
+ * to, and the named schemas inside those, by name. Responses are converted as the server writes
+ * them (defaults filled in), request bodies as clients may send them (members with defaults
+ * optional), through their documented twins (src/domain/json-schemas.ts): the schemas that
+ * validate refuse arrays and bound sizes in code, which a converter cannot read.
  */
-const RESPONSE_SCHEMAS = {
-  Pipeline: PipelineSchema,
-  Stage: StageSchema,
-  PipelinePage: PipelinePageSchema,
-  PipelineList: PipelineListSchema,
-  Count: CountSchema,
-  Metrics: MetricsSchema,
-  ApiKey: ApiKeySchema,
-  CreatedApiKey: CreatedApiKeySchema,
-  ApiKeyList: ApiKeyListSchema,
-  ArchiveRun: ArchiveRunSchema,
-  ArchiveRunList: ArchiveRunListSchema,
-  Health: HealthSchema,
-  Actor: ActorSchema,
-  RevisionSummary: RevisionSummarySchema,
-  Revision: RevisionSchema,
-  RevisionPage: RevisionPageSchema,
-  Diff: DiffSchema,
-  AuditEvent: AuditEventSchema,
-  AuditPage: AuditPageSchema,
-  Problem: ProblemSchema,
-};
 
-const REQUEST_SCHEMAS = {
-  NewPipeline: NewPipelineSchema,
-  NewStage: NewStageSchema,
-  PipelineReplacement: PipelineReplacementSchema,
-  ReplacementStage: ReplacementStageSchema,
-  PipelinePatch: PipelinePatchSchema,
-  PipelineImport: PipelineImportSchema,
-  MetricsInput: MetricsInputSchema,
-  NewApiKey: NewApiKeySchema,
-  ArchiveRunRequest: ArchiveRunRequestSchema,
-  RollbackRequest: RollbackRequestSchema,
-};
-
-export type SchemaName = keyof typeof RESPONSE_SCHEMAS | keyof typeof REQUEST_SCHEMAS;
-
-/**
- * Request schemas are converted through their documented twins (src/domain/json-schemas.ts):
- * the schemas that validate refuse arrays and bound sizes in code, which a converter cannot read.
- */
-const DOCUMENTED_REQUESTS = Object.fromEntries(
-  Object.entries(REQUEST_SCHEMAS).map(([name, schema]) => [name, documentedAs(schema)]),
-) as Record<keyof typeof REQUEST_SCHEMAS, v.GenericSchema>;
-
-const names = new Map<v.GenericSchema, SchemaName>();
-for (const named of [RESPONSE_SCHEMAS, REQUEST_SCHEMAS, DOCUMENTED_REQUESTS]) {
-  for (const [name, schema] of Object.entries(named)) names.set(schema as v.GenericSchema, name as SchemaName);
-}
-
-const pointer = (name: string) => `#/components/schemas/${name}`;
-
-/** The registered name of a schema; an unnamed one is a programming error, caught when the module loads. */
-export function schemaName(schema: v.GenericSchema): SchemaName {
-  const name = names.get(schema);
-  if (!name) throw new Error("This schema is not registered in src/http/openapi/components.ts.");
-  return name;
-}
-
-export const schemaRef = (schema: v.GenericSchema): Ref => ({ $ref: pointer(schemaName(schema)) });
+const PREFIX = "#/components/schemas/";
+const pointer = (name: string) => `${PREFIX}${name}`;
 
 const OBJECTS = new Set(["object", "object_with_rest", "strict_object"]);
 
@@ -125,12 +44,55 @@ const config = (typeMode: "input" | "output"): ConversionConfig => ({
   overrideSchema: (context) => override(typeMode, context),
 });
 
-/** `components.schemas`, converted once per isolate. */
-let converted: Record<SchemaName, JsonSchema> | undefined;
-export function componentSchemas(): Record<SchemaName, JsonSchema> {
-  converted ??= {
-    ...toJsonSchemaDefs(RESPONSE_SCHEMAS, config("output")),
-    ...toJsonSchemaDefs(DOCUMENTED_REQUESTS, config("input")),
-  } as Record<SchemaName, JsonSchema>;
-  return converted;
+/** The names of the schemas that `value` (part of a document) refers to. */
+function referredNames(value: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(value)) for (const item of value) referredNames(item, into);
+  else if (typeof value === "object" && value !== null) {
+    for (const [key, member] of Object.entries(value)) {
+      if (key === "$ref" && typeof member === "string" && member.startsWith(PREFIX)) into.add(member.slice(PREFIX.length));
+      else referredNames(member, into);
+    }
+  }
+  return into;
+}
+
+/** `names` and every named schema their conversions refer to, converted; sorted by name. */
+function reachable(names: Set<string>, converted: Record<string, JsonSchema>): Map<string, JsonSchema> {
+  const found = new Map<string, JsonSchema>();
+  const pending = [...names];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (found.has(name)) continue;
+    const schema = converted[name];
+    if (!schema) throw new Error(`The document refers to ${pointer(name)}, which no named schema declares.`);
+    found.set(name, schema);
+    pending.push(...referredNames(schema, new Set()));
+  }
+  return found;
+}
+
+/**
+ * The named schemas that `bodies` refer to, with those inside them, converted in `typeMode`:
+ * every named schema is a definition, so a named schema inside another is a reference to it.
+ */
+function convert(bodies: unknown[], typeMode: "input" | "output", documented: (schema: v.GenericSchema) => v.GenericSchema) {
+  const definitions = Object.fromEntries([...namedSchemas()].map(([name, schema]) => [name, documented(schema)]));
+  return reachable(referredNames(bodies, new Set()), toJsonSchemaDefs(definitions, config(typeMode)) as Record<string, JsonSchema>);
+}
+
+/** The components of `operations`: the schemas their responses answer with and those their request bodies take, by name. */
+export function componentSchemas(operations: readonly Operation[]): Record<string, JsonSchema> {
+  const responses = convert(
+    operations.map((operation) => operation.responses),
+    "output",
+    (schema) => schema,
+  );
+  const requests = convert(
+    operations.map((operation) => operation.requestBody),
+    "input",
+    documentedAs,
+  );
+  for (const name of requests.keys()) {
+    if (responses.has(name)) throw new Error(`${name} is both a request and a response body: name each of them.`);
+  }
+  return Object.fromEntries([...responses, ...requests].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

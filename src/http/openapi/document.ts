@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
+import { routeDoc } from "../route";
 import { componentSchemas } from "./components";
-import { routeDoc } from "./describe";
 import { PARAMETERS, param } from "./parameters";
 import { HEADERS } from "./responses";
 import type { Operation } from "./types";
@@ -42,8 +42,9 @@ function complete(path: string, operation: Operation, head = false): Operation {
 }
 
 /**
- * The OpenAPI 3.1 document, from the contracts the routes carry (`describe` and `jsonBody`).
- * `:id` in a Hono path is `{id}` here. Built once per isolate: it depends only on the code.
+ * The OpenAPI 3.1 document, from the routes' declarations (src/http/route.ts), with the named
+ * schemas they refer to. `:id` in a Hono path is `{id}` here. Built at build time
+ * (scripts/openapi.ts), and once per isolate where a test asks: it depends only on the code.
  */
 const built = new WeakMap<object, object>();
 export function openApiDocument(app: Pick<Hono, "routes">) {
@@ -57,10 +58,9 @@ export function openApiDocument(app: Pick<Hono, "routes">) {
     const path = route.path.replace(/:(\w+)/g, "{$1}");
     const item = paths[path] ?? {};
     paths[path] = item;
-    if (doc.operation) item[method as Method] = complete(path, doc.operation);
+    const operation = complete(path, doc.operation);
+    item[method as Method] = doc.requestBody ? { ...operation, requestBody: doc.requestBody } : operation;
     if (doc.head) item.head = complete(path, doc.head, true);
-    const existing = item[method as Method];
-    if (doc.requestBody && existing) item[method as Method] = { ...existing, requestBody: doc.requestBody };
   }
   const document = {
     openapi: "3.1.0",
@@ -80,7 +80,7 @@ export function openApiDocument(app: Pick<Hono, "routes">) {
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "The ADMIN_TOKEN secret, or an API key (`plk_…`) from POST /v1/api-keys." },
       },
-      schemas: componentSchemas(),
+      schemas: componentSchemas(Object.values(paths).flatMap((item) => Object.values(item))),
       parameters: PARAMETERS,
       headers: HEADERS,
     },

@@ -1,8 +1,9 @@
 import { AUDIT_ACTIONS } from "../../domain/history";
 import { ID_PATTERN } from "../../domain/ids";
 import { LIMITS, MAP_KEY_PATTERN } from "../../domain/pipeline";
-import { CONSISTENCY_TOKEN } from "../middleware/consistency";
-import { DEFAULT_LIMIT, MAX_CONFIG_FILTERS, MAX_LIMIT } from "../pipelines/query";
+import { CONSISTENCY_TOKEN } from "../middleware/request-storage";
+import { MAX_CONFIG_FILTERS } from "../pipelines/query";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../shared/query";
 import type { Parameter, Ref } from "./types";
 
 /** Reusable parameters, as `components.parameters`; operations refer to them by name with `param`. */

@@ -1,8 +1,7 @@
 import type * as v from "valibot";
-import { CONSISTENCY_TOKEN } from "../middleware/consistency";
+import { CONSISTENCY_TOKEN } from "../middleware/request-storage";
 import { PROBLEM_TYPE_BASE, ProblemSchema } from "../problem";
-import { schemaName, schemaRef } from "./components";
-import { EXAMPLES } from "./examples";
+import { EXAMPLES, schemaName } from "./named";
 import type { Header, MediaType, Ref, Response } from "./types";
 
 /** Response headers, as `components.headers`; responses name the ones they carry. */
@@ -46,9 +45,12 @@ export type HeaderName = keyof typeof HEADERS;
 const headerRefs = (names: readonly HeaderName[]): Record<string, Ref> =>
   Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
 
-export const jsonContent = (schema: v.GenericSchema, mediaType = "application/json"): Record<string, MediaType> => ({
-  [mediaType]: { schema: schemaRef(schema), example: EXAMPLES[schemaName(schema)] },
-});
+const schemaRef = (schema: v.GenericSchema): Ref => ({ $ref: `#/components/schemas/${schemaName(schema)}` });
+
+/** A body of a named schema, with its example. */
+export function jsonContent(schema: v.GenericSchema, mediaType = "application/json"): Record<string, MediaType> {
+  return { [mediaType]: { schema: schemaRef(schema), example: EXAMPLES[schemaName(schema)] } };
+}
 
 /** A success with a JSON body; the headers beyond the ones every response has are named. */
 export const json = (description: string, schema: v.GenericSchema, headers: HeaderName[] = []): Response => ({
@@ -83,7 +85,7 @@ const PROBLEM_HEADERS: Partial<Record<ProblemStatus, HeaderName[]>> = { 401: ["W
 
 function problem(status: ProblemStatus): Response {
   const [title, slug, description] = PROBLEMS[status];
-  const { errors, ...base } = EXAMPLES.Problem as { errors: unknown };
+  const { errors, ...base } = EXAMPLES[schemaName(ProblemSchema)] as { errors: unknown };
   const example = {
     ...base,
     type: `${PROBLEM_TYPE_BASE}${slug}`,

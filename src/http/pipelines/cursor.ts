@@ -4,6 +4,7 @@ import type { Keyset, ListQuery } from "../../domain/repository";
 import { parseInstant } from "../../domain/time";
 import { hasNul } from "../../domain/validation";
 import { badRequest } from "../errors";
+import { fromBase64Url, toBase64Url } from "../shared/cursors";
 
 /**
  * Keyset cursors: base64url JSON of the sort, a fingerprint of the filters, and the last
@@ -31,19 +32,6 @@ const sortKey = ({ sort }: Shape) => `${sort.descending ? "-" : ""}${sort.field}
 
 const filtersKey = (query: Shape) =>
   JSON.stringify([query.archived, query.name ?? null, [...query.config].map(([k, val]) => `${k}=${val}`).sort()]);
-
-export const toBase64Url = (text: string) => {
-  const bytes = new TextEncoder().encode(text);
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-};
-
-export const fromBase64Url = (text: string) => {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-};
 
 export function encodeCursor(query: Shape, next: Keyset): string {
   const cursor: Cursor = { sort: sortKey(query), filters: filtersKey(query), value: next.value, id: next.id };

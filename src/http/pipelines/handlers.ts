@@ -1,49 +1,20 @@
 import type { Context } from "hono";
-import type * as v from "valibot";
 import { metricsNotRecorded, pipelineNotFound } from "../../domain/errors";
-import { isId } from "../../domain/ids";
-import type { MetricsInputSchema } from "../../domain/metrics";
-import type {
-  NewPipelineSchema,
-  Pipeline,
-  PipelineImportSchema,
-  PipelinePatchSchema,
-  PipelineReplacementSchema,
-} from "../../domain/pipeline";
-import { type AppEnv, writeContext } from "../context";
+import type { Pipeline } from "../../domain/pipeline";
+import { type AppEnv, type WithBody, writeContext } from "../context";
 import { json } from "../json";
-import { setNextLink } from "../links";
-import type { JsonInput } from "../middleware/json-body";
+import { setNextLink } from "../shared/links";
+import { etagOf, notModified, pipelineId, withEtag, writeOptions } from "../shared/preconditions";
 import { encodeCursor } from "./cursor";
 import { createOnce } from "./idempotency";
-import { etagOf, expectedVersion, notModified } from "./preconditions";
 import { parseCountQuery, parseListQuery } from "./query";
+import type { MetricsInputBody, NewPipelineBody, PipelineImportBody, PipelinePatchBody, PipelineReplacementBody } from "./schemas";
 
 /** What the pipeline routes do; what they take and answer is in routes.ts. */
 
 type Ctx = Context<AppEnv>;
-/**
- * A context whose JSON body `jsonBody(schema)` validated. Typed by the schema, in and out, so
- * the route keeps the request type that hono/client checks.
- */
-type WithBody<S extends v.GenericSchema> = Context<AppEnv, string, JsonInput<S>>;
 
-/** The `:id` of the path; an id that is not a ULID names no pipeline. */
-function pipelineId(c: Ctx): string {
-  const id = c.req.param("id") ?? "";
-  if (!isId(id)) throw pipelineNotFound(id);
-  return id;
-}
-
-function withEtag(c: Ctx, pipeline: Pipeline) {
-  c.header("ETag", etagOf(pipeline.version));
-  return pipeline;
-}
-
-/** A write's options: `If-Match` as the expected version, and who writes for which request (its history). */
-export const writeOptions = (c: Ctx) => ({ ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
-
-export const create = (c: WithBody<typeof NewPipelineSchema>) =>
+export const create = (c: WithBody<typeof NewPipelineBody>) =>
   createOnce(c, [c.req.valid("json")], ([pipeline]) => {
     // One input makes one pipeline; the repository's contract tests hold it to that.
     if (!pipeline) throw new Error("creating one pipeline returned none");
@@ -54,7 +25,7 @@ export const create = (c: WithBody<typeof NewPipelineSchema>) =>
     };
   });
 
-export const importMany = (c: WithBody<typeof PipelineImportSchema>) =>
+export const importMany = (c: WithBody<typeof PipelineImportBody>) =>
   createOnce(c, c.req.valid("json").pipelines, (data) => ({ status: 201, headers: {}, body: { data } }));
 
 export async function list(c: Ctx) {
@@ -88,13 +59,13 @@ export async function get(c: Ctx) {
   return c.json(withEtag(c, pipeline), 200);
 }
 
-export async function replace(c: WithBody<typeof PipelineReplacementSchema>) {
+export async function replace(c: WithBody<typeof PipelineReplacementBody>) {
   const options = writeOptions(c);
   const pipeline = await c.get("repository").update(pipelineId(c), c.req.valid("json"), options);
   return c.json(withEtag(c, pipeline), 200);
 }
 
-export async function patch(c: WithBody<typeof PipelinePatchSchema>) {
+export async function patch(c: WithBody<typeof PipelinePatchBody>) {
   const options = writeOptions(c);
   const pipeline = await c.get("repository").patch(pipelineId(c), c.req.valid("json"), options);
   return c.json(withEtag(c, pipeline), 200);
@@ -115,7 +86,7 @@ export async function restore(c: Ctx) {
   return c.json(withEtag(c, pipeline), 200);
 }
 
-export async function putMetrics(c: WithBody<typeof MetricsInputSchema>) {
+export async function putMetrics(c: WithBody<typeof MetricsInputBody>) {
   const metrics = await c.get("repository").putMetrics(pipelineId(c), c.req.valid("json"), writeContext(c));
   return c.json(metrics, 200);
 }

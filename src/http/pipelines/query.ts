@@ -1,17 +1,15 @@
 import type { FieldIssue } from "../../domain/errors";
-import { ValidationError } from "../../domain/errors";
 import { LIMITS, MAP_KEY_PATTERN, MAP_KEY_RULE, MAP_VALUE_RULE } from "../../domain/pipeline";
 import type { ArchivedFilter, ListQuery, PipelineFilter, SortField } from "../../domain/repository";
 import { hasNul, NO_NUL } from "../../domain/validation";
+import { DEFAULT_LIMIT, invalidQuery, isNonNegativeInteger, MAX_LIMIT, parseLimit } from "../shared/query";
 import { decodeCursor } from "./cursor";
 
-/** Parses the query of `GET /v1/pipelines` and `/count` (API.md "Listing"); unknown parameters are errors. */
+/** Parses the query of `GET /v1/pipelines` and `/count`; unknown parameters are errors. */
 
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
 /**
- * Each configuration filter binds parameters in one SQL statement, and D1 takes at most 100:
- * 49 filters were a 500. 20 leaves room for every other parameter of a page.
+ * Each configuration filter binds parameters in one SQL statement, and D1 takes at most 100
+ * bound parameters: 20 filters leave room for every other parameter of a page.
  */
 export const MAX_CONFIG_FILTERS = 20;
 /** `config.<key>`, or `config[<key>]` as OpenAPI clients send a deepObject parameter: the same filter. */
@@ -22,15 +20,6 @@ const configKey = (name: string) => {
 };
 const ARCHIVED: readonly ArchivedFilter[] = ["false", "true", "all"];
 const SORTS: readonly SortField[] = ["name", "createdAt", "updatedAt"];
-
-const NON_NEGATIVE_INTEGER = /^(0|[1-9][0-9]{0,8})$/;
-
-/** A `limit` parameter: an integer from 1 to `max` (`fallback` when absent), or undefined when invalid. */
-export function parseLimit(param: string | undefined, fallback: number, max: number): number | undefined {
-  if (param === undefined) return fallback;
-  const limit = Number(param);
-  return NON_NEGATIVE_INTEGER.test(param) && limit >= 1 && limit <= max ? limit : undefined;
-}
 
 interface Parsed {
   filter: PipelineFilter;
@@ -80,7 +69,7 @@ function parseFilter(params: URLSearchParams, allowed: readonly string[]): Parse
 
 export function parseCountQuery(params: URLSearchParams): PipelineFilter {
   const { filter, issues } = parseFilter(params, ["archived", "name"]);
-  if (issues.length > 0) throw new ValidationError(issues, "The query is invalid; see errors.");
+  if (issues.length > 0) throw invalidQuery(issues);
   return filter;
 }
 
@@ -98,10 +87,10 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
 
   const offsetParam = single("offset");
   const cursor = single("cursor");
-  if (offsetParam !== undefined && !NON_NEGATIVE_INTEGER.test(offsetParam)) issue("offset", "offset is a non-negative integer");
+  if (offsetParam !== undefined && !isNonNegativeInteger(offsetParam)) issue("offset", "offset is a non-negative integer");
   if (offsetParam !== undefined && cursor !== undefined) issue("offset", "give either cursor or offset, not both");
 
-  if (issues.length > 0) throw new ValidationError(issues, "The query is invalid; see errors.");
+  if (issues.length > 0) throw invalidQuery(issues);
   const query: ListQuery = { ...filter, sort: { field, descending }, limit: limit ?? DEFAULT_LIMIT };
   if (cursor !== undefined) query.after = decodeCursor(query, cursor);
   if (offsetParam !== undefined) query.offset = Number(offsetParam);

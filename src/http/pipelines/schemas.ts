@@ -1,48 +1,79 @@
 import * as v from "valibot";
-import { metricsEntries } from "../../domain/metrics";
-import { STAGE_TYPES } from "../../domain/pipeline";
-import { ResponseIdSchema as Id, TimestampSchema } from "../openapi/primitives";
+import { MetricsInputSchema, metricsEntries } from "../../domain/metrics";
+import {
+  NewPipelineSchema,
+  NewStageSchema,
+  PipelineImportSchema,
+  PipelinePatchSchema,
+  PipelineReplacementSchema,
+  ReplacementStageSchema,
+} from "../../domain/pipeline";
+import { named } from "../openapi/named";
+import { EXAMPLE, PIPELINE_EXAMPLE, PipelineSchema, ResponseIdSchema, TimestampSchema } from "../shared/schemas";
 
-/** Response shapes, for the OpenAPI document and the typed client (requests use the domain's schemas). */
+/**
+ * The bodies of /v1/pipelines, named for the document with their examples: the domain's
+ * schemas for requests (they validate), response shapes for the typed client and the document.
+ */
 
-const StringMap = v.record(v.string(), v.string());
+const newStages = [
+  { name: "compress", stageType: "compression", algorithm: "zstd", chunkSize: 1048576, parameters: { level: "3" } },
+  { name: "seal", stageType: "encryption", algorithm: "aes-256-gcm" },
+] as const;
+const newPipeline = { name: "nightly-backup", configuration: { env: "prod", owner: "data-team" }, stages: newStages } as const;
 
-export const StageSchema = v.object({
-  id: Id,
-  name: v.string(),
-  stageType: v.picklist(STAGE_TYPES),
-  algorithm: v.string(),
-  enabled: v.boolean(),
-  parallelProcessing: v.boolean(),
-  chunkSize: v.nullable(v.pipe(v.number(), v.integer())),
-  order: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  parameters: StringMap,
-  createdAt: TimestampSchema,
-  updatedAt: TimestampSchema,
+// Named for the stages inside the bodies below, which the document shows as references to them.
+named("NewStage", NewStageSchema, newStages[0]);
+named("ReplacementStage", ReplacementStageSchema, { id: EXAMPLE.stageId, ...newStages[0] });
+export const NewPipelineBody = named("NewPipeline", NewPipelineSchema, newPipeline);
+export const PipelineReplacementBody = named("PipelineReplacement", PipelineReplacementSchema, {
+  ...newPipeline,
+  stages: [{ id: EXAMPLE.stageId, ...newStages[0] }, newStages[1]],
+});
+export const PipelinePatchBody = named("PipelinePatch", PipelinePatchSchema, { configuration: { owner: "platform-team", legacy: null } });
+export const PipelineImportBody = named("PipelineImport", PipelineImportSchema, {
+  pipelines: [newPipeline, { ...newPipeline, name: "hourly-sync" }],
 });
 
-export const PipelineSchema = v.object({
-  id: Id,
-  name: v.string(),
-  archived: v.boolean(),
-  configuration: StringMap,
-  stages: v.array(StageSchema),
-  version: v.pipe(v.number(), v.integer(), v.minValue(1), v.description("Starts at 1, +1 on every change; the ETag is its quoted value")),
-  createdAt: TimestampSchema,
-  updatedAt: TimestampSchema,
-});
+const metricsInput = {
+  bytesProcessed: 524288,
+  bytesTotal: 1048576,
+  chunksProcessed: 1,
+  chunksTotal: 2,
+  startTime: EXAMPLE.at,
+  endTime: "2026-11-26T12:00:01.500Z",
+  processingDurationMs: 1500,
+  throughputBytesPerSecond: 349525.33,
+  compressionRatio: 0.42,
+  errorCount: 0,
+  warningCount: 1,
+  inputFileSizeBytes: 1048576,
+  outputFileSizeBytes: 440402,
+  inputFileChecksum: "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+  outputFileChecksum: null,
+} as const;
 
-export const PipelinePageSchema = v.object({
-  data: v.array(PipelineSchema),
-  nextCursor: v.nullable(v.pipe(v.string(), v.description("Opaque; pass as `cursor` for the next page"))),
-});
+export const MetricsInputBody = named("MetricsInput", MetricsInputSchema, metricsInput);
 
-export const PipelineListSchema = v.object({ data: v.array(PipelineSchema) });
+export const PipelinePageSchema = named(
+  "PipelinePage",
+  v.object({
+    data: v.array(PipelineSchema),
+    nextCursor: v.nullable(v.pipe(v.string(), v.description("Opaque; pass as `cursor` for the next page"))),
+  }),
+  { data: [PIPELINE_EXAMPLE], nextCursor: "eyJzb3J0IjoibmFtZSJ9" },
+);
 
-export const CountSchema = v.object({ count: v.pipe(v.number(), v.integer(), v.minValue(0)) });
+export const PipelineListSchema = named("PipelineList", v.object({ data: v.array(PipelineSchema) }), { data: [PIPELINE_EXAMPLE] });
 
-export const MetricsSchema = v.object({
-  ...metricsEntries,
-  pipelineId: Id,
-  updatedAt: TimestampSchema,
-});
+export const CountSchema = named("Count", v.object({ count: v.pipe(v.number(), v.integer(), v.minValue(0)) }), { count: 42 });
+
+export const MetricsSchema = named(
+  "Metrics",
+  v.object({
+    ...metricsEntries,
+    pipelineId: ResponseIdSchema,
+    updatedAt: TimestampSchema,
+  }),
+  { ...metricsInput, pipelineId: EXAMPLE.pipelineId, updatedAt: EXAMPLE.later },
+);

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "./context";
+import type { AppEnv } from "../context";
 
 /** `Link: <…>; rel="next"`: this request's URL with the next page's cursor (and no offset), when there is a next page. */
 export function setNextLink(c: Context<AppEnv>, nextCursor: string | null): void {

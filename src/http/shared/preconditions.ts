@@ -1,5 +1,12 @@
+import type { Context } from "hono";
+import { pipelineNotFound } from "../../domain/errors";
+import { isId } from "../../domain/ids";
+import type { Pipeline } from "../../domain/pipeline";
 import type { WriteOptions } from "../../domain/repository";
+import { type AppEnv, writeContext } from "../context";
 import { badRequest } from "../errors";
+
+/** What every route on one pipeline reads and answers: its id, its ETag, and the preconditions on it. */
 
 /** ETags are the quoted version: `"3"`, strong. */
 export const etagOf = (version: number) => `"${version}"`;
@@ -35,3 +42,19 @@ export function notModified(ifNoneMatch: string | undefined, version: number): b
   const tags = parseTags(ifNoneMatch);
   return tags === "*" || tags.some((tag) => tag.opaque === String(version));
 }
+
+/** The `:id` of the path; an id that is not a ULID names no pipeline. */
+export function pipelineId(c: Context<AppEnv>): string {
+  const id = c.req.param("id") ?? "";
+  if (!isId(id)) throw pipelineNotFound(id);
+  return id;
+}
+
+/** The pipeline as the answer's body, its version as the answer's ETag. */
+export function withEtag(c: Context<AppEnv>, pipeline: Pipeline): Pipeline {
+  c.header("ETag", etagOf(pipeline.version));
+  return pipeline;
+}
+
+/** A write's options: `If-Match` as the expected version, and who writes for which request (its history). */
+export const writeOptions = (c: Context<AppEnv>) => ({ ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });

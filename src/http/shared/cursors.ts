@@ -1,11 +1,23 @@
-import { badRequest } from "./errors";
-import { fromBase64Url, toBase64Url } from "./pipelines/cursor";
+import { badRequest } from "../errors";
 
 /**
- * Cursors of the newest-first listings (revisions, audit events): base64url JSON of the
- * position the next page starts before and of the filters it was taken under. Opaque to
- * clients; one from other filters, or edited, is a 400.
+ * Opaque cursors are base64url JSON. Those of the newest-first listings (revisions, audit
+ * events) hold the position the next page starts before and the filters it was taken under;
+ * one from other filters, or edited, is a 400.
  */
+
+export const toBase64Url = (text: string) => {
+  const bytes = new TextEncoder().encode(text);
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+};
+
+export const fromBase64Url = (text: string) => {
+  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+};
 
 export function encodePosition(filters: unknown, before: number): string {
   return toBase64Url(JSON.stringify({ before, filters: JSON.stringify(filters) }));

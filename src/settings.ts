@@ -1,11 +1,17 @@
 import * as v from "valibot";
-import { HISTORY_DEFAULTS } from "../domain/history";
-import type { Env } from "../env";
+import { HISTORY_DEFAULTS } from "./domain/history";
+import type { Env } from "./env";
 
-/** What the archive job reads from the Worker's environment (wrangler.toml [vars] or .dev.vars). */
+/**
+ * The Worker's settings (wrangler.toml [vars] or .dev.vars), read and checked here and nowhere
+ * else: the archive job, the HTTP layer's storage and its CORS and access log all ask this
+ * module. A bad number is an error with the setting's name, never a silent default.
+ */
+
+/** The settings of an archive run. */
 export type ArchiveEnv = Partial<Pick<Env, "ARCHIVE_AFTER_DAYS" | "ARCHIVE_BATCH_SIZE" | "AUDIT_RETENTION_DAYS" | "REVISIONS_KEEP">>;
 
-export interface ArchiveConfig {
+export interface ArchiveSettings {
   /** Pipelines not updated for this many days are archived. */
   afterDays: number;
   /** At most this many pipelines per run; the rest wait for the next run. */
@@ -20,8 +26,8 @@ export const ARCHIVE_DEFAULTS = { afterDays: 90, batchSize: 500 } as const;
 /** 100 years of retention; a batch of 10,000 still runs as one D1 statement well within a run's limits. */
 export const ARCHIVE_LIMITS = { maxAfterDays: 36_500, maxBatchSize: 10_000, maxRevisionsKeep: 10_000 } as const;
 
-/** A bad setting: the run fails with this message instead of archiving with a wrong cutoff. */
-export class ArchiveConfigError extends Error {}
+/** A bad setting: an archive run fails with this message instead of archiving with a wrong cutoff. */
+export class SettingsError extends Error {}
 
 const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
@@ -29,9 +35,10 @@ const wholeNumber = (min: number, max: number) => {
 };
 
 /**
- * `olderThanDays` of a manual run; the HTTP layer reuses it. 0 archives every active pipeline
- * not changed since the run started (the cutoff is the run's start). ARCHIVE_AFTER_DAYS starts
- * at 1: a daily cron with 0 would archive everything every day, which is no retention at all.
+ * `olderThanDays` of a manual run, which the HTTP layer validates with this schema too. 0 archives
+ * every active pipeline not changed since the run started (the cutoff is the run's start).
+ * ARCHIVE_AFTER_DAYS starts at 1: a daily cron with 0 would archive everything every day, which is
+ * no retention at all.
  */
 export const ArchiveDaysSchema = wholeNumber(0, ARCHIVE_LIMITS.maxAfterDays);
 const AfterDaysSchema = wholeNumber(1, ARCHIVE_LIMITS.maxAfterDays);
@@ -57,7 +64,7 @@ const HistorySettingsSchema = v.object({
   REVISIONS_KEEP: setting(HISTORY_DEFAULTS.revisionsKeep, wholeNumber(1, ARCHIVE_LIMITS.maxRevisionsKeep)),
 });
 
-const SettingsSchema = v.object({
+const ArchiveSettingsSchema = v.object({
   ARCHIVE_AFTER_DAYS: setting(ARCHIVE_DEFAULTS.afterDays, AfterDaysSchema),
   ARCHIVE_BATCH_SIZE: setting(ARCHIVE_DEFAULTS.batchSize, wholeNumber(1, ARCHIVE_LIMITS.maxBatchSize)),
   ...HistorySettingsSchema.entries,
@@ -66,12 +73,23 @@ const SettingsSchema = v.object({
 
 const shown = (value: unknown) => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
+function parseSettings<S extends v.GenericSchema>(schema: S, what: string, env: object): v.InferOutput<S> {
+  const input = env as Record<string, unknown>;
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  const problems = result.issues.map((issue) => {
+    const key = v.getDotPath(issue) ?? "";
+    return `${key} ${issue.message}, not ${shown(input[key])}`;
+  });
+  throw new SettingsError(`Invalid ${what} configuration: ${problems.join("; ")}.`);
+}
+
 /**
- * Reads and checks every setting of a run at once; `olderThanDays` (a manual run's) overrides
- * ARCHIVE_AFTER_DAYS. A bad environment fails even a run that overrides it: it needs fixing.
+ * Reads and checks every setting of an archive run at once; `olderThanDays` (a manual run's)
+ * overrides ARCHIVE_AFTER_DAYS. A bad environment fails even a run that overrides it: it needs fixing.
  */
-export function readArchiveConfig(env: ArchiveEnv, overrides: { olderThanDays?: number } = {}): ArchiveConfig {
-  const settings = parseSettings(SettingsSchema, "archive", { ...env, olderThanDays: overrides.olderThanDays });
+export function readArchiveSettings(env: ArchiveEnv, overrides: { olderThanDays?: number } = {}): ArchiveSettings {
+  const settings = parseSettings(ArchiveSettingsSchema, "archive", { ...env, olderThanDays: overrides.olderThanDays });
   return {
     afterDays: settings.olderThanDays ?? settings.ARCHIVE_AFTER_DAYS,
     batchSize: settings.ARCHIVE_BATCH_SIZE,
@@ -84,7 +102,7 @@ const RevisionsKeepSchema = v.pick(HistorySettingsSchema, ["REVISIONS_KEEP"]);
 /** The last setting read and its value: every request of an isolate sees the same [vars], so it is checked once. */
 let lastRead: { setting: unknown; keep: number } | undefined;
 
-/** REVISIONS_KEEP as the repository needs it; a bad value is an error, never a silent default. */
+/** REVISIONS_KEEP, as every write that adds a revision needs it. */
 export function readRevisionsKeep(env: Partial<Pick<Env, "REVISIONS_KEEP">>): number {
   if (lastRead === undefined || lastRead.setting !== env.REVISIONS_KEEP) {
     lastRead = { setting: env.REVISIONS_KEEP, keep: parseSettings(RevisionsKeepSchema, "history", env).REVISIONS_KEEP };
@@ -92,13 +110,12 @@ export function readRevisionsKeep(env: Partial<Pick<Env, "REVISIONS_KEEP">>): nu
   return lastRead.keep;
 }
 
-function parseSettings<S extends v.GenericSchema>(schema: S, what: string, env: object): v.InferOutput<S> {
-  const input = env as Record<string, unknown>;
-  const result = v.safeParse(schema, input);
-  if (result.success) return result.output;
-  const problems = result.issues.map((issue) => {
-    const key = v.getDotPath(issue) ?? "";
-    return `${key} ${issue.message}, not ${shown(input[key])}`;
-  });
-  throw new ArchiveConfigError(`Invalid ${what} configuration: ${problems.join("; ")}.`);
-}
+/** `CORS_ORIGINS`: comma-separated origins; none by default, so browsers on other origins get no access. */
+export const readCorsOrigins = (env: Pick<Env, "CORS_ORIGINS">): string[] =>
+  (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+
+/** `ACCESS_LOG=off` stops the one line per request; anything else keeps it. */
+export const accessLogOn = (env: Pick<Env, "ACCESS_LOG">): boolean => env.ACCESS_LOG !== "off";

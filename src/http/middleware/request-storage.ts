@@ -1,10 +1,12 @@
 import type { MiddlewareHandler } from "hono";
-import { readRevisionsKeep } from "../../jobs/archive-config";
+import type { PipelineRepository } from "../../domain/repository";
+import type { Env } from "../../env";
+import { readRevisionsKeep } from "../../settings";
 import { openStorage } from "../../storage/open-storage";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";
 
-/** API.md "Consistency at the edge": the header a client sends back, and the one every answer carries. */
+/** The header of the consistency token: a client sends back the one an earlier answer carried. */
 export const CONSISTENCY_HEADER = "X-Consistency-Token";
 
 /**
@@ -21,7 +23,7 @@ export const CONSISTENCY_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{
  * request's work, errors included; a request that read nothing carries back the token it
  * sent, if any. The connection is closed after the answer.
  */
-export const consistency: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const requestStorage: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = c.req.header(CONSISTENCY_HEADER);
   if (token !== undefined && !CONSISTENCY_TOKEN.test(token)) {
     throw badRequest(`${CONSISTENCY_HEADER} must be a token from an earlier response of this API, sent back unchanged.`);
@@ -49,3 +51,23 @@ export const consistency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const bookmark = store.token();
   if (bookmark) c.res.headers.set(CONSISTENCY_HEADER, bookmark);
 };
+
+/** Hands every database round trip of the request to `observer` too (tests count them). */
+export function observeDatabaseCalls(observer: () => void): MiddlewareHandler<AppEnv> {
+  return function observeDatabaseCalls(c, next) {
+    c.set("onDatabaseCall", observer);
+    return next();
+  };
+}
+
+/**
+ * Gives the request its pipeline repository: its storage's, or what `wrap` makes of it (tests
+ * inject faults there).
+ */
+export function pipelineRepository(wrap?: (real: PipelineRepository, env: Env) => PipelineRepository): MiddlewareHandler<AppEnv> {
+  return function pipelineRepository(c, next) {
+    const real = c.get("store").storage.pipelines;
+    c.set("repository", wrap ? wrap(real, c.env) : real);
+    return next();
+  };
+}
