@@ -54,7 +54,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const SHARED_UNITS = new Set(["shared", "middleware", "openapi"]);
 
 /** Every import that breaks the layout, as "from → to". */
-export function violations(imports: Map<string, string[]>): string[] {
+function violations(imports: Map<string, string[]>): string[] {
   const found: string[] = [];
   for (const [file, targets] of imports) {
     const from = placeOf(file);
