@@ -108,7 +108,10 @@ type SchemaOf<H> = H extends Hono<AppEnv, infer S, "/"> ? S : never;
 /** The routes' schemas merged, as Hono's own chain (`.get(…).post(…)`) merges them. */
 type Merged<U> = (U extends unknown ? (merged: U) => void : never) extends (merged: infer I extends Schema) => void ? I : never;
 
-/** A resource's routes, in the order the document lists them. */
+/**
+ * A resource's routes, in the order the document lists them. The parameter is typed loosely on
+ * purpose: typed as Hono apps, it would make TypeScript infer each route's path as `string`.
+ */
 export function resource<R extends object[]>(...routes: R): Hono<AppEnv, Merged<SchemaOf<R[number]>>, "/"> {
   const app = new Hono<AppEnv>();
   for (const one of routes) app.route("/", one as Hono<AppEnv>);
