@@ -1,7 +1,7 @@
 /**
  * The Worker's bindings: those wrangler.toml declares, as `npm run types` (wrangler types)
  * generates them into worker-configuration.d.ts (test/node/env-types.test.ts checks it is
- * current), plus the one a PostgreSQL deployment adds.
+ * current), plus the secret and the binding that wrangler.toml does not hold.
  */
 export interface Env extends WranglerEnv {
   /**
@@ -9,4 +9,9 @@ export interface Env extends WranglerEnv {
    * (src/storage/open-storage.ts). wrangler.toml leaves it out, so D1 is the default.
    */
   HYPERDRIVE?: Hyperdrive;
+  /**
+   * The operator's bearer token, with every scope: `wrangler secret put ADMIN_TOKEN` (locally
+   * .dev.vars, which `npm run dev` writes). Without it every /v1 request is refused.
+   */
+  ADMIN_TOKEN?: string;
 }

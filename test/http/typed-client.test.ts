@@ -28,7 +28,7 @@ it("hono/client gives a typed client of the app", async () => {
   expect(count.count).toBe(1);
 });
 
-/** The README's consistentFetch ("Typed client"), over the Worker: the newest token seen goes back with each request. */
+/** The consistentFetch of docs/client.md, over the Worker: the newest token seen goes back with each request. */
 function consistentFetch(fetcher: typeof worker): typeof worker {
   let consistency: string | null = null;
   return async (input, init) => {
@@ -41,7 +41,7 @@ function consistentFetch(fetcher: typeof worker): typeof worker {
   };
 }
 
-it("the typed client, with the README's fetch, sends back the consistency token of its last response, so it reads its own writes", async () => {
+it("the typed client, with the fetch of docs/client.md, sends back the consistency token of its last response, so it reads its own writes", async () => {
   const sent: (string | null)[] = [];
   const received: (string | null)[] = [];
   const recording = async (input: RequestInfo | URL, init?: RequestInit) => {

@@ -5,20 +5,19 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { CONSUMER_OPTIONS, root, scratchPackage, tsc } from "./support/typecheck";
 
-/** The README's typed-client snippet, compiled as another package would: through `exports`, with DOM types and no Workers types. */
+/** The typed-client snippet of docs/client.md, compiled as another package would: through `exports`, with DOM types and no Workers types. */
 
 const work = mkdtempSync(join(tmpdir(), "client-package-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function readmeSnippet(): string {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### Typed client"));
-  const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!snippet) throw new Error("README.md has no ```ts block under ### Typed client");
+  const page = readFileSync(join(root, "docs/client.md"), "utf8");
+  const snippet = /```ts\n([\s\S]*?)```/.exec(page)?.[1];
+  if (!snippet) throw new Error("docs/client.md has no ```ts block");
   return snippet;
 }
 
-it("the README's hono/client snippet type-checks from a package that depends on this one", () => {
+it("the hono/client snippet of docs/client.md type-checks from a package that depends on this one", () => {
   const build = spawnSync(join(root, "node_modules/.bin/tsc"), ["-p", join(root, "tsconfig.client.json")], { encoding: "utf8" });
   expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
   const consumer = join(work, "consumer");
