@@ -59,7 +59,7 @@ export default defineConfig(async () => {
               "test/pg/**/*.test.ts",
               "test/repository-contract.test.ts",
               "test/http/**/*.test.ts",
-              "test/reliability/{model-based,concurrency,http-fuzz,data-edges}.test.ts",
+              "test/reliability/{model-based,concurrency,http-fuzz,data-edges}*.test.ts",
             ],
             exclude: ["test/http/consistency.test.ts"],
             globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/postgres.ts"],

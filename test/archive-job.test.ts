@@ -1,97 +1,24 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ArchiveRun } from "../src/domain/archive-run";
-import type { Pipeline } from "../src/domain/pipeline";
-import type { PipelineRepository } from "../src/domain/repository";
-import { save } from "../src/domain/repository";
-import worker from "../src/index";
-import { d1ArchiveRuns } from "../src/storage/d1/archive-runs";
-
-const listArchiveRuns = (db: D1Database, limit?: number) => d1ArchiveRuns(db).list(limit ?? 20);
-
-import { type ArchiveJobOptions, runArchiveJob } from "../src/jobs/archive-job";
-import type { ArchiveEnv } from "../src/settings";
-import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
-import { newPipelineInput } from "./contract/pipeline-repository-contract";
-import { resetDatabase } from "./support/backend";
-import { type ManualClock, manualClock } from "./support/clock";
+import { describe, expect, it } from "vitest";
+import {
+  allPipelines,
+  archivedNames,
+  at,
+  CUTOFF,
+  DAY,
+  listArchiveRuns,
+  NOW,
+  run,
+  seed,
+  settings,
+  useArchiveFixture,
+  withBatch,
+} from "./support/archive-job";
 import { countingD1 } from "./support/d1-calls";
 
-const DAY = 86_400_000;
-/** The time of most runs below; with the default 90 days its cutoff is CUTOFF. */
-const NOW = Date.parse("2026-06-01T03:00:00.000Z");
-const CUTOFF = NOW - 90 * DAY;
-const at = (epochMs: number) => new Date(epochMs).toISOString();
+/** The archive job: which pipelines a run archives, and what a failed run leaves (nothing). */
 
-const settings: ArchiveEnv = { ARCHIVE_AFTER_DAYS: "90", ARCHIVE_BATCH_SIZE: "500" };
-
-let repo: PipelineRepository;
-let clock: ManualClock;
-let log: ReturnType<typeof vi.spyOn>;
-let errorLog: ReturnType<typeof vi.spyOn>;
-
-beforeEach(async () => {
-  await resetDatabase();
-  clock = manualClock();
-  repo = d1PipelineRepository(env.DB, clock);
-  log = vi.spyOn(console, "log").mockImplementation(() => {});
-  errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
-/** A pipeline last updated at `updatedAt` (the repository stamps its clock's time). */
-async function seed(name: string, updatedAt: number): Promise<Pipeline> {
-  clock.set(at(updatedAt));
-  return save(repo, newPipelineInput(name));
-}
-
-function run(
-  now = NOW,
-  options: ArchiveJobOptions = { trigger: "manual" },
-  overrides: { env?: ArchiveEnv; db?: D1Database } = {},
-): Promise<ArchiveRun> {
-  return runArchiveJob(
-    { runs: d1ArchiveRuns(overrides.db ?? env.DB), env: overrides.env ?? settings, clock: () => new Date(now) },
-    options,
-  );
-}
-
-/** Every pipeline as stored, archived or not, for "nothing changed" checks. */
-async function allPipelines() {
-  const page = await repo.list({ archived: "all", config: [], sort: { field: "name", descending: false }, limit: 100 });
-  return page.items;
-}
-
-async function archivedNames() {
-  return (await allPipelines())
-    .filter((p) => p.archived)
-    .map((p) => p.name)
-    .sort();
-}
-
-/**
- * The D1 binding with its first batch() (the run's own) replaced; later ones (the failed run's
- * record with its audit event) and everything else go to the real database.
- */
-function withBatch(batch: (statements: D1PreparedStatement[]) => Promise<D1Result[]>): D1Database {
-  let replaced = false;
-  return new Proxy(env.DB, {
-    get(target, property) {
-      if (property === "batch" && !replaced) {
-        return (statements: D1PreparedStatement[]) => {
-          replaced = true;
-          return batch(statements);
-        };
-      }
-      const value = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
+const fx = useArchiveFixture();
 
 describe("which pipelines a run archives", () => {
   it("archives only what was updated strictly before the cutoff", async () => {
@@ -110,9 +37,9 @@ describe("which pipelines a run archives", () => {
       startedAt: at(NOW),
       finishedAt: at(NOW),
     });
-    expect(await repo.findById(older.id)).toMatchObject({ archived: true });
-    expect(await repo.findById(exactly.id)).toEqual(exactly);
-    expect(await repo.findById(newer.id)).toEqual(newer);
+    expect(await fx.repo.findById(older.id)).toMatchObject({ archived: true });
+    expect(await fx.repo.findById(exactly.id)).toEqual(exactly);
+    expect(await fx.repo.findById(newer.id)).toEqual(newer);
   });
 
   it("archives like a manual archive: version + 1, updatedAt the run's time, nothing else changed", async () => {
@@ -120,7 +47,7 @@ describe("which pipelines a run archives", () => {
 
     await run();
 
-    expect(await repo.findById(old.id)).toEqual({ ...old, archived: true, version: 2, updatedAt: at(NOW) });
+    expect(await fx.repo.findById(old.id)).toEqual({ ...old, archived: true, version: 2, updatedAt: at(NOW) });
   });
 
   it("archives oldest first (updatedAt, then id), at most the batch size, and the next run goes on", async () => {
@@ -159,11 +86,11 @@ describe("which pipelines a run archives", () => {
 
   it("leaves pipelines archived by hand untouched", async () => {
     const old = await seed("archived-by-hand", CUTOFF - 10 * DAY);
-    clock.set(at(CUTOFF - 5 * DAY));
-    const archived = await repo.archive(old.id);
+    fx.clock.set(at(CUTOFF - 5 * DAY));
+    const archived = await fx.repo.archive(old.id);
 
     expect(await run()).toMatchObject({ archivedCount: 0, status: "succeeded" });
-    expect(await repo.findById(old.id)).toEqual(archived);
+    expect(await fx.repo.findById(old.id)).toEqual(archived);
   });
 
   it("does not archive a pipeline changed after the run was started but before its write", async () => {
@@ -171,16 +98,16 @@ describe("which pipelines a run archives", () => {
     const untouched = await seed("untouched", CUTOFF - DAY);
     // Someone edits the pipeline while the run is under way, just before its batch reaches D1.
     const db = withBatch(async (statements) => {
-      clock.set(at(NOW - 1));
-      await repo.patch(touched.id, { name: "touched-again" });
+      fx.clock.set(at(NOW - 1));
+      await fx.repo.patch(touched.id, { name: "touched-again" });
       return env.DB.batch(statements);
     });
 
     const result = await run(NOW, { trigger: "manual" }, { db });
 
     expect(result.archivedCount).toBe(1);
-    expect(await repo.findById(touched.id)).toMatchObject({ archived: false, name: "touched-again", version: 2 });
-    expect(await repo.findById(untouched.id)).toMatchObject({ archived: true });
+    expect(await fx.repo.findById(touched.id)).toMatchObject({ archived: false, name: "touched-again", version: 2 });
+    expect(await fx.repo.findById(untouched.id)).toMatchObject({ archived: true });
   });
 
   it("takes a manual run's olderThanDays over ARCHIVE_AFTER_DAYS", async () => {
@@ -216,12 +143,12 @@ describe("which pipelines a run archives", () => {
 
   it("gives the pipeline back intact when it is restored", async () => {
     const original = await seed("restore-me", CUTOFF - DAY);
-    await repo.patch(original.id, { configuration: { tier: "gold" } });
-    const before = await repo.findById(original.id);
+    await fx.repo.patch(original.id, { configuration: { tier: "gold" } });
+    const before = await fx.repo.findById(original.id);
     await run();
 
-    clock.set(at(NOW + DAY));
-    const restored = await repo.restore(original.id);
+    fx.clock.set(at(NOW + DAY));
+    const restored = await fx.repo.restore(original.id);
 
     expect(restored).toEqual({ ...before, version: (before?.version ?? 0) + 2, updatedAt: at(NOW + DAY) });
     expect(restored.stages).toEqual(original.stages);
@@ -318,9 +245,9 @@ describe("a failed run", () => {
 
     const result = await run(NOW, { trigger: "manual" }, { db });
 
-    expect(log).not.toHaveBeenCalled();
-    expect(errorLog).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(String(errorLog.mock.calls[0]?.[0]))).toEqual({
+    expect(fx.log).not.toHaveBeenCalled();
+    expect(fx.errorLog).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(String(fx.errorLog.mock.calls[0]?.[0]))).toEqual({
       event: "archive_run",
       runId: result.id,
       trigger: "manual",
@@ -331,149 +258,5 @@ describe("a failed run", () => {
       cause: "Error: D1_ERROR: no such table: pipelines",
     });
     expect(result.error).not.toContain("pipelines");
-  });
-});
-
-describe("settings", () => {
-  it.each([
-    ["absent", {}],
-    ["empty", { ARCHIVE_AFTER_DAYS: "", ARCHIVE_BATCH_SIZE: "" }],
-  ])("fall back to 90 days and 500 per run when %s", async (_, values) => {
-    clock.set(at(CUTOFF - DAY));
-    for (let chunk = 0; chunk < 5; chunk++) {
-      await repo.saveMany(Array.from({ length: 100 }, (_, i) => newPipelineInput(`due-${chunk}-${i}`)));
-    }
-    const newestDue = await seed("newest-due", CUTOFF - 1);
-    await seed("at-default-cutoff", CUTOFF);
-
-    const result = await run(NOW, { trigger: "manual" }, { env: values });
-
-    expect(result).toMatchObject({ status: "succeeded", cutoff: at(CUTOFF), archivedCount: 500 });
-    // Oldest first: the newest of the 501 due pipelines waits for the next run.
-    expect(await repo.findById(newestDue.id)).toEqual(newestDue);
-    expect(await repo.count({ archived: "false", config: [] })).toBe(2);
-  });
-
-  it("accept a TOML number as wrangler passes it", async () => {
-    await seed("old", NOW - 8 * DAY);
-    const numeric = { ARCHIVE_AFTER_DAYS: 7, ARCHIVE_BATCH_SIZE: 1 } as unknown as ArchiveEnv;
-
-    expect(await run(NOW, { trigger: "manual" }, { env: numeric })).toMatchObject({
-      cutoff: at(NOW - 7 * DAY),
-      archivedCount: 1,
-    });
-  });
-});
-
-describe("listing runs", () => {
-  it("lists the most recent runs first, ties by id, within the limit", async () => {
-    const first = await run(NOW - 2 * DAY);
-    const second = await run(NOW - DAY);
-    const third = await run(NOW);
-    const sameTime = await run(NOW);
-
-    expect((await listArchiveRuns(env.DB)).map((r) => r.id)).toEqual([sameTime.id, third.id, second.id, first.id]);
-    expect(await listArchiveRuns(env.DB, 2)).toEqual([sameTime, third]);
-    expect(await listArchiveRuns(env.DB, 0)).toEqual([sameTime]);
-  });
-});
-
-describe("the cron trigger", () => {
-  const scheduledTime = Date.parse("2026-06-01T03:00:00.000Z");
-
-  it("runs the job through the worker's scheduled handler, at the scheduled time", async () => {
-    const due = await seed("due", scheduledTime - 91 * DAY);
-    const kept = await seed("kept", scheduledTime - 89 * DAY);
-    const controller = createScheduledController({ scheduledTime, cron: "0 3 * * *" });
-    const ctx = createExecutionContext();
-
-    // env carries wrangler.toml's [vars]: ARCHIVE_AFTER_DAYS = "90".
-    await worker.scheduled(controller, env, ctx);
-    await waitOnExecutionContext(ctx);
-
-    const [recorded] = await listArchiveRuns(env.DB);
-    expect(recorded).toEqual({
-      id: expect.any(String),
-      trigger: "cron",
-      cutoff: at(scheduledTime - 90 * DAY),
-      archivedCount: 1,
-      status: "succeeded",
-      startedAt: at(scheduledTime),
-      finishedAt: at(scheduledTime),
-    });
-    expect(await repo.findById(due.id)).toEqual({ ...due, archived: true, version: 2, updatedAt: at(scheduledTime) });
-    expect(await repo.findById(kept.id)).toEqual(kept);
-    expect(JSON.parse(String(log.mock.calls[0]?.[0]))).toMatchObject({
-      event: "archive_run",
-      runId: recorded?.id,
-      trigger: "cron",
-      archivedCount: 1,
-      status: "succeeded",
-    });
-  });
-
-  it("records a failed run and fails the invocation on a bad setting", async () => {
-    const due = await seed("due", scheduledTime - 91 * DAY);
-    const controller = createScheduledController({ scheduledTime, cron: "0 3 * * *" });
-    const ctx = createExecutionContext();
-
-    await expect(worker.scheduled(controller, { ...env, ARCHIVE_BATCH_SIZE: "0" }, ctx)).rejects.toThrow(
-      /ARCHIVE_BATCH_SIZE must be a whole number from 1 to 10000/,
-    );
-    await waitOnExecutionContext(ctx);
-
-    expect(await listArchiveRuns(env.DB)).toEqual([expect.objectContaining({ trigger: "cron", status: "failed", archivedCount: 0 })]);
-    expect(await repo.findById(due.id)).toEqual(due);
-  });
-});
-
-describe("history of the archive job", () => {
-  it("records a revision and an event per archived pipeline, and the run's own event, all as the system for cron", async () => {
-    const stale = await seed("stale", CUTOFF - DAY);
-    const older = await seed("older", CUTOFF - 2 * DAY);
-    const fresh = await seed("fresh", NOW - DAY);
-    const result = await run(NOW, { trigger: "cron" });
-    expect(result.archivedCount).toBe(2);
-    for (const pipeline of [stale, older]) {
-      const [revision] = await repo.getRevisions(pipeline.id, [2]);
-      expect(revision).toEqual({
-        pipelineId: pipeline.id,
-        version: 2,
-        change: "archived",
-        actor: { type: "system", id: null },
-        requestId: result.id,
-        changedAt: at(NOW),
-        pipeline: await repo.findById(pipeline.id),
-      });
-    }
-    expect(await repo.getRevisions(fresh.id, [2])).toEqual([]);
-    const events = (await repo.listAuditEvents({ limit: 10 })).items.filter((e) => e.requestId === result.id);
-    expect(events.map((e) => [e.action, e.resource.id, e.version]).sort()).toEqual(
-      [
-        ["archiveRun.finished", result.id, null],
-        ["pipeline.archived", stale.id, 2],
-        ["pipeline.archived", older.id, 2],
-      ].sort(),
-    );
-    // The run's event is recorded last, after those of what it archived.
-    expect(events[0]?.action).toBe("archiveRun.finished");
-  });
-
-  it("records a failed run's event too, and archives nothing", async () => {
-    const result = await run(NOW, { trigger: "manual" }, { env: { ARCHIVE_AFTER_DAYS: "x" } });
-    expect(result.status).toBe("failed");
-    const [event] = (await repo.listAuditEvents({ limit: 10, resourceId: result.id })).items;
-    expect(event).toMatchObject({ action: "archiveRun.finished", resource: { type: "archiveRun", id: result.id } });
-  });
-
-  it("prunes audit events older than AUDIT_RETENTION_DAYS in the same batch, keeping newer ones", async () => {
-    const old = await seed("old-event", NOW - 40 * DAY);
-    const recent = await seed("recent-event", NOW - 10 * DAY);
-    await run(NOW, { trigger: "cron" }, { env: { ...settings, ARCHIVE_AFTER_DAYS: "365", AUDIT_RETENTION_DAYS: "30" } });
-    const left = (await repo.listAuditEvents({ limit: 10 })).items.map((e) => [e.action, e.resource.id]);
-    expect(left).toContainEqual(["pipeline.created", recent.id]);
-    expect(left).not.toContainEqual(["pipeline.created", old.id]);
-    const bad = await run(NOW, { trigger: "cron" }, { env: { ...settings, AUDIT_RETENTION_DAYS: "0" } });
-    expect(bad).toMatchObject({ status: "failed", error: expect.stringContaining("AUDIT_RETENTION_DAYS") });
   });
 });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { save } from "../src/domain/repository";
 import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
-import { compressStage, newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
+import { compressStage, newPipelineInput, sampleMetrics } from "./contract/fixtures";
 import { resetDatabase } from "./support/backend";
 import { manualClock } from "./support/clock";
 import { dumpDatabase } from "./support/dump";

@@ -4,7 +4,7 @@ import type { Pipeline } from "../src/domain/pipeline";
 import { runArchiveJob } from "../src/jobs/archive-job";
 import { d1ArchiveRuns } from "../src/storage/d1/archive-runs";
 import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
-import { newPipelineInput } from "./contract/pipeline-repository-contract";
+import { newPipelineInput } from "./contract/fixtures";
 import { resetDatabase } from "./support/backend";
 import { manualClock } from "./support/clock";
 

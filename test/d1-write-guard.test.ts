@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } f
 import { save } from "../src/domain/repository";
 import { d1PipelineRepository } from "../src/storage/d1/pipeline-repository";
 import { domainError } from "../src/storage/shared/refusals";
-import { newPipelineInput, sampleMetrics } from "./contract/pipeline-repository-contract";
+import { newPipelineInput, sampleMetrics } from "./contract/fixtures";
 import { resetDatabase } from "./support/backend";
 import { dumpDatabase } from "./support/dump";
 

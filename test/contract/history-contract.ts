@@ -4,7 +4,7 @@ import type { Actor, AuditEvent } from "../../src/domain/history";
 import type { Pipeline } from "../../src/domain/pipeline";
 import { type PipelineRepository, save } from "../../src/domain/repository";
 import type { ManualClock } from "../support/clock";
-import { compressStage, newPipelineInput, sampleMetrics } from "./pipeline-repository-contract";
+import { compressStage, newPipelineInput, sampleMetrics } from "./fixtures";
 
 /**
  * The history contract (docs/history.md): revisions and audit events recorded

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { save } from "../../src/domain/repository";
-import { newPipelineInput } from "../contract/pipeline-repository-contract";
+import { newPipelineInput } from "../contract/fixtures";
 import { resetDatabase, testRepository } from "../support/backend";
 import { call } from "../support/http";
 

@@ -2,9 +2,10 @@ import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
-import { sampleMetrics } from "../contract/pipeline-repository-contract";
+import { sampleMetrics } from "../contract/fixtures";
 import { quotedRows, tableColumns } from "../support/dump";
 import { expectConsistentDatabase } from "../support/invariants";
+import { type ColumnInfo, type ForeignKey, genericValue, quoteId, type Row, SEEDERS, seedId } from "../support/migration-seeders";
 
 /**
  * Migrations lose no data. On an empty D1 of its own (MIGRATIONS_DB, vitest.config.ts) the
@@ -17,7 +18,7 @@ import { expectConsistentDatabase } from "../support/invariants";
  * The test knows nothing of how many migrations there are: a new migration is checked as soon
  * as it is in migrations/. A table it adds gets rows from the generic seeder (by column type,
  * foreign keys pointing at existing rows); if its constraints need more, the test says which
- * table needs a seeder below. A migration that rewrites columns of existing rows on purpose
+ * table needs a seeder in test/support/migration-seeders.ts. A migration that rewrites columns of existing rows on purpose
  * must name them in INTENDED_CHANGES, with the reason; every other column is still checked.
  */
 
@@ -35,207 +36,6 @@ const INTENDED_CHANGES: Record<string, { columns: Record<string, string[]>; reas
 /** Tables the migrations and triggers fill themselves: seeding them would collide. */
 const DERIVED = new Set(["pipeline_counts"]);
 const BOOKKEEPING = new Set(["d1_migrations"]);
-
-type Row = Record<string, string | number | null>;
-
-interface ColumnInfo {
-  name: string;
-  type: string;
-  notnull: number;
-  dflt_value: string | null;
-  pk: number;
-}
-
-interface ForeignKey {
-  table: string;
-  from: string;
-  to: string;
-}
-
-const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-/** A ULID-shaped id (so the app can read it back), unique across the whole test. */
-let seeds = 0;
-const seedId = (..._where: unknown[]) => `01SEED${String(seeds++).padStart(20, "0")}`;
-const T0 = 1_764_158_400_000; // 2025-11-26T12:00:00Z, beyond 32 bits
-
-/**
- * Rows for the tables the migrations know today, as their columns are at this step; columns a
- * later migration adds to them are filled by type. `parents` holds rows seeded at this step.
- */
-const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>) => Row[]> = {
-  pipelines: (step) => [
-    { id: seedId(step, "pipelines", 0), name: `pipé-${step}-😀`, archived: 0, version: 1, created_at: T0 + step, updated_at: T0 + step },
-    {
-      id: seedId(step, "pipelines", 1),
-      name: `e\u0301 ${step} 'quoted' "double" %_`,
-      archived: 1,
-      version: 3,
-      created_at: T0 - 1,
-      updated_at: T0 + 2 ** 33,
-    },
-    { id: seedId(step, "pipelines", 2), name: `خط ${step}`, archived: 0, version: 7, created_at: 0, updated_at: T0 },
-  ],
-  pipeline_stages: (step, parents) =>
-    (parents.get("pipelines") ?? []).flatMap((p, i) => [
-      {
-        id: seedId(step, "pipeline_stages", 2 * i),
-        pipeline_id: p.id ?? null,
-        position: 0,
-        name: "compress ✓",
-        stage_type: "compression",
-        algorithm: "zstd",
-        enabled: 1,
-        parallel_processing: 0,
-        chunk_size: null,
-        created_at: T0,
-        updated_at: T0 + 1,
-      },
-      {
-        id: seedId(step, "pipeline_stages", 2 * i + 1),
-        pipeline_id: p.id ?? null,
-        position: 1,
-        name: "seal",
-        stage_type: "encryption",
-        algorithm: "aes-256-gcm",
-        enabled: 0,
-        parallel_processing: 1,
-        chunk_size: 104_857_600,
-        created_at: T0,
-        updated_at: T0,
-      },
-    ]),
-  stage_parameters: (_, parents) =>
-    (parents.get("pipeline_stages") ?? []).flatMap((s) => [
-      { stage_id: s.id ?? null, key: "level", value: "3" },
-      { stage_id: s.id ?? null, key: "dots.and-dashes_", value: `'%_"\\ 😀 ${"v".repeat(4096 - 12)}` },
-    ]),
-  pipeline_configuration: (_, parents) =>
-    (parents.get("pipelines") ?? []).flatMap((p) => [
-      { pipeline_id: p.id ?? null, key: "env", value: "prod" },
-      { pipeline_id: p.id ?? null, key: "a.b", value: "50%_off = 'yes' & more" },
-    ]),
-  processing_metrics: (_, parents) =>
-    (parents.get("pipelines") ?? []).slice(0, 2).map((p, i) => ({
-      pipeline_id: p.id ?? null,
-      bytes_processed: 500,
-      bytes_total: Number.MAX_SAFE_INTEGER,
-      chunks_processed: 1,
-      chunks_total: 2,
-      start_time: i === 0 ? T0 : null,
-      end_time: i === 0 ? T0 + 1500 : null,
-      processing_duration_ms: 1500,
-      throughput_bytes_per_second: 333.33333333333331,
-      compression_ratio: i === 0 ? 0.1 : null,
-      error_count: 0,
-      warning_count: 2,
-      input_file_size_bytes: 1000,
-      output_file_size_bytes: 420,
-      input_file_checksum: i === 0 ? "sha256:abc" : null,
-      output_file_checksum: null,
-      updated_at: T0,
-    })),
-  api_keys: (step) => [
-    {
-      id: seedId(step, "api_keys", 0),
-      name: "reader ✓",
-      scopes: "read",
-      prefix: "plk_abcdefgh",
-      key_hash: `${step}`.padStart(64, "a"),
-      created_at: T0,
-      revoked_at: null,
-    },
-    {
-      id: seedId(step, "api_keys", 1),
-      name: "revoked",
-      scopes: "read write admin",
-      prefix: "plk_ijklmnop",
-      key_hash: `${step}`.padStart(64, "b"),
-      created_at: T0,
-      revoked_at: T0 + 1,
-    },
-  ],
-  idempotency_keys: (step) => [
-    {
-      scope: "admin",
-      key: `key-${step}`,
-      fingerprint: "f".repeat(64),
-      nonce: seedId(step, "nonce", 0),
-      response: '{"status":201,"headers":{},"body":{"name":"é"}}',
-      created_at: T0,
-      expires_at: T0 + 86_400_000,
-    },
-  ],
-  // Versions far above the pipelines' own, so the backfill of their current revisions (0007) is checked beside them.
-  pipeline_revisions: (step, parents) =>
-    (parents.get("pipelines") ?? []).map((p, i) => ({
-      pipeline_id: p.id ?? null,
-      version: 100 + i,
-      change: i === 0 ? "rolledBack" : "patched",
-      actor_type: i === 0 ? "apiKey" : "admin",
-      actor_id: i === 0 ? seedId(step, "actor", 0) : null,
-      request_id: `req-${step}-😀`,
-      changed_at: T0 + i,
-      pipeline: JSON.stringify({ id: p.id, name: "as it was ✓", configuration: { "a.b": "x" }, stages: [] }),
-      write_id: seedId(step, "write", i),
-    })),
-  audit_events: (step) => [
-    {
-      seq: 1000 + step,
-      id: seedId(step, "audit_events", 0),
-      at: T0,
-      action: "pipeline.created",
-      actor_type: "system",
-      actor_id: null,
-      resource_type: "pipeline",
-      resource_id: seedId(step, "gone", 0),
-      version: 1,
-      request_id: "r",
-    },
-    {
-      seq: 2000 + step,
-      id: seedId(step, "audit_events", 1),
-      at: T0 + 1,
-      action: "apiKey.revoked",
-      actor_type: "apiKey",
-      actor_id: seedId(step, "actor", 1),
-      resource_type: "apiKey",
-      resource_id: seedId(step, "key", 0),
-      version: null,
-      request_id: "r ✓",
-    },
-  ],
-  archive_runs: (step) => [
-    {
-      id: seedId(step, "archive_runs", 0),
-      trigger: "cron",
-      cutoff: T0 - 90 * 86_400_000,
-      archived_count: 12,
-      status: "succeeded",
-      started_at: T0,
-      finished_at: T0 + 5,
-      error: null,
-    },
-    {
-      id: seedId(step, "archive_runs", 1),
-      trigger: "manual",
-      cutoff: 0,
-      archived_count: 0,
-      status: "failed",
-      started_at: T0 + 10,
-      finished_at: T0 + 11,
-      error: "Invalid archive configuration: 'x'.",
-    },
-  ],
-};
-
-/** A value for a column no seeder knows, from its declared type. */
-function genericValue(column: ColumnInfo, table: string, i: number): string | number {
-  const type = column.type.toUpperCase();
-  if (type.includes("INT")) return 1000 + i;
-  if (type.includes("REAL") || type.includes("FLOA") || type.includes("DOUB")) return 0.25 + i;
-  return `seed ${table}.${column.name} ${i} ✓`;
-}
 
 async function schemaOf(d1: D1Database) {
   const columns = await tableColumns(d1);
@@ -308,7 +108,7 @@ async function seed(step: number) {
           rows.push(minimal);
         } catch (error) {
           throw new Error(
-            `Cannot seed table ${table} at migration ${migrations[step]?.name}: ${String(error)}. Add a seeder for it to SEEDERS in test/reliability/migrations.test.ts.`,
+            `Cannot seed table ${table} at migration ${migrations[step]?.name}: ${String(error)}. Add a seeder for it to SEEDERS in test/support/migration-seeders.ts.`,
           );
         }
       }
