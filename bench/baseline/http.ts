@@ -94,7 +94,7 @@ export const requestIdOf = (request: Request) => {
   return incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId();
 };
 
-/** The shape of a D1 bookmark (src/http/middleware/consistency.ts): anything else is a 400. */
+/** The shape of a D1 bookmark (src/http/middleware/request-storage.ts): anything else is a 400. */
 export const CONSISTENCY_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 
 export type Scope = "read" | "write" | "admin";
