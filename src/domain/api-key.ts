@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { ID_PATTERN } from "./ids";
 import { jsonObject } from "./json-schemas";
 import { NameSchema } from "./pipeline";
+import { DEFAULT_WORKSPACE, WORKSPACE_ID_PATTERN } from "./workspace";
 
 /** API keys (docs/security.md): random, shown once, stored only as a SHA-256 hash, revocable. */
 
@@ -24,23 +25,27 @@ export const grantorsOf = (scope: Scope): Scope[] => SCOPES.filter((held) => GRA
 export const KEY_PREFIX = "plk_";
 
 /**
- * A key names its own id and scopes before its secret, `plk_<id><scopes><secret>` (scopes one
- * digit, a bit each: read 1, write 2, admin 4; the secret 43 base64url characters, 256 bits),
- * so a request with it is identified, rate limited and judged for scope before any database
- * work, and the key itself is checked in the request's own database call: the row with that
- * id must hold the SHA-256 of the whole key, so changing the id or the scopes gives a key that
- * matches no row. Keys made before this format (`plk_` and the secret only) are looked up by hash.
+ * A key names its workspace, id and scopes before its secret, `plk_<workspace>_<id><scopes><secret>`
+ * (scopes one digit, a bit each: read 1, write 2, admin 4; the secret 43 base64url characters,
+ * 256 bits), so a request with it is identified, rate limited, kept to its workspace and judged
+ * for scope before any database work, and the key itself is checked in the request's own
+ * database call: the row with that id must hold the SHA-256 of the whole key and belong to the
+ * path's workspace, so changing any of these gives a key that matches no row. Keys made before
+ * workspaces name no workspace and belong to `default`; keys made before ids (`plk_` and the
+ * secret only) are looked up by hash.
  */
-const KEY_FORMAT = new RegExp(`^${KEY_PREFIX}(${ID_PATTERN.source.slice(1, -1)})([1-7])[A-Za-z0-9_-]{43}$`);
+const KEY_FORMAT = new RegExp(
+  `^${KEY_PREFIX}(?:(${WORKSPACE_ID_PATTERN.source.slice(1, -1)})_)?(${ID_PATTERN.source.slice(1, -1)})([1-7])[A-Za-z0-9_-]{43}$`,
+);
 
 export const scopesDigit = (scopes: readonly Scope[]) => String(scopes.reduce((bits, scope) => bits | (1 << SCOPES.indexOf(scope)), 0));
 
-/** The id and scopes a key names (not yet checked against its row), or null for a key of the old format. */
-export function parseKey(token: string): { id: string; scopes: Scope[] } | null {
+/** The workspace, id and scopes a key names (not yet checked against its row), or null for a key of the oldest format. */
+export function parseKey(token: string): { workspace: string; id: string; scopes: Scope[] } | null {
   const match = KEY_FORMAT.exec(token);
-  if (!match?.[1] || !match[2]) return null;
-  const bits = Number(match[2]);
-  return { id: match[1], scopes: SCOPES.filter((_, i) => bits & (1 << i)) };
+  if (!match?.[2] || !match[3]) return null;
+  const bits = Number(match[3]);
+  return { workspace: match[1] ?? DEFAULT_WORKSPACE, id: match[2], scopes: SCOPES.filter((_, i) => bits & (1 << i)) };
 }
 
 export interface ApiKey {

@@ -18,6 +18,11 @@ export class ConflictError extends Error {
   readonly kind = "conflict";
 }
 
+/** A create or import that would take the workspace past its pipeline quota: nothing is written. */
+export class QuotaExceededError extends ConflictError {
+  readonly subtype = "quota-exceeded";
+}
+
 /** The caller's expected version (If-Match) is not the stored one. */
 export class VersionMismatchError extends Error {
   readonly kind = "version_mismatch";
@@ -61,4 +66,6 @@ export const revisionNotFound = (id: string) =>
 export const metricsNotRecorded = (id: string) => new NotFoundError(`No metrics were recorded for pipeline ${id}.`);
 export const nameTaken = () => new ConflictError("An active pipeline already has this name.");
 export const pipelineArchived = () => new ConflictError("The pipeline is archived; restore it before changing it.");
+export const quotaExceeded = () =>
+  new QuotaExceededError("The workspace holds as many pipelines as its quota allows (archived ones count); delete some first.");
 export const versionMismatch = () => new VersionMismatchError("The pipeline has changed since the version given in If-Match.");

@@ -1,19 +1,58 @@
-import type { ApiKey, NewApiKey } from "./api-key";
+import type { ApiKey, NewApiKey, Scope } from "./api-key";
 import type { ArchiveBatch, ArchiveRun, PendingArchiveRun } from "./archive-run";
 import type { WriteContext } from "./history";
 import type { PipelineRepository } from "./repository";
+import type { NewWorkspace, Workspace, WorkspacePage, WorkspaceQuery, WorkspaceWithCount } from "./workspace";
 
 /**
- * Everything the API stores, as one request sees it: the pipelines' repository beside API
- * keys and archive runs. Each backend (D1, PostgreSQL; src/storage/open-storage.ts picks)
- * implements all of it, every method one database round trip.
+ * Everything the API stores, as one request sees it. Each backend (D1, PostgreSQL;
+ * src/storage/open-storage.ts picks) implements all of it, every method one database round trip.
+ * Rows are reached through one workspace's stores only (`workspace(id)`): each of their calls
+ * checks, in its own round trip, that the workspace exists, and a workspace that does not is a
+ * NotFoundError (`workspaceNotFound`) whatever the call.
  */
 export interface Storage {
+  /** One workspace's stores; nothing they read or write belongs to another. */
+  workspace(id: string): WorkspaceStorage;
+  /** The operator's view: the workspaces themselves. */
+  workspaces: WorkspaceStore;
+  /** The active key with this hash, in whichever workspace: how a key of the old format (no id in it) is identified. */
+  findKeyByHash(keyHash: string): Promise<FoundKey | null>;
+  /** A round trip that touches no table: liveness. */
+  ping(): Promise<void>;
+}
+
+/** What one workspace stores. */
+export interface WorkspaceStorage {
   pipelines: PipelineRepository;
   apiKeys: ApiKeyStore;
   archiveRuns: ArchiveRunStore;
-  /** A round trip that touches no table: liveness. */
-  ping(): Promise<void>;
+  /** The workspace itself, with its pipeline count. */
+  describe(): Promise<WorkspaceWithCount>;
+}
+
+/** How far a workspace's deletion has got. */
+export type DeletionProgress = "deleted" | "more";
+
+export interface WorkspaceStore {
+  /** A ConflictError when the id is taken (by a workspace, or by one still being deleted). */
+  create(input: NewWorkspace, now: Date): Promise<Workspace>;
+  /** By id. */
+  list(query: WorkspaceQuery): Promise<WorkspacePage>;
+  /**
+   * One bounded step of deleting a workspace and every row it owns. The first step makes it
+   * unreachable at once (its keys refused, its paths 404); each step deletes at most a bounded
+   * number of rows, and the last one removes the workspace itself, after which the id is free.
+   * A step that fails changes nothing, and the next one resumes. A NotFoundError for an id that
+   * is neither a workspace nor one being deleted.
+   */
+  deleteStep(id: string, now: Date): Promise<DeletionProgress>;
+  /** Up to `limit` ids of workspaces whose deletion was begun and not finished (the archive job finishes them). */
+  unfinishedDeletions(limit: number): Promise<string[]>;
+  /** Workspaces with an active pipeline updated before `cutoff`, by id after `after`: where the archive job has work. */
+  withStalePipelines(cutoff: string, query: WorkspaceQuery): Promise<string[]>;
+  /** Deletes audit events recorded before `cutoff`, in every workspace. */
+  pruneAuditEvents(cutoff: string): Promise<void>;
 }
 
 export interface ApiKeyStore {
@@ -23,8 +62,13 @@ export interface ApiKeyStore {
   list(): Promise<ApiKey[]>;
   /** Revokes at once (only the first revocation is an audit event); false for an unknown id. */
   revoke(id: string, now: Date, context: WriteContext): Promise<boolean>;
-  /** The active key with this hash, or null: how a key of the old format (no id in it) is identified. */
-  findActive(keyHash: string): Promise<Pick<ApiKey, "id" | "scopes"> | null>;
+}
+
+/** An active key found by its hash, with the workspace it belongs to. */
+export interface FoundKey {
+  id: string;
+  workspace: string;
+  scopes: Scope[];
 }
 
 export interface ArchiveRunStore {

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
-import { ConflictError, type FieldIssue, keyRefusalIn, NotFoundError, ValidationError, VersionMismatchError } from "../domain/errors";
+import { ConflictError, type FieldIssue, keyRefusalIn, NotFoundError, QuotaExceededError, ValidationError, VersionMismatchError } from "../domain/errors";
 import type { AppEnv } from "./context";
 import { forbidden, HttpError, unauthorized } from "./errors";
 import { named } from "./openapi/named";
@@ -79,6 +79,9 @@ function mapError(error: unknown): Mapped | null {
     return { status: 400, slug: "validation", title: "Validation failed", detail: error.message, errors: error.issues };
   }
   if (error instanceof NotFoundError) return { status: 404, slug: "not-found", title: "Not found", detail: error.message };
+  if (error instanceof QuotaExceededError) {
+    return { status: 409, slug: "conflict/quota-exceeded", title: "Quota exceeded", detail: error.message };
+  }
   if (error instanceof ConflictError) return { status: 409, slug: "conflict", title: "Conflict", detail: error.message };
   if (error instanceof VersionMismatchError) {
     return { status: 412, slug: "precondition-failed", title: "Precondition failed", detail: error.message };

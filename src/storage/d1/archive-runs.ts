@@ -20,7 +20,9 @@ interface Row {
 const COLUMNS = sql.raw(
   "id, trigger, cutoff, archived_count AS archivedCount, status, started_at AS startedAt, finished_at AS finishedAt, error",
 );
-const INSERT_RUN = sql.raw("INSERT INTO archive_runs (id, trigger, cutoff, archived_count, status, started_at, finished_at, error)");
+const INSERT_RUN = sql.raw(
+  "INSERT INTO archive_runs (id, workspace, trigger, cutoff, archived_count, status, started_at, finished_at, error)",
+);
 
 function toArchiveRun(row: Row): ArchiveRun {
   return {
@@ -35,15 +37,21 @@ function toArchiveRun(row: Row): ArchiveRun {
   };
 }
 
-/** The VALUES of a run's row, with its count, status and error as SQL. */
-const runValues = (run: PendingArchiveRun, archivedCount: number | SQL, status: ArchiveRun["status"], error: string | null) =>
-  sql`VALUES (${run.id}, ${run.trigger}, ${ms(run.cutoff)}, ${archivedCount}, ${status}, ${ms(run.startedAt)}, ${ms(run.finishedAt)}, ${error})`;
+/** The VALUES of a run's row in `workspace`, with its count, status and error as SQL. */
+const runValues = (
+  workspace: string,
+  run: PendingArchiveRun,
+  archivedCount: number | SQL,
+  status: ArchiveRun["status"],
+  error: string | null,
+) =>
+  sql`VALUES (${run.id}, ${workspace}, ${run.trigger}, ${ms(run.cutoff)}, ${archivedCount}, ${status}, ${ms(run.startedAt)}, ${ms(run.finishedAt)}, ${error})`;
 
 const finishedEvent = (run: ArchiveRun | PendingArchiveRun) =>
   ({ action: "archiveRun.finished", resource: { type: "archiveRun", id: run.id }, version: null, at: ms(run.finishedAt) }) as const;
 
-/** Archive runs on D1. */
-export function d1ArchiveRuns(db: D1Database): ArchiveRunStore {
+/** One workspace's archive runs on D1. */
+export function d1ArchiveRuns(db: D1Database, workspace: string): ArchiveRunStore {
   return { archiveStale, record, list };
 
   /**
@@ -56,21 +64,21 @@ export function d1ArchiveRuns(db: D1Database): ArchiveRunStore {
    */
   async function archiveStale(run: PendingArchiveRun, batch: ArchiveBatch): Promise<ArchiveRun> {
     const { batchSize } = batch;
-    const due = sql`SELECT id FROM pipelines WHERE archived = 0 AND updated_at < ${ms(run.cutoff)} ORDER BY updated_at, id LIMIT ${batchSize}`;
+    const due = sql`SELECT id FROM pipelines WHERE workspace = ${workspace} AND archived = 0 AND updated_at < ${ms(run.cutoff)} ORDER BY updated_at, id LIMIT ${batchSize}`;
     const statements = [
       sql`UPDATE pipelines SET archived = 1, version = version + 1, updated_at = ${ms(run.startedAt)} WHERE id IN (${due})`,
       // changes() is the number of rows the UPDATE just before changed (what its triggers change
       // does not count), so the record holds the exact count and stands or falls with the archive.
-      sql`${INSERT_RUN} ${runValues(run, sql`changes()`, "succeeded", null)} RETURNING ${COLUMNS}`,
+      sql`${INSERT_RUN} ${runValues(workspace, run, sql`changes()`, "succeeded", null)} RETURNING ${COLUMNS}`,
       // What this run archived is what now carries its start as updatedAt without a revision of
       // that version yet (every other write records its revision in its own batch).
-      ...recordRevisions(sql`p.archived = 1 AND p.updated_at = ${ms(run.startedAt)}`, "archived", batch.context, {
+      ...recordRevisions(sql`p.workspace = ${workspace} AND p.archived = 1 AND p.updated_at = ${ms(run.startedAt)}`, "archived", batch.context, {
         keep: batch.revisionsKeep,
         count: batchSize,
         writeId: run.id,
       }),
-      recordEvent(finishedEvent(run), batch.context),
-      sql`DELETE FROM audit_events WHERE at < ${ms(batch.auditCutoff)}`,
+      recordEvent(workspace, finishedEvent(run), batch.context),
+      sql`DELETE FROM audit_events WHERE workspace = ${workspace} AND at < ${ms(batch.auditCutoff)}`,
     ];
     const [, inserted] = await db.batch(statements.map((statement) => prepare(db, statement)));
     const recorded = inserted?.results[0] as Row | undefined;
@@ -81,8 +89,8 @@ export function d1ArchiveRuns(db: D1Database): ArchiveRunStore {
   /** Records a run that did not archive (a failed one), with its event, on its own after the failure. */
   async function record(run: ArchiveRun, context: WriteContext): Promise<void> {
     await db.batch([
-      prepare(db, sql`${INSERT_RUN} ${runValues(run, run.archivedCount, run.status, run.error ?? null)}`),
-      prepare(db, recordEvent(finishedEvent(run), context)),
+      prepare(db, sql`${INSERT_RUN} ${runValues(workspace, run, run.archivedCount, run.status, run.error ?? null)}`),
+      prepare(db, recordEvent(workspace, finishedEvent(run), context)),
     ]);
   }
 
@@ -91,7 +99,7 @@ export function d1ArchiveRuns(db: D1Database): ArchiveRunStore {
     const count = Math.min(Math.max(Math.trunc(limit), 1), ARCHIVE_RUNS_LIMIT.max);
     const { results } = await prepare(
       db,
-      sql`SELECT ${COLUMNS} FROM archive_runs ORDER BY started_at DESC, id DESC LIMIT ${count}`,
+      sql`SELECT ${COLUMNS} FROM archive_runs WHERE workspace = ${workspace} ORDER BY started_at DESC, id DESC LIMIT ${count}`,
     ).all<Row>();
     return results.map(toArchiveRun);
   }

@@ -12,6 +12,7 @@ import { ms } from "./time";
 /** Each table's columns in order, by the member of the JSON rows that carries it. */
 const PIPELINE_COLUMNS = {
   id: "id",
+  workspace: "workspace",
   name: "name",
   archived: "archived",
   version: "version",
@@ -40,11 +41,12 @@ const selectPipelineRows = rowSelect(Object.keys(PIPELINE_COLUMNS));
 const selectStageRows = rowSelect(Object.keys(STAGE_COLUMNS));
 const INSERT_PARAMETERS = sql.raw("INSERT INTO stage_parameters (stage_id, key, value)");
 const INSERT_CONFIGURATION = sql.raw(
-  "INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)",
+  "INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_workspace, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)",
 );
 
-const pipelineRow = (pipeline: Pipeline) => ({
+const pipelineRow = (workspace: string) => (pipeline: Pipeline) => ({
   id: pipeline.id,
+  workspace,
   name: pipeline.name,
   archived: pipeline.archived,
   version: pipeline.version,
@@ -79,12 +81,12 @@ export function insertConfiguration(
   onConflict: SQL = sql``,
 ): SQL {
   const { from, owner } = mapEntries(owners, "id", "configuration");
-  return sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
+  return sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.workspace, p.archived, p.name, p.created_at, p.updated_at
     FROM ${from} JOIN pipelines p ON p.id = ${owner} WHERE e.type <> 'null' AND ${condition} ${onConflict}`;
 }
 
-/** Every row of new pipelines, in four statements whatever their number; with `condition`, only where it holds. */
-export function insertPipelines(items: Pipeline[], condition: SQL = sql`1`): SQL[] {
+/** Every row of new pipelines of `workspace`, in four statements whatever their number; with `condition`, only where it holds. */
+export function insertPipelines(workspace: string, items: Pipeline[], condition: SQL = sql`1`): SQL[] {
   const stages: Stage[] = items.flatMap((pipeline) => pipeline.stages);
   const parameters = mapEntries(
     stages.map((stage) => ({ id: stage.id, parameters: stage.parameters })),
@@ -92,7 +94,7 @@ export function insertPipelines(items: Pipeline[], condition: SQL = sql`1`): SQL
     "parameters",
   );
   return [
-    sql`${INSERT_PIPELINES} ${selectPipelineRows(items.map(pipelineRow), condition)}`,
+    sql`${INSERT_PIPELINES} ${selectPipelineRows(items.map(pipelineRow(workspace)), condition)}`,
     sql`${INSERT_STAGES} ${selectStageRows(items.flatMap(stageRows), condition)}`,
     sql`${INSERT_PARAMETERS} SELECT ${parameters.owner}, e.key, e.value FROM ${parameters.from} WHERE ${condition}`,
     // Only what the statement reads goes into its JSON parameter, not the whole pipelines.
@@ -141,7 +143,7 @@ export function replaceContent(id: string, content: Content, now: number): SQL[]
         ON CONFLICT (id) DO UPDATE SET ${REPLACED_STAGE_COLUMNS}`,
     sql`${INSERT_PARAMETERS} SELECT s.value ->> '$.id', e.key, e.value FROM ${stages} JOIN json_each(s.value, '$.parameters') e WHERE 1`,
     sql`DELETE FROM pipeline_configuration WHERE pipeline_id = ${id}`,
-    sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.archived, p.name, p.created_at, p.updated_at
+    sql`${INSERT_CONFIGURATION} SELECT p.id, e.key, e.value, p.workspace, p.archived, p.name, p.created_at, p.updated_at
           FROM pipelines p JOIN json_each(${content.configuration}) e WHERE p.id = ${id}`,
   ];
 }

@@ -15,7 +15,10 @@ import {
 import { prepare } from "./statement";
 
 /** The history reads of the D1 repository (docs/history.md): each one statement. */
-export function d1HistoryQueries(db: D1Database): Pick<PipelineRepository, "listRevisions" | "getRevisions" | "listAuditEvents"> {
+export function d1HistoryQueries(
+  db: D1Database,
+  workspace: string,
+): Pick<PipelineRepository, "listRevisions" | "getRevisions" | "listAuditEvents"> {
   return {
     async listRevisions(pipelineId, query) {
       // The pipeline's row comes first, so an unknown pipeline (no row at all) is told from one with no page left.
@@ -24,7 +27,7 @@ export function d1HistoryQueries(db: D1Database): Pick<PipelineRepository, "list
         db,
         sql`SELECT p.id AS pipeline, ${REVISION_SUMMARY_COLUMNS} FROM pipelines p
           LEFT JOIN pipeline_revisions r ON r.pipeline_id = p.id ${before}
-          WHERE p.id = ${pipelineId} ORDER BY r.version DESC LIMIT ${query.limit + 1}`,
+          WHERE p.id = ${pipelineId} AND p.workspace = ${workspace} ORDER BY r.version DESC LIMIT ${query.limit + 1}`,
       ).all<RevisionSummaryRow & { pipeline: string }>();
       if (results.length === 0) throw pipelineNotFound(pipelineId);
       const found = results.flatMap((row) => (row.version === null ? [] : [toRevisionSummary({ ...row, pipelineId: row.pipeline })]));
@@ -35,8 +38,8 @@ export function d1HistoryQueries(db: D1Database): Pick<PipelineRepository, "list
     async getRevisions(pipelineId, versions) {
       const { results } = await prepare(
         db,
-        sql`SELECT ${REVISION_COLUMNS} FROM pipeline_revisions r
-          WHERE r.pipeline_id = ${pipelineId} AND r.version IN (${sql.join(
+        sql`SELECT ${REVISION_COLUMNS} FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id
+          WHERE p.id = ${pipelineId} AND p.workspace = ${workspace} AND r.version IN (${sql.join(
             [...versions].map((version) => sql`${version}`),
             ", ",
           )})`,
@@ -46,6 +49,7 @@ export function d1HistoryQueries(db: D1Database): Pick<PipelineRepository, "list
 
     async listAuditEvents(query) {
       const conditions = [
+        sql`workspace = ${workspace}`,
         ...(query.resourceId === undefined ? [] : [sql`resource_id = ${query.resourceId}`]),
         ...(query.action === undefined ? [] : [sql`action = ${query.action}`]),
         ...(query.actorId === undefined ? [] : [sql`actor_id = ${query.actorId}`]),

@@ -14,7 +14,7 @@ const INSERT_REVISION = sql.raw(
   "INSERT INTO pipeline_revisions (pipeline_id, version, change, actor_type, actor_id, request_id, changed_at, pipeline, write_id)",
 );
 const INSERT_EVENT = sql.raw(
-  "INSERT INTO audit_events (seq, id, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)",
+  "INSERT INTO audit_events (seq, id, workspace, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)",
 );
 
 /**
@@ -35,9 +35,9 @@ export function recordRevisions(
   return [
     sql`${INSERT_REVISION} SELECT p.id, p.version, ${change}, ${context.actor.type}, ${context.actor.id}, ${context.requestId},
           p.updated_at, ${PIPELINE_JSON}, ${writeId} FROM pipelines p WHERE ${which} ON CONFLICT DO NOTHING`,
-    sql`${INSERT_EVENT} SELECT NULL, ids.value, r.changed_at, 'pipeline.' || r.change, r.actor_type, r.actor_id, 'pipeline',
+    sql`${INSERT_EVENT} SELECT NULL, ids.value, r.workspace, r.changed_at, 'pipeline.' || r.change, r.actor_type, r.actor_id, 'pipeline',
           r.pipeline_id, r.version, r.request_id
-        FROM (SELECT r.*, row_number() OVER (ORDER BY r.pipeline_id) AS n
+        FROM (SELECT r.*, p.workspace, row_number() OVER (ORDER BY r.pipeline_id) AS n
               FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version = p.version
               WHERE ${which} AND r.write_id = ${writeId}) r
         JOIN (SELECT value, key + 1 AS n FROM json_each(${eventIds})) ids ON ids.n = r.n`,
@@ -54,9 +54,9 @@ export interface EventInput {
   at: number;
 }
 
-/** One audit event, inserted only where `onlyIf` holds (when the change did happen). */
-export function recordEvent(event: EventInput, context: WriteContext, onlyIf: SQL = sql`1`): SQL {
-  return sql`${INSERT_EVENT} SELECT NULL, ${newId()}, ${event.at}, ${event.action}, ${context.actor.type}, ${context.actor.id},
+/** One audit event of `workspace`, inserted only where `onlyIf` holds (when the change did happen). */
+export function recordEvent(workspace: string, event: EventInput, context: WriteContext, onlyIf: SQL = sql`1`): SQL {
+  return sql`${INSERT_EVENT} SELECT NULL, ${newId()}, ${workspace}, ${event.at}, ${event.action}, ${context.actor.type}, ${context.actor.id},
     ${event.resource.type}, ${event.resource.id}, ${event.version ?? sql`NULL`}, ${context.requestId} WHERE ${onlyIf}`;
 }
 

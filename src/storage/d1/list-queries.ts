@@ -7,11 +7,12 @@ import { PIPELINE_JSON } from "./projection";
  * its keyset position, and stops after `limit + 1` rows (the last one tells whether a next
  * page exists): it reads what it returns, however many pipelines match or precede it.
  *
+ * Every index leads with the workspace, so a page reads the rows of its own workspace only.
  * - Without configuration filters, or with a name (the most selective filter), the pipelines'
- *   own indexes drive: (archived, <sort>, id), or (<sort>, id) for `archived=all`.
+ *   own indexes drive: (workspace, archived, <sort>, id), or (workspace, <sort>, id) for `archived=all`.
  * - With `config.<key>=<value>` filters, the first one drives: its entries carry copies of
  *   their pipeline's archived flag and sort keys (migrations/0004), indexed as
- *   (key, value, [archived,] <sort>, pipeline_id), and the pipeline is joined by id. Further
+ *   (workspace, key, value, [archived,] <sort>, pipeline_id), and the pipeline is joined by id. Further
  *   filters are checked per entry, so those reads grow with the pipelines that match the first
  *   filter and not the others.
  *
@@ -34,7 +35,7 @@ const hasEntry = (pipelineId: SQL, [key, value]: readonly [string, string]) =>
 
 const archivedFlag = (filter: PipelineFilter) => (filter.archived === "all" ? undefined : filter.archived === "true" ? 1 : 0);
 
-function source(filter: PipelineFilter): Source {
+function source(workspace: string, filter: PipelineFilter): Source {
   const archived = archivedFlag(filter);
   const [first, ...others] = filter.config;
   if (first === undefined || filter.name !== undefined) {
@@ -45,6 +46,7 @@ function source(filter: PipelineFilter): Source {
       id,
       sort: { name: sql`p.name`, createdAt: sql`p.created_at`, updatedAt: sql`p.updated_at` },
       conditions: [
+        sql`p.workspace = ${workspace}`,
         ...(archived === undefined ? [] : [sql`p.archived = ${archived}`]),
         ...(filter.name === undefined ? [] : [sql`p.name = ${filter.name}`]),
         ...filter.config.map((entry) => hasEntry(id, entry)),
@@ -59,7 +61,7 @@ function source(filter: PipelineFilter): Source {
     id,
     sort: { name: sql`f.pipeline_name`, createdAt: sql`f.pipeline_created_at`, updatedAt: sql`f.pipeline_updated_at` },
     conditions: [
-      sql`f.key = ${first[0]} AND f.value = ${first[1]}`,
+      sql`f.pipeline_workspace = ${workspace} AND f.key = ${first[0]} AND f.value = ${first[1]}`,
       ...(archived === undefined ? [] : [sql`f.pipeline_archived = ${archived}`]),
       ...others.map((entry) => hasEntry(id, entry)),
     ],
@@ -67,8 +69,8 @@ function source(filter: PipelineFilter): Source {
 }
 
 /** `limit + 1` pipelines of the page, each one JSON column `pipeline`. */
-export function pageQuery(query: ListQuery): SQL {
-  const from = source(query);
+export function pageQuery(workspace: string, query: ListQuery): SQL {
+  const from = source(workspace, query);
   const sort = from.sort[query.sort.field];
   const direction = sql.raw(query.sort.descending ? "DESC" : "ASC");
   const conditions = [...from.conditions];
@@ -82,7 +84,7 @@ export function pageQuery(query: ListQuery): SQL {
 }
 
 /** Count of the pipelines that match a filter with a name or configuration entries. */
-export function countQuery(filter: PipelineFilter): SQL {
-  const from = source(filter);
+export function countQuery(workspace: string, filter: PipelineFilter): SQL {
+  const from = source(workspace, filter);
   return sql`SELECT count(*) AS count FROM ${from.table} ${where(from.conditions)}`;
 }

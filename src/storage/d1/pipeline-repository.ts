@@ -14,10 +14,11 @@ import {
   writeContextOf,
 } from "../../domain/repository";
 import { domainError } from "../shared/refusals";
+import { WORKSPACE_DEFAULTS } from "../../domain/workspace";
 import type { RepositorySettings } from "../shared/request-storage";
 import { type SQL, sql } from "../shared/sql";
 import { insertConfiguration, insertPipelines, replaceContent } from "./content-statements";
-import { type Check, firstFailure, INSERT_GUARD } from "./guard";
+import { type Check, firstFailure, INSERT_GUARD, reason } from "./guard";
 import { d1HistoryQueries } from "./history-queries";
 import { recordEvent, recordRevisions } from "./history-statements";
 import { countQuery, pageQuery } from "./list-queries";
@@ -34,25 +35,26 @@ async function runBatch(db: D1Database, statements: SQL[], id?: string): Promise
 }
 
 /**
- * The guard at the head of a write to pipeline `id`: the first failing check, judged on the
- * pipeline's current row `p` (NULL when there is none). It always checks that the pipeline
- * exists and, with `expectedVersion`, that its version is that one.
+ * The guard at the head of a write to pipeline `id` of `workspace`: the first failing check,
+ * judged on the pipeline's current row `p` (NULL when there is none, or when it is another
+ * workspace's). It always checks that the pipeline exists and, with `expectedVersion`, that its
+ * version is that one; the statements after it may then name the pipeline by its id alone.
  */
-function pipelineGuard(id: string, options: WriteOptions, checks: Check[] = []): SQL {
+function pipelineGuard(workspace: string, id: string, options: WriteOptions, checks: Check[] = []): SQL {
   const expected = options.expectedVersion;
   const failure = firstFailure([
     [sql`p.id IS NULL`, "not_found"],
     ...(expected === undefined ? [] : [[sql`p.version <> ${expected}`, "version_mismatch"] as const]),
     ...checks,
   ]);
-  return sql`${INSERT_GUARD} SELECT ${failure} FROM (SELECT 1) LEFT JOIN pipelines p ON p.id = ${id}`;
+  return sql`${INSERT_GUARD} SELECT ${failure} FROM (SELECT 1) LEFT JOIN pipelines p ON p.id = ${id} AND p.workspace = ${workspace}`;
 }
 
 const notArchived: Check = [sql`p.archived = 1`, "archived"];
 
-/** Another active pipeline already has `name` (SQL). */
+/** Another active pipeline of p's workspace already has `name` (SQL). */
 const nameFree = (name: SQL): Check => [
-  sql`EXISTS (SELECT 1 FROM pipelines o WHERE o.name = ${name} AND o.archived = 0 AND o.id <> p.id)`,
+  sql`EXISTS (SELECT 1 FROM pipelines o WHERE o.workspace = p.workspace AND o.name = ${name} AND o.archived = 0 AND o.id <> p.id)`,
   "name_taken",
 ];
 
@@ -107,14 +109,22 @@ function toMetrics(pipelineId: string, row: MetricsRow): Metrics {
 
 const parsePipeline = (row: { pipeline: string } | undefined) => (row ? (JSON.parse(row.pipeline) as Pipeline) : null);
 
+/** The pipelines of one workspace, on D1. */
 export function d1PipelineRepository(
   db: D1Database,
+  workspace: string,
   clock: () => Date = () => new Date(),
-  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
+  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep, maxPipelines: WORKSPACE_DEFAULTS.maxPipelines },
 ): PipelineRepository {
   const keep = settings.revisionsKeep;
+  const guard = (id: string, options: WriteOptions, checks?: Check[]) => pipelineGuard(workspace, id, options, checks);
 
-  const selectOne = (id: string) => sql`SELECT ${PIPELINE_JSON} AS pipeline FROM pipelines p WHERE p.id = ${id}`;
+  const selectOne = (id: string) => sql`SELECT ${PIPELINE_JSON} AS pipeline FROM pipelines p WHERE p.id = ${id} AND p.workspace = ${workspace}`;
+  /** Aborts a create of `count` pipelines that would take the workspace past its quota; `unless` (SQL) spares a replay. */
+  const quotaGuard = (count: number, unless: SQL = sql`0`) =>
+    sql`${INSERT_GUARD} SELECT CASE WHEN NOT (${unless}) AND
+      (SELECT coalesce(sum(total), 0) FROM pipeline_counts WHERE workspace = ${workspace}) + ${count} > ${settings.maxPipelines}
+      THEN ${reason("quota_exceeded")} END`;
   /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
   async function change(id: string, kind: Change, meta: WriteMeta, writes: SQL[]): Promise<Pipeline> {
     const history = recordRevisions(sql`p.id = ${id}`, kind, writeContextOf(meta), { keep, count: 1 });
@@ -128,12 +138,12 @@ export function d1PipelineRepository(
   /** New pipelines with their revisions and events; with `condition`, written only where it holds. */
   function creation(items: Pipeline[], meta: WriteMeta, condition?: SQL): SQL[] {
     const ids = sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(items.map((item) => item.id))}))`;
-    return [...insertPipelines(items, condition), ...recordRevisions(ids, "created", writeContextOf(meta), { keep, count: items.length })];
+    return [...insertPipelines(workspace, items, condition), ...recordRevisions(ids, "created", writeContextOf(meta), { keep, count: items.length })];
   }
 
   function setArchived(id: string, archived: boolean, options: WriteOptions): Promise<Pipeline> {
     return change(id, archived ? "archived" : "restored", options, [
-      pipelineGuard(id, options),
+      guard(id, options),
       // Already in the wanted state changes nothing (idempotent), and so records no revision.
       sql`UPDATE pipelines SET archived = ${archived}, version = version + 1, updated_at = ${ms(clock().toISOString())}
         WHERE id = ${id} AND archived = ${!archived}`,
@@ -144,7 +154,7 @@ export function d1PipelineRepository(
     async saveMany(inputs, meta = {}) {
       const now = clock().toISOString();
       const items = inputs.map((input) => newPipeline(input, now));
-      await runBatch(db, creation(items, meta));
+      await runBatch(db, [quotaGuard(items.length), ...creation(items, meta)]);
       return items;
     },
 
@@ -152,13 +162,15 @@ export function d1PipelineRepository(
       const now = clock().toISOString();
       const items = inputs.map((input) => newPipeline(input, now));
       const nonce = newId();
-      const sameKey = sql`scope = ${claim.scope} AND key = ${claim.key}`;
+      const sameKey = sql`workspace = ${workspace} AND scope = ${claim.scope} AND key = ${claim.key}`;
       // The rows go in only if this request's nonce won the claim on the key.
       const claimWon = sql`(SELECT nonce FROM idempotency_keys WHERE ${sameKey}) = ${nonce}`;
       const statements: SQL[] = [
+        // A replay (an unexpired claim on the key) creates nothing, so the quota does not refuse it.
+        quotaGuard(items.length, sql`EXISTS (SELECT 1 FROM idempotency_keys WHERE ${sameKey} AND expires_at > ${ms(now)})`),
         sql`DELETE FROM idempotency_keys WHERE ${sameKey} AND expires_at <= ${ms(now)}`,
-        sql`INSERT INTO idempotency_keys (scope, key, fingerprint, nonce, response, created_at, expires_at)
-          VALUES (${claim.scope}, ${claim.key}, ${claim.fingerprint}, ${nonce}, ${claim.record(items)}, ${ms(now)}, ${ms(claim.expiresAt)})
+        sql`INSERT INTO idempotency_keys (workspace, scope, key, fingerprint, nonce, response, created_at, expires_at)
+          VALUES (${workspace}, ${claim.scope}, ${claim.key}, ${claim.fingerprint}, ${nonce}, ${claim.record(items)}, ${ms(now)}, ${ms(claim.expiresAt)})
           ON CONFLICT DO NOTHING`,
         ...creation(items, meta, claimWon),
         sql`SELECT fingerprint, nonce, response FROM idempotency_keys WHERE ${sameKey}`,
@@ -179,7 +191,7 @@ export function d1PipelineRepository(
       const now = clock().toISOString();
       const keptIds = JSON.stringify(input.stages.flatMap((stage) => (stage.id ? [stage.id] : [])));
       return change(id, "replaced", options, [
-        pipelineGuard(id, options, [
+        guard(id, options, [
           notArchived,
           nameFree(sql`${input.name}`),
           // Every id the client gave must name one of this pipeline's stages.
@@ -204,7 +216,7 @@ export function d1PipelineRepository(
     rollback(id, version, options = {}) {
       const revision = sql`(SELECT pipeline FROM pipeline_revisions WHERE pipeline_id = ${id} AND version = ${version})`;
       return change(id, "rolledBack", options, [
-        pipelineGuard(id, options, [
+        guard(id, options, [
           notArchived,
           [sql`${revision} IS NULL`, "revision_not_found"],
           nameFree(sql`${revision} ->> '$.name'`),
@@ -247,7 +259,7 @@ export function d1PipelineRepository(
       }
       const rename = input.name === undefined ? sql`` : sql`name = ${input.name},`;
       return change(id, "patched", options, [
-        pipelineGuard(id, options, checks),
+        guard(id, options, checks),
         sql`UPDATE pipelines SET ${rename} version = version + 1, updated_at = ${ms(now)} WHERE id = ${id}`,
         ...configurationStatements,
       ]);
@@ -257,7 +269,7 @@ export function d1PipelineRepository(
       const event = { action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null, at: clock().getTime() } as const;
       await runBatch(
         db,
-        [pipelineGuard(id, options), recordEvent(event, writeContextOf(options)), sql`DELETE FROM pipelines WHERE id = ${id}`],
+        [guard(id, options), recordEvent(workspace, event, writeContextOf(options)), sql`DELETE FROM pipelines WHERE id = ${id}`],
         id,
       );
     },
@@ -271,24 +283,27 @@ export function d1PipelineRepository(
     },
 
     async exists(id) {
-      return (await prepare(db, sql`SELECT id FROM pipelines WHERE id = ${id}`).first()) !== null;
+      return (await prepare(db, sql`SELECT id FROM pipelines WHERE id = ${id} AND workspace = ${workspace}`).first()) !== null;
     },
 
     async count(filter) {
       if (filter.name === undefined && filter.config.length === 0) {
         // The counter rows kept by triggers (migrations/0001): O(1) whatever the table's size.
-        const which = filter.archived === "all" ? sql`` : sql`WHERE archived = ${filter.archived === "true"}`;
-        const row = await prepare(db, sql`SELECT coalesce(sum(total), 0) AS total FROM pipeline_counts ${which}`).first<{
+        const which = filter.archived === "all" ? sql`` : sql`AND archived = ${filter.archived === "true"}`;
+        const row = await prepare(
+          db,
+          sql`SELECT coalesce(sum(total), 0) AS total FROM pipeline_counts WHERE workspace = ${workspace} ${which}`,
+        ).first<{
           total: number;
         }>();
         return row?.total ?? 0;
       }
-      const row = await prepare(db, countQuery(filter)).first<{ count: number }>();
+      const row = await prepare(db, countQuery(workspace, filter)).first<{ count: number }>();
       return row?.count ?? 0;
     },
 
     async list(query: ListQuery): Promise<Page> {
-      const { results: rows } = await prepare(db, pageQuery(query)).all<{ pipeline: string }>();
+      const { results: rows } = await prepare(db, pageQuery(workspace, query)).all<{ pipeline: string }>();
       const texts = rows.slice(0, query.limit).map((row) => row.pipeline);
       const lastText = texts.at(-1);
       const last = lastText === undefined ? undefined : (JSON.parse(lastText) as Pipeline);
@@ -299,7 +314,7 @@ export function d1PipelineRepository(
       const row = await prepare(
         db,
         sql`SELECT p.id AS pipeline, ${METRICS_SELECT} FROM pipelines p LEFT JOIN processing_metrics m ON m.pipeline_id = p.id
-          WHERE p.id = ${pipelineId}`,
+          WHERE p.id = ${pipelineId} AND p.workspace = ${workspace}`,
       ).first<MetricsRow & { pipeline: string }>();
       if (!row) throw pipelineNotFound(pipelineId);
       const { pipeline: _, ...metrics } = row;
@@ -324,15 +339,15 @@ export function d1PipelineRepository(
       await runBatch(
         db,
         [
-          pipelineGuard(pipelineId, {}, [notArchived]),
+          guard(pipelineId, {}, [notArchived]),
           sql`${METRICS_INSERT} VALUES (${pipelineId}, ${sql.join(row, ", ")}) ${METRICS_ON_CONFLICT}`,
-          recordEvent(event, writeContextOf(meta)),
+          recordEvent(workspace, event, writeContextOf(meta)),
         ],
         pipelineId,
       );
       return { ...input, pipelineId, updatedAt };
     },
 
-    ...d1HistoryQueries(db),
+    ...d1HistoryQueries(db, workspace),
   };
 }

@@ -9,12 +9,31 @@ import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
  * `archived` prefix (for `archived=false|true` and for `archived=all`).
  * Triggers, the pipeline counter and the write guard live in hand-written migrations
  * (see migrations/0001_*.sql): drizzle-kit does not model them.
+ *
+ * Workspaces (migrations/0008): every row a workspace owns carries its `workspace`, and every
+ * index leads with it, so a workspace's reads walk its own part of each index. A pipeline's
+ * stages, parameters, metrics and revisions carry it through their pipeline: they are reached
+ * only by the pipeline's id, and deleted with it (ON DELETE CASCADE). Rules that stay global
+ * are those of random identities (ULIDs, key hashes), never of names. `workspace` has a default
+ * only because SQLite adds a NOT NULL column no other way; an insert that left it out would
+ * fail the triggers that require a live workspace.
  */
+
+/** Workspaces (docs/workspaces.md): `deleted_at` marks one whose deletion has begun, unreachable from then on. */
+export const workspaces = sqliteTable("workspaces", {
+  id: text("id").primaryKey(),
+  displayName: text("display_name").notNull(),
+  createdAt: integer("created_at").notNull(),
+  deletedAt: integer("deleted_at"),
+});
+
+const workspaceColumn = () => text("workspace").notNull().default("default");
 
 export const pipelines = sqliteTable(
   "pipelines",
   {
     id: text("id").primaryKey(),
+    workspace: workspaceColumn(),
     name: text("name").notNull(),
     archived: integer("archived", { mode: "boolean" }).notNull().default(false),
     version: integer("version").notNull().default(1),
@@ -22,13 +41,13 @@ export const pipelines = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    uniqueIndex("pipelines_active_name_key").on(t.name).where(sql`archived = 0`),
-    index("pipelines_archived_name_idx").on(t.archived, t.name, t.id),
-    index("pipelines_archived_created_idx").on(t.archived, t.createdAt, t.id),
-    index("pipelines_archived_updated_idx").on(t.archived, t.updatedAt, t.id),
-    index("pipelines_name_idx").on(t.name, t.id),
-    index("pipelines_created_idx").on(t.createdAt, t.id),
-    index("pipelines_updated_idx").on(t.updatedAt, t.id),
+    uniqueIndex("pipelines_active_name_key").on(t.workspace, t.name).where(sql`archived = 0`),
+    index("pipelines_archived_name_idx").on(t.workspace, t.archived, t.name, t.id),
+    index("pipelines_archived_created_idx").on(t.workspace, t.archived, t.createdAt, t.id),
+    index("pipelines_archived_updated_idx").on(t.workspace, t.archived, t.updatedAt, t.id),
+    index("pipelines_name_idx").on(t.workspace, t.name, t.id),
+    index("pipelines_created_idx").on(t.workspace, t.createdAt, t.id),
+    index("pipelines_updated_idx").on(t.workspace, t.updatedAt, t.id),
     check("pipelines_version_positive", sql`version >= 1`),
   ],
 );
@@ -86,6 +105,7 @@ export const pipelineConfiguration = sqliteTable(
       .references(() => pipelines.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     value: text("value").notNull(),
+    pipelineWorkspace: text("pipeline_workspace"),
     pipelineArchived: integer("pipeline_archived", { mode: "boolean" }),
     pipelineName: text("pipeline_name"),
     pipelineCreatedAt: integer("pipeline_created_at"),
@@ -93,12 +113,33 @@ export const pipelineConfiguration = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.pipelineId, t.key] }),
-    index("pipeline_configuration_archived_name_idx").on(t.key, t.value, t.pipelineArchived, t.pipelineName, t.pipelineId),
-    index("pipeline_configuration_archived_created_idx").on(t.key, t.value, t.pipelineArchived, t.pipelineCreatedAt, t.pipelineId),
-    index("pipeline_configuration_archived_updated_idx").on(t.key, t.value, t.pipelineArchived, t.pipelineUpdatedAt, t.pipelineId),
-    index("pipeline_configuration_name_idx").on(t.key, t.value, t.pipelineName, t.pipelineId),
-    index("pipeline_configuration_created_idx").on(t.key, t.value, t.pipelineCreatedAt, t.pipelineId),
-    index("pipeline_configuration_updated_idx").on(t.key, t.value, t.pipelineUpdatedAt, t.pipelineId),
+    index("pipeline_configuration_archived_name_idx").on(
+      t.pipelineWorkspace,
+      t.key,
+      t.value,
+      t.pipelineArchived,
+      t.pipelineName,
+      t.pipelineId,
+    ),
+    index("pipeline_configuration_archived_created_idx").on(
+      t.pipelineWorkspace,
+      t.key,
+      t.value,
+      t.pipelineArchived,
+      t.pipelineCreatedAt,
+      t.pipelineId,
+    ),
+    index("pipeline_configuration_archived_updated_idx").on(
+      t.pipelineWorkspace,
+      t.key,
+      t.value,
+      t.pipelineArchived,
+      t.pipelineUpdatedAt,
+      t.pipelineId,
+    ),
+    index("pipeline_configuration_name_idx").on(t.pipelineWorkspace, t.key, t.value, t.pipelineName, t.pipelineId),
+    index("pipeline_configuration_created_idx").on(t.pipelineWorkspace, t.key, t.value, t.pipelineCreatedAt, t.pipelineId),
+    index("pipeline_configuration_updated_idx").on(t.pipelineWorkspace, t.key, t.value, t.pipelineUpdatedAt, t.pipelineId),
   ],
 );
 
@@ -124,28 +165,39 @@ export const processingMetrics = sqliteTable("processing_metrics", {
   updatedAt: integer("updated_at").notNull(),
 });
 
-/** Row counts per `archived` value, kept by triggers so an unfiltered count reads one or two rows. */
-export const pipelineCounts = sqliteTable("pipeline_counts", {
-  archived: integer("archived", { mode: "boolean" }).primaryKey(),
-  total: integer("total").notNull(),
-});
+/** Row counts per workspace and `archived` value, kept by triggers so an unfiltered count reads one or two rows. */
+export const pipelineCounts = sqliteTable(
+  "pipeline_counts",
+  {
+    workspace: text("workspace").notNull(),
+    archived: integer("archived", { mode: "boolean" }).notNull(),
+    total: integer("total").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspace, t.archived] })],
+);
 
 /** API keys: only the SHA-256 of the key is stored; `prefix` lets people tell keys apart. */
-export const apiKeys = sqliteTable("api_keys", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    workspace: workspaceColumn(),
+    name: text("name").notNull(),
   /** Space-separated scopes: read, write, admin. */
   scopes: text("scopes").notNull(),
   prefix: text("prefix").notNull(),
-  keyHash: text("key_hash").notNull().unique("api_keys_key_hash_key"),
-  createdAt: integer("created_at").notNull(),
-  revokedAt: integer("revoked_at"),
-});
+    keyHash: text("key_hash").notNull().unique("api_keys_key_hash_key"),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_workspace_created_idx").on(t.workspace, t.createdAt, t.id)],
+);
 
 /** Responses kept for `Idempotency-Key` replays, per caller (`scope`) and key, for 24 hours. */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
+    workspace: text("workspace").notNull(),
     scope: text("scope").notNull(),
     key: text("key").notNull(),
     /** SHA-256 of the request (method, path, body) the key was first used with. */
@@ -157,7 +209,7 @@ export const idempotencyKeys = sqliteTable(
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+  (t) => [primaryKey({ columns: [t.workspace, t.scope, t.key] }), index("idempotency_keys_expires_idx").on(t.workspace, t.expiresAt)],
 );
 
 /** One row per run of the archive job, from cron or from POST /v1/archive-runs. */
@@ -165,6 +217,7 @@ export const archiveRuns = sqliteTable(
   "archive_runs",
   {
     id: text("id").primaryKey(),
+    workspace: workspaceColumn(),
     trigger: text("trigger", { enum: ["cron", "manual"] }).notNull(),
     cutoff: integer("cutoff").notNull(),
     archivedCount: integer("archived_count").notNull(),
@@ -174,7 +227,7 @@ export const archiveRuns = sqliteTable(
     error: text("error"),
   },
   (t) => [
-    index("archive_runs_started_idx").on(t.startedAt, t.id),
+    index("archive_runs_started_idx").on(t.workspace, t.startedAt, t.id),
     check("archive_runs_trigger_known", sql`"trigger" IN ('cron', 'manual')`),
     check("archive_runs_status_known", sql`status IN ('succeeded', 'failed')`),
   ],
@@ -214,6 +267,7 @@ export const auditEvents = sqliteTable(
   {
     seq: integer("seq").primaryKey({ autoIncrement: true }),
     id: text("id").notNull().unique("audit_events_id_key"),
+    workspace: workspaceColumn(),
     at: integer("at").notNull(),
     action: text("action").notNull(),
     actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
@@ -224,9 +278,10 @@ export const auditEvents = sqliteTable(
     requestId: text("request_id").notNull(),
   },
   (t) => [
-    index("audit_events_resource_idx").on(t.resourceId, t.seq),
-    index("audit_events_action_idx").on(t.action, t.seq),
-    index("audit_events_actor_idx").on(t.actorId, t.seq),
+    index("audit_events_workspace_idx").on(t.workspace, t.seq),
+    index("audit_events_resource_idx").on(t.workspace, t.resourceId, t.seq),
+    index("audit_events_action_idx").on(t.workspace, t.action, t.seq),
+    index("audit_events_actor_idx").on(t.workspace, t.actorId, t.seq),
     index("audit_events_at_idx").on(t.at),
   ],
 );

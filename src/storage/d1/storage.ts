@@ -1,24 +1,45 @@
-import type { Storage } from "../../domain/storage";
-import { lazyStorage } from "../shared/lazy-storage";
-import type { OpenOptions, RepositorySettings, RequestStorage } from "../shared/request-storage";
-import { d1ApiKeys } from "./api-keys";
+import type { Storage, WorkspaceStorage } from "../../domain/storage";
+import type { RepositorySettings, OpenOptions, RequestStorage } from "../shared/request-storage";
+import type { WorkspaceCheck } from "../shared/key-check";
+import { d1ApiKeys, d1FindKeyByHash } from "./api-keys";
 import { d1ArchiveRuns } from "./archive-runs";
 import { d1CallCounter } from "./call-counter";
-import { d1KeyCheck } from "./key-check";
+import { d1WorkspaceCheck } from "./key-check";
 import { d1PipelineRepository } from "./pipeline-repository";
+import { d1DescribeWorkspace, d1Workspaces } from "./workspaces";
 
-/** Everything the API stores, on D1 (a request's session). */
-export const d1Storage = (d1: D1Database, settings: RepositorySettings, clock?: () => Date): Storage =>
-  lazyStorage(
-    {
-      pipelines: () => d1PipelineRepository(d1, clock, settings),
-      apiKeys: () => d1ApiKeys(d1),
-      archiveRuns: () => d1ArchiveRuns(d1),
+/** One workspace's stores on D1, over `db` (which checks the workspace in each call); each part built when first used. */
+export function d1WorkspaceStorage(db: D1Database, workspace: string, settings: RepositorySettings, clock?: () => Date): WorkspaceStorage {
+  let pipelines: WorkspaceStorage["pipelines"] | undefined;
+  return {
+    get pipelines() {
+      pipelines ??= d1PipelineRepository(db, workspace, clock, settings);
+      return pipelines;
     },
-    async () => {
+    get apiKeys() {
+      return d1ApiKeys(db, workspace);
+    },
+    get archiveRuns() {
+      return d1ArchiveRuns(db, workspace);
+    },
+    describe: () => d1DescribeWorkspace(db, workspace),
+  };
+}
+
+/**
+ * Everything the API stores, on D1 (a request's session): a workspace's stores check that it
+ * exists in each of their calls, as `mode` says (a guard for writes, a SELECT for reads).
+ */
+export function d1Storage(d1: D1Database, settings: RepositorySettings, mode: WorkspaceCheck["mode"] = "write", clock?: () => Date): Storage {
+  return {
+    workspace: (id) => d1WorkspaceStorage(d1WorkspaceCheck(d1, { workspace: id, mode }).db, id, settings, clock),
+    workspaces: d1Workspaces(d1, settings.deleteStepPipelines),
+    findKeyByHash: (hash) => d1FindKeyByHash(d1, hash),
+    async ping() {
       await d1.prepare("SELECT 1").first();
     },
-  );
+  };
+}
 
 /**
  * A request's D1 storage: a session per request (read replication), from the client's token
@@ -28,18 +49,22 @@ export function openD1Storage(binding: D1Database, options: OpenOptions): Reques
   const counted = options.onCall ? d1CallCounter(binding, options.onCall) : binding;
   const session = counted.withSession(options.token ?? (options.readOnly ? "first-unconstrained" : "first-primary"));
   // A session has prepare and batch, which is all the D1 stores use: it stands in for the binding.
-  let db = session as unknown as D1Database;
+  const db = session as unknown as D1Database;
   let storage: Storage | undefined;
   return {
     get storage() {
-      storage ??= d1Storage(db, options);
+      storage ??= d1Storage(db, options, options.readOnly ? "read" : "write");
       return storage;
     },
-    checkKey(check) {
-      const checked = d1KeyCheck(db, check);
-      db = checked.db;
-      storage = undefined;
-      return checked;
+    scope(check) {
+      const checked = d1WorkspaceCheck(db, check);
+      return {
+        storage: d1WorkspaceStorage(checked.db, check.workspace, options),
+        get sent() {
+          return checked.sent;
+        },
+        verify: checked.verify,
+      };
     },
     token: () => session.getBookmark() ?? options.token,
   };

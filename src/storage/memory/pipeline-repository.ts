@@ -1,4 +1,12 @@
-import { nameTaken, pipelineArchived, pipelineNotFound, revisionNotFound, ValidationError, versionMismatch } from "../../domain/errors";
+import {
+  nameTaken,
+  pipelineArchived,
+  pipelineNotFound,
+  quotaExceeded,
+  revisionNotFound,
+  ValidationError,
+  versionMismatch,
+} from "../../domain/errors";
 import { type AuditEvent, type Change, HISTORY_DEFAULTS, type Revision } from "../../domain/history";
 import { newId } from "../../domain/ids";
 import type { Metrics } from "../../domain/metrics";
@@ -14,6 +22,7 @@ import {
   type WriteOptions,
   writeContextOf,
 } from "../../domain/repository";
+import { WORKSPACE_DEFAULTS } from "../../domain/workspace";
 
 /**
  * The in-memory model of the repository: the same contract as the D1 one (the contract
@@ -40,10 +49,12 @@ function matches(pipeline: Pipeline, filter: PipelineFilter): boolean {
   return filter.config.every(([key, value]) => Object.hasOwn(pipeline.configuration, key) && pipeline.configuration[key] === value);
 }
 
+/** One workspace's pipelines, in memory (a model per workspace: they share nothing). */
 export function memoryPipelineRepository(
   clock: () => Date = () => new Date(),
-  settings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep as number },
+  settings: { revisionsKeep: number; maxPipelines?: number } = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
+  const maxPipelines = settings.maxPipelines ?? WORKSPACE_DEFAULTS.maxPipelines;
   const pipelines = new Map<string, Pipeline>();
   const metrics = new Map<string, Metrics>();
   const claims = new Map<string, { fingerprint: string; record: string; expiresAt: string }>();
@@ -121,6 +132,8 @@ export function memoryPipelineRepository(
   }
 
   async function saveMany(inputs: NewPipeline[], meta: WriteMeta = {}): Promise<Pipeline[]> {
+    // Archived pipelines count too; the quota is judged before the names, as the databases' guards do.
+    if (pipelines.size + inputs.length > maxPipelines) throw quotaExceeded();
     const names = new Set<string>();
     for (const { name } of inputs) {
       if (nameIsTaken(name) || names.has(name)) throw nameTaken();

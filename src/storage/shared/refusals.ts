@@ -3,11 +3,13 @@ import {
   nameTaken,
   pipelineArchived,
   pipelineNotFound,
+  quotaExceeded,
   revisionNotFound,
   ValidationError,
   versionMismatch,
 } from "../../domain/errors";
 import { LIMITS } from "../../domain/pipeline";
+import { workspaceNotFound } from "../../domain/workspace";
 
 /**
  * How the databases refuse a write, for both backends: a D1 batch's guard (./db/guard.ts) and
@@ -27,6 +29,10 @@ const REASONS = {
   name_taken: () => nameTaken(),
   foreign_stage: () => new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
   revision_not_found: (id) => revisionNotFound(id),
+  quota_exceeded: () => quotaExceeded(),
+  // A workspace that does not exist, or whose deletion has begun: the live-workspace triggers
+  // (migrations/0008), the workspace check of every call, and a key of another workspace.
+  workspace_missing: () => workspaceNotFound(),
   too_many_entries: () => new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]),
   // The API key check (./d1-key-check.ts, registry_check_key on PostgreSQL), in every call a key makes.
   key_invalid: () => new KeyRefusedError("invalid", "The API key is not valid (unknown or revoked)."),
@@ -55,6 +61,6 @@ export function domainError(error: unknown, id = ""): unknown {
   if (refusal) return refusal;
   // The unique index on active names backs the guard's name check (and is the only check on
   // creates and restores): D1 names the column, PostgreSQL the index.
-  if (message.includes("UNIQUE constraint failed: pipelines.name") || message.includes('"pipelines_active_name_key"')) return nameTaken();
+  if (message.includes("UNIQUE constraint failed: pipelines.workspace, pipelines.name") || message.includes('"pipelines_active_name_key"')) return nameTaken();
   return error;
 }

@@ -1,10 +1,14 @@
-import type { Storage } from "../../domain/storage";
-import type { KeyCheck, KeyChecked } from "./key-check";
+import type { Storage, WorkspaceStorage } from "../../domain/storage";
+import type { Checked, WorkspaceCheck } from "./key-check";
 
 /** What each backend's repository needs to know of the deployment's settings. */
 export interface RepositorySettings {
   /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
   revisionsKeep: number;
+  /** Pipelines a workspace may hold, archived ones included (`WORKSPACE_MAX_PIPELINES`). */
+  maxPipelines: number;
+  /** Pipelines one step of a workspace's deletion deletes (with all they own). */
+  deleteStepPipelines?: number;
 }
 
 /** How a request (or a job run) opens storage. */
@@ -19,10 +23,10 @@ export interface OpenOptions extends RepositorySettings {
 
 /** One request's (or one job run's) view of storage, whichever the backend. */
 export interface RequestStorage {
-  /** Everything the API stores, over this request's session (with its key check, once `checkKey` is called). */
+  /** Everything the API stores, over this request's session; a workspace's stores check only that it exists. */
   readonly storage: Storage;
-  /** Checks this API key in every later call of the request, in that call's own round trip. */
-  checkKey(check: KeyCheck): KeyChecked;
+  /** One workspace's stores with `check` in every call, in that call's own round trip. */
+  scope(check: WorkspaceCheck): Checked<WorkspaceStorage>;
   /** The consistency token after the request's work: D1's bookmark, or PostgreSQL's WAL position. */
   token(): string | undefined;
   /** Ends the request's connection; absent when there is none (D1), so nothing waits on it. */
