@@ -9,7 +9,8 @@ import { pipelineBody, replacementBody } from "./seed.ts";
 
 /** A key with the write scope (reads and pipeline writes), made with the admin token. */
 export async function benchKey(project: string, name: string): Promise<{ id: string; key: string }> {
-  return (await expectStatus(project, { method: "POST", path: "/v1/api-keys", body: { name, scopes: ["write"] } }, 201)).body;
+  return (await expectStatus(project, { method: "POST", path: "/v1/workspaces/default/api-keys", body: { name, scopes: ["write"] } }, 201))
+    .body;
 }
 
 const withKey = (call: Call, key: string): Call => ({ ...call, headers: { ...call.headers, Authorization: `Bearer ${key}` } });
@@ -29,53 +30,53 @@ export async function apiKeyCases(project: string, { size, readTarget, putTarget
   const write = { reads: { unbudgeted: "a write" } } as const;
   return [
     {
-      endpoint: "GET /v1/pipelines/{id}",
+      endpoint: "GET /v1/workspaces/default/pipelines/{id}",
       case: "one pipeline, API key",
-      call: withKey({ method: "GET", path: `/v1/pipelines/${readTarget}` }, key),
+      call: withKey({ method: "GET", path: `/v1/workspaces/default/pipelines/${readTarget}` }, key),
       status: 200,
       reads: "one",
       keyRow: true,
     },
     {
-      endpoint: "GET /v1/pipelines",
+      endpoint: "GET /v1/workspaces/default/pipelines",
       case: "first page, API key",
-      call: withKey({ method: "GET", path: "/v1/pipelines" }, key),
+      call: withKey({ method: "GET", path: "/v1/workspaces/default/pipelines" }, key),
       status: 200,
       reads: "page",
       keyRow: true,
     },
     {
-      endpoint: "POST /v1/pipelines",
+      endpoint: "POST /v1/workspaces/default/pipelines",
       case: "create, API key",
-      call: withKey({ method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-cost-${size}-key`) }, key),
+      call: withKey({ method: "POST", path: "/v1/workspaces/default/pipelines", body: pipelineBody(`bench-cost-${size}-key`) }, key),
       status: 201,
       ...write,
     },
     {
-      endpoint: "PUT /v1/pipelines/{id}",
+      endpoint: "PUT /v1/workspaces/default/pipelines/{id}",
       case: "replace, API key",
-      call: withKey({ method: "PUT", path: `/v1/pipelines/${putTarget}`, body: replacementBody(putIndex, 2) }, key),
+      call: withKey({ method: "PUT", path: `/v1/workspaces/default/pipelines/${putTarget}`, body: replacementBody(putIndex, 2) }, key),
       status: 200,
       ...write,
     },
     {
-      endpoint: "POST /v1/api-keys",
+      endpoint: "POST /v1/workspaces/default/api-keys",
       case: "create a key",
-      call: { method: "POST", path: "/v1/api-keys", body: { name: `bench-cost-${size}-new`, scopes: ["read"] } },
+      call: { method: "POST", path: "/v1/workspaces/default/api-keys", body: { name: `bench-cost-${size}-new`, scopes: ["read"] } },
       status: 201,
       ...write,
     },
     {
-      endpoint: "GET /v1/api-keys",
+      endpoint: "GET /v1/workspaces/default/api-keys",
       case: "every key",
-      call: { method: "GET", path: "/v1/api-keys" },
+      call: { method: "GET", path: "/v1/workspaces/default/api-keys" },
       status: 200,
       reads: { unbudgeted: "every key row" },
     },
     {
-      endpoint: "DELETE /v1/api-keys/{id}",
+      endpoint: "DELETE /v1/workspaces/default/api-keys/{id}",
       case: "revoke",
-      call: { method: "DELETE", path: `/v1/api-keys/${revoked.id}` },
+      call: { method: "DELETE", path: `/v1/workspaces/default/api-keys/${revoked.id}` },
       status: 204,
       ...write,
     },

@@ -27,7 +27,11 @@ export async function importInBulk(metered: string): Promise<BulkResult> {
       pipelineBody(`bench-bulk-${String(r * BULK.perRequest + i).padStart(5, "0")}`),
     );
     const sent = performance.now();
-    const reply = await expectStatus(metered, { method: "POST", path: "/v1/pipelines/import", body: { pipelines } }, 201);
+    const reply = await expectStatus(
+      metered,
+      { method: "POST", path: "/v1/workspaces/default/pipelines/import", body: { pipelines } },
+      201,
+    );
     maxRequestMs = Math.max(maxRequestMs, performance.now() - sent);
     d1Calls += Number(reply.headers.get("X-Bench-D1-Calls"));
     rowsWritten += Number(reply.headers.get("X-Bench-Rows-Written"));

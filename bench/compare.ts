@@ -25,8 +25,8 @@ function headersOf(reply: Reply, base: string): Record<string, string> {
 
 /** A write's trace in history, as the project's routes read it: the newest revision's and audit event's. */
 async function historyOf(project: string, id: string, write: Reply) {
-  const revisions = await expectStatus(project, { method: "GET", path: `/v1/pipelines/${id}/revisions?limit=1` }, 200);
-  const events = await expectStatus(project, { method: "GET", path: `/v1/audit-events?resourceId=${id}&limit=1` }, 200);
+  const revisions = await expectStatus(project, { method: "GET", path: `/v1/workspaces/default/pipelines/${id}/revisions?limit=1` }, 200);
+  const events = await expectStatus(project, { method: "GET", path: `/v1/workspaces/default/audit-events?resourceId=${id}&limit=1` }, 200);
   const requestId = write.headers.get("X-Request-Id");
   const { pipelineId: _, changedAt, requestId: revisionRequest, ...revision } = revisions.body.data[0] ?? {};
   const { id: __, at, requestId: eventRequest, resource: ___, ...event } = events.body.data[0] ?? {};
@@ -51,7 +51,11 @@ export async function compareWithBaseline(size: number, urls: { project: string;
     ...(key ? [["API key", { Authorization: `Bearer ${key}` }] as [string, Record<string, string>]] : []),
   ];
   for (const [who, headers] of credentials) {
-    for (const path of [`/v1/pipelines/${pipelineId(rotate(0))}`, "/v1/pipelines?limit=20", `/v1/pipelines?${BROAD_FILTER}&limit=20`]) {
+    for (const path of [
+      `/v1/workspaces/default/pipelines/${pipelineId(rotate(0))}`,
+      "/v1/workspaces/default/pipelines?limit=20",
+      `/v1/workspaces/default/pipelines?${BROAD_FILTER}&limit=20`,
+    ]) {
       const { project, baseline } = await both({ method: "GET", path, headers }, 200);
       same(`GET ${path} (${who})`, project.body, baseline.body);
       same(`GET ${path} (${who}) headers`, headersOf(project, urls.project), headersOf(baseline, urls.baseline));
@@ -62,9 +66,13 @@ export async function compareWithBaseline(size: number, urls: { project: string;
       );
     }
     for (const [what, call, status] of [
-      ["an unknown pipeline", { method: "GET", path: "/v1/pipelines/01ARZ3NDEKTSV4RRFFQ69G5FAV", headers }, 404],
-      ["a malformed consistency token", { method: "GET", path: "/v1/pipelines", headers: { ...headers, "X-Consistency-Token": "x" } }, 400],
-      ["an invalid body", { method: "POST", path: "/v1/pipelines", body: { name: "" }, headers }, 400],
+      ["an unknown pipeline", { method: "GET", path: "/v1/workspaces/default/pipelines/01ARZ3NDEKTSV4RRFFQ69G5FAV", headers }, 404],
+      [
+        "a malformed consistency token",
+        { method: "GET", path: "/v1/workspaces/default/pipelines", headers: { ...headers, "X-Consistency-Token": "x" } },
+        400,
+      ],
+      ["an invalid body", { method: "POST", path: "/v1/workspaces/default/pipelines", body: { name: "" }, headers }, 400],
     ] as const) {
       const { project, baseline } = await both(call, status);
       same(`${what} (${who}) headers`, headersOf(project, urls.project), headersOf(baseline, urls.baseline));
@@ -78,18 +86,22 @@ export async function compareWithBaseline(size: number, urls: { project: string;
     ] as const) {
       const created = await expectStatus(
         urls[writer],
-        { method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-check-${size}-${tag}-${writer}`), headers },
+        { method: "POST", path: "/v1/workspaces/default/pipelines", body: pipelineBody(`bench-check-${size}-${tag}-${writer}`), headers },
         201,
       );
-      const readBack = await expectStatus(urls[reader], { method: "GET", path: `/v1/pipelines/${created.body.id}` }, 200);
+      const readBack = await expectStatus(
+        urls[reader],
+        { method: "GET", path: `/v1/workspaces/default/pipelines/${created.body.id}` },
+        200,
+      );
       same(`POST by ${writer} (${who}), read by ${reader}`, created.body, readBack.body);
       const i = rotate((writer === "project" ? 1 : 2) + (tag === "key" ? 2 : 0));
       const replaced = await expectStatus(
         urls[writer],
-        { method: "PUT", path: `/v1/pipelines/${pipelineId(i)}`, body: replacementBody(i, 7), headers },
+        { method: "PUT", path: `/v1/workspaces/default/pipelines/${pipelineId(i)}`, body: replacementBody(i, 7), headers },
         200,
       );
-      const afterPut = await expectStatus(urls[reader], { method: "GET", path: `/v1/pipelines/${pipelineId(i)}` }, 200);
+      const afterPut = await expectStatus(urls[reader], { method: "GET", path: `/v1/workspaces/default/pipelines/${pipelineId(i)}` }, 200);
       same(`PUT by ${writer} (${who}), read by ${reader}`, replaced.body, afterPut.body);
       history.push({
         headers: { created: headersOf(created, urls[writer]), replaced: { ...headersOf(replaced, urls[writer]), etag: "<version>" } },

@@ -42,22 +42,38 @@ export const rotate = (n: number) => ROTATION[n % ROTATION.length] as number;
 
 export function loadScenarios(size: number): LoadScenario[] {
   return [
-    { name: "get", request: "GET /v1/pipelines/{id}", call: (n) => ({ method: "GET", path: `/v1/pipelines/${pipelineId(rotate(n))}` }) },
-    { name: "list page", request: "GET /v1/pipelines?limit=20", call: () => ({ method: "GET", path: "/v1/pipelines?limit=20" }) },
+    {
+      name: "get",
+      request: "GET /v1/workspaces/default/pipelines/{id}",
+      call: (n) => ({ method: "GET", path: `/v1/workspaces/default/pipelines/${pipelineId(rotate(n))}` }),
+    },
+    {
+      name: "list page",
+      request: "GET /v1/workspaces/default/pipelines?limit=20",
+      call: () => ({ method: "GET", path: "/v1/workspaces/default/pipelines?limit=20" }),
+    },
     {
       name: "filtered list",
-      request: `GET /v1/pipelines?${BROAD_FILTER}&limit=20`,
-      call: () => ({ method: "GET", path: `/v1/pipelines?${BROAD_FILTER}&limit=20` }),
+      request: `GET /v1/workspaces/default/pipelines?${BROAD_FILTER}&limit=20`,
+      call: () => ({ method: "GET", path: `/v1/workspaces/default/pipelines?${BROAD_FILTER}&limit=20` }),
     },
     {
       name: "create",
-      request: "POST /v1/pipelines",
-      call: (n, label) => ({ method: "POST", path: "/v1/pipelines", body: pipelineBody(`bench-load-${size}-${label}-${n}`) }),
+      request: "POST /v1/workspaces/default/pipelines",
+      call: (n, label) => ({
+        method: "POST",
+        path: "/v1/workspaces/default/pipelines",
+        body: pipelineBody(`bench-load-${size}-${label}-${n}`),
+      }),
     },
     {
       name: "update",
-      request: "PUT /v1/pipelines/{id}",
-      call: (n) => ({ method: "PUT", path: `/v1/pipelines/${pipelineId(rotate(n))}`, body: replacementBody(rotate(n), n) }),
+      request: "PUT /v1/workspaces/default/pipelines/{id}",
+      call: (n) => ({
+        method: "PUT",
+        path: `/v1/workspaces/default/pipelines/${pipelineId(rotate(n))}`,
+        body: replacementBody(rotate(n), n),
+      }),
     },
   ];
 }

@@ -23,18 +23,18 @@ export interface PgLoadRow {
 /** A merge patch of one configuration entry (the region, so the filters keep matching what they matched). */
 const patch: LoadScenario = {
   name: "patch",
-  request: "PATCH /v1/pipelines/{id}",
+  request: "PATCH /v1/workspaces/default/pipelines/{id}",
   call: (n) => ({
     method: "PATCH",
-    path: `/v1/pipelines/${pipelineId(rotate(n))}`,
+    path: `/v1/workspaces/default/pipelines/${pipelineId(rotate(n))}`,
     body: { configuration: { region: `region-${n % 7}` } },
   }),
 };
 
 const count: LoadScenario = {
   name: "count",
-  request: "GET /v1/pipelines/count",
-  call: () => ({ method: "GET", path: "/v1/pipelines/count" }),
+  request: "GET /v1/workspaces/default/pipelines/count",
+  call: () => ({ method: "GET", path: "/v1/workspaces/default/pipelines/count" }),
 };
 
 /** The scenarios, in order; `apiKey` runs the scenario with an API key (write scope) instead of the admin token. */

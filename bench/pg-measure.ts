@@ -37,7 +37,7 @@ export async function measureRoundTrips(size: number, metered: string, project: 
     if (reply.status !== c.status) failures.push(`status ${reply.status}, expected ${c.status}: ${reply.text.slice(0, 200)}`);
     if (!(roundTrips <= budget)) failures.push(`${roundTrips} round trips, budget ${budget}`);
     // The archive job answers 200 whether its run succeeded or failed: the run says which.
-    if (c.endpoint === "POST /v1/archive-runs" && reply.body?.status !== "succeeded")
+    if (c.endpoint === "POST /v1/workspaces/default/archive-runs" && reply.body?.status !== "succeeded")
       failures.push(`the run ${reply.body?.status ?? "?"}: ${reply.body?.error ?? reply.text.slice(0, 200)}`);
     rows.push({ endpoint: c.endpoint, case: c.case, status: reply.status, roundTrips, budget, ms, failures });
   }
@@ -53,15 +53,15 @@ export async function compareBackends(size: number, d1: string, postgres: string
   const untouched = pipelineId(activeIndex(size, 10));
   const newest = "sort=-createdAt&limit=20";
   const paths = [
-    `/v1/pipelines/${untouched}`,
-    `/v1/pipelines?${newest}`,
-    `/v1/pipelines?archived=all&${newest}`,
-    `/v1/pipelines?${BROAD_FILTER}&${newest}`,
-    "/v1/pipelines/count",
-    "/v1/pipelines/count?archived=all",
-    `/v1/pipelines/count?${BROAD_FILTER}`,
-    `/v1/pipelines/${untouched}/revisions`,
-    `/v1/pipelines/${untouched}/revisions/1`,
+    `/v1/workspaces/default/pipelines/${untouched}`,
+    `/v1/workspaces/default/pipelines?${newest}`,
+    `/v1/workspaces/default/pipelines?archived=all&${newest}`,
+    `/v1/workspaces/default/pipelines?${BROAD_FILTER}&${newest}`,
+    "/v1/workspaces/default/pipelines/count",
+    "/v1/workspaces/default/pipelines/count?archived=all",
+    `/v1/workspaces/default/pipelines/count?${BROAD_FILTER}`,
+    `/v1/workspaces/default/pipelines/${untouched}/revisions`,
+    `/v1/workspaces/default/pipelines/${untouched}/revisions/1`,
   ];
   const differences: string[] = [];
   for (const path of paths) {
@@ -78,7 +78,7 @@ export async function compareBackends(size: number, d1: string, postgres: string
 export interface ConnectionCost {
   /** Medians, in milliseconds, from Node straight to the server (no Worker, no proxy). */
   connectMs: number;
-  /** One pipeline's JSON (the projection GET /v1/pipelines/{id} runs), first statement of a new connection. */
+  /** One pipeline's JSON (the projection GET /v1/workspaces/default/pipelines/{id} runs), first statement of a new connection. */
   firstStatementMs: number;
   /** The same statement again on a connection that has run it. */
   warmStatementMs: number;

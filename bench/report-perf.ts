@@ -155,7 +155,7 @@ ${noiseText(results)}
 
 ## API keys: the project against the baseline, both with the same key
 
-The same scenarios, with one API key (write scope, made through the project's \`POST /v1/api-keys\`; the two share the database) sent to both, alternating as above, at ${keySizes.join(", ")} pipelines (the key's check reads one row by primary key whatever the size). Each side checks the key in the request's own D1 call.
+The same scenarios, with one API key (write scope, made through the project's \`POST /v1/workspaces/default/api-keys\`; the two share the database) sent to both, alternating as above, at ${keySizes.join(", ")} pipelines (the key's check reads one row by primary key whatever the size). Each side checks the key in the request's own D1 call.
 
 ${loadTable(results, results.apiKeyThroughput, "API key")}
 

@@ -68,7 +68,7 @@ function throughputTable(pg: PostgresResults): string {
 function connectionLine(pg: PostgresResults): string {
   const c = pg.connection;
   if (!c) return "";
-  return ` What that costs here, measured from Node straight to this server (medians of ${c.samples}): connecting ${fixed(c.connectMs, 1)} ms, the first statement of the new connection (one pipeline's JSON, as GET /v1/pipelines/{id} runs it) ${fixed(c.firstStatementMs, 1)} ms, the same statement on a warm connection ${fixed(c.warmStatementMs, 1)} ms.`;
+  return ` What that costs here, measured from Node straight to this server (medians of ${c.samples}): connecting ${fixed(c.connectMs, 1)} ms, the first statement of the new connection (one pipeline's JSON, as GET /v1/workspaces/default/pipelines/{id} runs it) ${fixed(c.firstStatementMs, 1)} ms, the same statement on a warm connection ${fixed(c.warmStatementMs, 1)} ms.`;
 }
 
 export function postgresSection(pg: PostgresResults): string {

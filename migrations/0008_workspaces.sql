@@ -91,9 +91,11 @@ CREATE TABLE `pipeline_counts` (
 INSERT INTO `pipeline_counts` (`workspace`, `archived`, `total`)
   SELECT 'default', `archived`, `total` FROM `pipeline_counts_before_workspaces`;--> statement-breakpoint
 DROP TABLE `pipeline_counts_before_workspaces`;--> statement-breakpoint
--- A workspace's counter rows are made with it (src/storage/d1/workspaces.ts).
+-- A workspace's first pipeline of each kind makes its counter row (an upsert), so a workspace
+-- needs no rows made in advance, and its deletion removes them last.
 CREATE TRIGGER `pipelines_count_insert` AFTER INSERT ON `pipelines` BEGIN
-  UPDATE `pipeline_counts` SET `total` = `total` + 1 WHERE `workspace` = NEW.`workspace` AND `archived` = NEW.`archived`;
+  INSERT INTO `pipeline_counts` (`workspace`, `archived`, `total`) VALUES (NEW.`workspace`, NEW.`archived`, 1)
+    ON CONFLICT (`workspace`, `archived`) DO UPDATE SET `total` = `total` + 1;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `pipelines_count_delete` AFTER DELETE ON `pipelines` BEGIN
@@ -103,7 +105,8 @@ END;
 CREATE TRIGGER `pipelines_count_archive` AFTER UPDATE OF `archived` ON `pipelines`
   WHEN OLD.`archived` <> NEW.`archived` BEGIN
   UPDATE `pipeline_counts` SET `total` = `total` - 1 WHERE `workspace` = NEW.`workspace` AND `archived` = OLD.`archived`;
-  UPDATE `pipeline_counts` SET `total` = `total` + 1 WHERE `workspace` = NEW.`workspace` AND `archived` = NEW.`archived`;
+  INSERT INTO `pipeline_counts` (`workspace`, `archived`, `total`) VALUES (NEW.`workspace`, NEW.`archived`, 1)
+    ON CONFLICT (`workspace`, `archived`) DO UPDATE SET `total` = `total` + 1;
 END;
 --> statement-breakpoint
 ALTER TABLE `api_keys` ADD `workspace` text DEFAULT 'default' NOT NULL;--> statement-breakpoint

@@ -112,9 +112,9 @@ async function api(base: string, token: string, method: string, path: string, bo
 export async function seedDemoData(base: string, token: string): Promise<number> {
   let created = 0;
   for (const demo of DEMO_PIPELINES) {
-    const found = await api(base, token, "GET", `/v1/pipelines?archived=all&name=${encodeURIComponent(demo.name)}`);
+    const found = await api(base, token, "GET", `/v1/workspaces/default/pipelines?archived=all&name=${encodeURIComponent(demo.name)}`);
     if (found.data.length > 0) continue;
-    const pipeline = await api(base, token, "POST", "/v1/pipelines", {
+    const pipeline = await api(base, token, "POST", "/v1/workspaces/default/pipelines", {
       name: demo.name,
       configuration: demo.configuration,
       stages: demo.stages,
@@ -123,7 +123,7 @@ export async function seedDemoData(base: string, token: string): Promise<number>
     if (demo.metrics) {
       const { bytesTotal, ratio, seconds } = demo.metrics;
       const output = Math.round(bytesTotal * ratio);
-      await api(base, token, "PUT", `/v1/pipelines/${pipeline.id}/metrics`, {
+      await api(base, token, "PUT", `/v1/workspaces/default/pipelines/${pipeline.id}/metrics`, {
         bytesProcessed: bytesTotal,
         bytesTotal,
         chunksProcessed: Math.ceil(bytesTotal / 4194304),
@@ -141,7 +141,7 @@ export async function seedDemoData(base: string, token: string): Promise<number>
         outputFileChecksum: null,
       });
     }
-    if (demo.archived) await api(base, token, "POST", `/v1/pipelines/${pipeline.id}/archive`);
+    if (demo.archived) await api(base, token, "POST", `/v1/workspaces/default/pipelines/${pipeline.id}/archive`);
   }
   return created;
 }

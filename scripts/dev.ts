@@ -61,7 +61,7 @@ export async function serveDev(args: string[], options: DevOptions = {}): Promis
 Serving at ${worker.url}   (reference: ${worker.url}/docs)${options.note ? `\n${options.note}` : ""}
 Local admin token: ${token}
   export TOKEN=$(sed -n 's/^ADMIN_TOKEN=//p' .dev.vars)
-  curl -H "Authorization: Bearer $TOKEN" ${worker.url}/v1/pipelines
+  curl -H "Authorization: Bearer $TOKEN" ${worker.url}/v1/workspaces/default/pipelines
 `);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void worker.stop());
   worker.process.on("exit", async (code) => {

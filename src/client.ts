@@ -11,7 +11,7 @@ export type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement, Stage, 
 export type { AppType } from "./http/app";
 export type { Problem } from "./http/problem";
 
-/** `GET /v1/pipelines`. */
+/** `GET /v1/workspaces/{workspace}/pipelines`. */
 export interface PipelinePage {
   data: Pipeline[];
   nextCursor: string | null;

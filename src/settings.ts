@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { HISTORY_DEFAULTS } from "./domain/history";
+import { WORKSPACE_DEFAULTS } from "./domain/workspace";
 import type { Env } from "./env";
 
 /**
@@ -98,16 +99,33 @@ export function readArchiveSettings(env: ArchiveEnv, overrides: { olderThanDays?
   };
 }
 
-const RevisionsKeepSchema = v.pick(HistorySettingsSchema, ["REVISIONS_KEEP"]);
-/** The last setting read and its value: every request of an isolate sees the same [vars], so it is checked once. */
-let lastRead: { setting: unknown; keep: number } | undefined;
+const StorageSettingsSchema = v.object({
+  REVISIONS_KEEP: HistorySettingsSchema.entries.REVISIONS_KEEP,
+  WORKSPACE_MAX_PIPELINES: setting(WORKSPACE_DEFAULTS.maxPipelines, wholeNumber(1, 100_000_000)),
+});
 
-/** REVISIONS_KEEP, as every write that adds a revision needs it. */
-export function readRevisionsKeep(env: Partial<Pick<Env, "REVISIONS_KEEP">>): number {
-  if (lastRead === undefined || lastRead.setting !== env.REVISIONS_KEEP) {
-    lastRead = { setting: env.REVISIONS_KEEP, keep: parseSettings(RevisionsKeepSchema, "history", env).REVISIONS_KEEP };
+export type StorageEnv = Partial<Pick<Env, "REVISIONS_KEEP" | "WORKSPACE_MAX_PIPELINES">>;
+
+/** What every write needs: revisions kept per pipeline, and pipelines a workspace may hold. */
+export interface StorageSettings {
+  revisionsKeep: number;
+  maxPipelines: number;
+}
+
+/** The last settings read and their values: every request of an isolate sees the same [vars], so they are checked once. */
+let lastRead: { keep: unknown; max: unknown; settings: StorageSettings } | undefined;
+
+/** REVISIONS_KEEP and WORKSPACE_MAX_PIPELINES, as the storage of every request needs them. */
+export function readStorageSettings(env: StorageEnv): StorageSettings {
+  if (lastRead === undefined || lastRead.keep !== env.REVISIONS_KEEP || lastRead.max !== env.WORKSPACE_MAX_PIPELINES) {
+    const read = parseSettings(StorageSettingsSchema, "storage", env);
+    lastRead = {
+      keep: env.REVISIONS_KEEP,
+      max: env.WORKSPACE_MAX_PIPELINES,
+      settings: { revisionsKeep: read.REVISIONS_KEEP, maxPipelines: read.WORKSPACE_MAX_PIPELINES },
+    };
   }
-  return lastRead.keep;
+  return lastRead.settings;
 }
 
 /** `CORS_ORIGINS`: comma-separated origins; none by default, so browsers on other origins get no access. */

@@ -20,8 +20,8 @@ beforeEach(() => resetDatabase());
 describe("D1 writes are atomic", () => {
   it("a batch that fails at its last statement leaves nothing behind, for every multi-statement write", async () => {
     const clock = manualClock();
-    const good = d1PipelineRepository(env.DB, clock);
-    const broken = d1PipelineRepository(faulty.db, clock);
+    const good = d1PipelineRepository(env.DB, "default", clock);
+    const broken = d1PipelineRepository(faulty.db, "default", clock);
     const saved = await save(good, newPipelineInput("kept"));
     const before = await dump();
     const writes: [string, () => Promise<unknown>][] = [
@@ -42,7 +42,7 @@ describe("D1 writes are atomic", () => {
   });
 
   it("an import with a taken name in the middle writes none of it", async () => {
-    const repo = d1PipelineRepository(env.DB);
+    const repo = d1PipelineRepository(env.DB, "default");
     await save(repo, newPipelineInput("taken"));
     const before = await dump();
     const batch = Array.from({ length: 40 }, (_, i) => newPipelineInput(i === 20 ? "taken" : `p${i}`));
@@ -51,7 +51,7 @@ describe("D1 writes are atomic", () => {
   });
 
   it("chunks multi-row inserts under D1's 100 bound parameters", async () => {
-    const repo = d1PipelineRepository(env.DB);
+    const repo = d1PipelineRepository(env.DB, "default");
     const parameters = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`p${i}`, "v"]));
     const stages = Array.from({ length: 32 }, (_, i) => ({
       ...compressStage,
@@ -68,7 +68,7 @@ describe("D1 writes are atomic", () => {
   });
 
   it("keeps the pipeline counter equal to the rows through every kind of write", async () => {
-    const repo = d1PipelineRepository(env.DB);
+    const repo = d1PipelineRepository(env.DB, "default");
     const a = await save(repo, newPipelineInput("a"));
     const b = await save(repo, newPipelineInput("b"));
     await repo.saveMany([newPipelineInput("c"), newPipelineInput("d")]);

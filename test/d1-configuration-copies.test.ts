@@ -32,7 +32,7 @@ afterEach(() => {
 
 it("configuration entries keep their pipeline's archived flag, name and times through every write", async () => {
   const clock = manualClock(Date.parse("2026-01-01T00:00:00.000Z"));
-  const repo = d1PipelineRepository(env.DB, clock);
+  const repo = d1PipelineRepository(env.DB, "default", clock);
   const [first, second, third] = (await repo.saveMany([
     newPipelineInput("first"),
     newPipelineInput("second", { configuration: { a: "1", b: "2" } }),
@@ -50,7 +50,7 @@ it("configuration entries keep their pipeline's archived flag, name and times th
   expect(await staleCopies()).toEqual([]);
 
   const run = await runArchiveJob(
-    { runs: d1ArchiveRuns(env.DB), env: { ARCHIVE_AFTER_DAYS: "1" }, clock: () => new Date("2026-06-01T00:00:00.000Z") },
+    { runs: d1ArchiveRuns(env.DB, "default"), env: { ARCHIVE_AFTER_DAYS: "1" }, clock: () => new Date("2026-06-01T00:00:00.000Z") },
     { trigger: "manual" },
   );
   expect(run.archivedCount).toBe(2);

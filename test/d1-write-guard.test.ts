@@ -9,7 +9,7 @@ import { resetDatabase } from "./support/backend";
 import { dumpDatabase } from "./support/dump";
 
 const db = env.DB;
-const repo = d1PipelineRepository(db);
+const repo = d1PipelineRepository(db, "default");
 
 /** The message D1 gives when the guard raises `reason`. */
 async function raised(reason: string | null): Promise<string | null> {

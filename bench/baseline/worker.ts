@@ -191,7 +191,7 @@ async function createPipeline(ctx: Ctx): Promise<Reply> {
     createdAt: at,
     updatedAt: at,
   };
-  return { status: 201, body: JSON.stringify(pipeline), headers: { Location: `/v1/pipelines/${id}`, ETag: '"1"' } };
+  return { status: 201, body: JSON.stringify(pipeline), headers: { Location: `/v1/workspaces/default/pipelines/${id}`, ETag: '"1"' } };
 }
 
 /** PUT: guards (exists, not archived, stage ids its own), the content replaced, its history, the result read; one batch. */
@@ -245,8 +245,8 @@ interface State {
 /** The project's middleware order: 405, consistency token, 401 (counted), rate limit, 403, then the route. */
 async function serve(request: Request, env: Env, url: URL, state: State): Promise<Reply> {
   const path = url.pathname;
-  const item = path.startsWith("/v1/pipelines/") ? ITEM.exec(path)?.[1] : undefined;
-  if (path !== "/v1/pipelines" && item === undefined) throw notFound();
+  const item = path.startsWith("/v1/workspaces/default/pipelines/") ? ITEM.exec(path)?.[1] : undefined;
+  if (path !== "/v1/workspaces/default/pipelines" && item === undefined) throw notFound();
   const allowed = item === undefined ? ["GET", "HEAD", "POST"] : ["GET", "HEAD", "PUT"];
   if (!allowed.includes(request.method)) {
     throw new Refusal(405, "method-not-allowed", "Method not allowed", `This path allows ${allowed.join(", ")}.`, {

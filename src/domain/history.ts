@@ -36,7 +36,7 @@ export interface RevisionSummary {
 }
 
 export interface Revision extends RevisionSummary {
-  /** The pipeline exactly as `GET /v1/pipelines/{id}` answered at this version. */
+  /** The pipeline exactly as `GET /v1/workspaces/{workspace}/pipelines/{id}` answered at this version. */
   pipeline: Pipeline;
 }
 

@@ -69,7 +69,8 @@ export interface WorkspacePage {
  */
 export class WorkspaceNotFoundError extends NotFoundError {}
 
-export const workspaceNotFound = () => new WorkspaceNotFoundError("No workspace has the id in this path (or this key is not one of its keys).");
+export const workspaceNotFound = () =>
+  new WorkspaceNotFoundError("No workspace has the id in this path (or this key is not one of its keys).");
 
 export const workspaceTaken = () =>
   new ConflictError("A workspace with this id exists, or its deletion has not finished (DELETE it again to finish).");

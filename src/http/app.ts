@@ -21,8 +21,12 @@ import { requestId } from "./middleware/request-id";
 import { observeDatabaseCalls, pipelineRepository, requestStorage } from "./middleware/request-storage";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
+import { workspaceRoutes } from "./workspaces/routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
+
+/** Where everything a workspace stores is reached. */
+const IN_WORKSPACE = "/v1/workspaces/:workspace";
 
 export interface AppDependencies {
   /**
@@ -70,11 +74,12 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
 
   const routes = app
     .route("/", healthRoutes)
-    .route("/v1/pipelines", pipelineRoutes)
-    .route("/v1/pipelines", historyRoutes)
-    .route("/v1/audit-events", auditEventRoutes)
-    .route("/v1/archive-runs", archiveRunRoutes)
-    .route("/v1/api-keys", apiKeyRoutes);
+    .route("/v1/workspaces", workspaceRoutes)
+    .route(`${IN_WORKSPACE}/pipelines`, pipelineRoutes)
+    .route(`${IN_WORKSPACE}/pipelines`, historyRoutes)
+    .route(`${IN_WORKSPACE}/audit-events`, auditEventRoutes)
+    .route(`${IN_WORKSPACE}/archive-runs`, archiveRunRoutes)
+    .route(`${IN_WORKSPACE}/api-keys`, apiKeyRoutes);
   // Outside the typed routes: hono/client has no use for the document or its page.
   app.route("/", docsRoutes);
   return routes;

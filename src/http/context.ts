@@ -3,15 +3,18 @@ import type * as v from "valibot";
 import type { Scope } from "../domain/api-key";
 import type { Actor, WriteContext } from "../domain/history";
 import type { PipelineRepository } from "../domain/repository";
+import type { WorkspaceStorage } from "../domain/storage";
 import type { Env } from "../env";
 import type { RequestStorage } from "../storage/open-storage";
 import type { JsonInput } from "./middleware/json-body";
 
-/** Who is calling: the admin token or an API key, with the scopes it carries. */
+/** Who is calling: the operator's token (`ADMIN_TOKEN`) or an API key, with the scopes it carries. */
 export interface Caller {
   /** Stable id of the credential ("admin" or the API key's id): idempotency keys are scoped to it. */
   id: string;
   scopes: readonly Scope[];
+  /** The workspace an API key names (checked against its row in the request's own call); none for the operator, who acts in every one. */
+  workspace?: string;
   /**
    * An API key: its hash, checked in every database call of the request
    * (src/storage/shared/key-check.ts); `verified` when a lookup has already found it
@@ -28,8 +31,12 @@ export interface AppVariables {
   requestId: string;
   /** Counts the request's database round trips, when the access log is on. */
   onDatabaseCall?: () => void;
-  /** The request's storage: its session (src/http/middleware/request-storage.ts), with the API key check for a key caller. */
+  /** The request's storage: its session (src/http/middleware/request-storage.ts). */
   store: RequestStorage;
+  /** The path's workspace, for a route under /v1/workspaces/{workspace}. */
+  workspaceId: string;
+  /** Its stores, with the workspace and API key check in every call (src/http/middleware/auth.ts). */
+  workspace: WorkspaceStorage;
   repository: PipelineRepository;
   caller: Caller;
 }
@@ -44,6 +51,9 @@ export type AppEnv = { Bindings: Env; Variables: AppVariables };
  * out, so the route keeps the request type that hono/client checks.
  */
 export type WithBody<S extends v.GenericSchema> = Context<AppEnv, string, JsonInput<S>>;
+
+/** The caller holds the operator's token. */
+export const isOperator = (caller: Caller) => caller.workspace === undefined;
 
 /** The caller as history records it: the admin token has no id, an API key is named by its id. */
 export const actorOf = (caller: Caller): Actor => (caller.id === "admin" ? { type: "admin", id: null } : { type: "apiKey", id: caller.id });

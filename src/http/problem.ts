@@ -2,7 +2,15 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
-import { ConflictError, type FieldIssue, keyRefusalIn, NotFoundError, QuotaExceededError, ValidationError, VersionMismatchError } from "../domain/errors";
+import {
+  ConflictError,
+  type FieldIssue,
+  keyRefusalIn,
+  NotFoundError,
+  QuotaExceededError,
+  ValidationError,
+  VersionMismatchError,
+} from "../domain/errors";
 import type { AppEnv } from "./context";
 import { forbidden, HttpError, unauthorized } from "./errors";
 import { named } from "./openapi/named";

@@ -1,9 +1,8 @@
 import { type Context, Hono, type Next, type TypedResponse } from "hono";
 import type { BlankInput, HandlerResponse, Schema, ToSchema } from "hono/types";
 import type * as v from "valibot";
-import type { Scope } from "../domain/api-key";
 import type { AppEnv } from "./context";
-import { declareScope } from "./middleware/auth";
+import { declareScope, type RouteScope } from "./middleware/auth";
 import { type JsonBodyOptions, type JsonInput, jsonBody } from "./middleware/json-body";
 import { jsonContent } from "./openapi/responses";
 import type { Operation, Parameter, Ref, RequestBody, Response } from "./openapi/types";
@@ -38,10 +37,11 @@ export interface RouteDeclaration<M extends Method, P extends string, B extends 
   path: P;
   operation: OperationDoc;
   /**
-   * The scope the caller needs. A route without one is public, and outside /v1: every /v1
+   * The scope the caller needs: a key's scope in the path's workspace, or `operator` (the
+   * operator's token only). A route without one is public, and outside /v1: every /v1
    * request is authenticated, and a /v1 route that declares no scope is refused to everyone.
    */
-  scope?: Scope;
+  scope?: RouteScope;
   body?: B;
   responses: Record<string, Response>;
   /** A GET's HEAD, which Hono answers with the same handler. */
@@ -64,7 +64,7 @@ export const routeDoc = (handler: unknown): RouteDoc | undefined => (handler as 
 const operationOf = (
   { tags, operationId, summary, description, parameters }: OperationDoc,
   responses: Record<string, Response>,
-  scope?: Scope,
+  scope?: RouteScope,
 ) => ({
   tags,
   operationId,

@@ -1,19 +1,22 @@
 import type { Env } from "../env";
-import { readRevisionsKeep } from "../settings";
+import { readStorageSettings } from "../settings";
 import { openStorage } from "../storage/open-storage";
-import { runArchiveJob } from "./archive-job";
+import { runArchiveInEveryWorkspace } from "./archive-everywhere";
 
-/** The Worker's cron trigger (wrangler.toml [triggers]): one archive run per invocation. */
+/**
+ * The Worker's cron trigger (wrangler.toml [triggers]): finishes workspace deletions left
+ * unfinished, then runs the archive job in every workspace that has something to archive.
+ */
 export async function handleScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-  const store = openStorage(env, { readOnly: false, revisionsKeep: readRevisionsKeep(env) });
+  const store = openStorage(env, { readOnly: false, ...readStorageSettings(env) });
   try {
     // The scheduled time, not the start time: a late or retried invocation keeps its cutoff.
-    const run = await runArchiveJob(
-      { runs: store.storage.archiveRuns, env, clock: () => new Date(controller.scheduledTime) },
-      { trigger: "cron" },
-    );
-    // The failure is recorded already; throwing too shows the invocation as failed in Cloudflare's cron events.
-    if (run.status === "failed") throw new Error(`Archive run ${run.id} failed: ${run.error}`);
+    const failed = await runArchiveInEveryWorkspace(store.storage, env, () => new Date(controller.scheduledTime));
+    // The failures are recorded already; throwing too shows the invocation as failed in Cloudflare's cron events.
+    if (failed.length > 0) {
+      const which = failed.slice(0, 5).map((run) => `${run.workspace}: ${run.error}`);
+      throw new Error(`Archive runs failed in ${failed.length} workspace(s): ${which.join("; ")}`);
+    }
   } finally {
     if (store.close) ctx.waitUntil(store.close());
   }

@@ -18,15 +18,17 @@ afterEach(() => logged.mockClear());
 it("logs one structured line per request: request id, method, route, status, duration and D1 calls", async () => {
   const pipeline = await createPipeline("logged");
   logged.mockClear();
-  const reply = await callWith(withLog, "GET", `/v1/pipelines/${pipeline.id}`, { headers: { "X-Request-Id": "trace-1" } });
+  const reply = await callWith(withLog, "GET", `/v1/workspaces/default/pipelines/${pipeline.id}`, {
+    headers: { "X-Request-Id": "trace-1" },
+  });
   expect(reply.status).toBe(200);
   expect(logged).toHaveBeenCalledTimes(1);
   expect(logged.mock.calls[0]?.[0]).toEqual({
     message: "request",
     requestId: "trace-1",
     method: "GET",
-    route: "/v1/pipelines/:id",
-    path: `/v1/pipelines/${pipeline.id}`,
+    route: "/v1/workspaces/:workspace/pipelines/:id",
+    path: `/v1/workspaces/default/pipelines/${pipeline.id}`,
     status: 200,
     durationMs: expect.any(Number),
     dbCalls: 1,
@@ -34,7 +36,7 @@ it("logs one structured line per request: request id, method, route, status, dur
 });
 
 it("logs refused and unknown requests too, with no D1 call", async () => {
-  await callWith(withLog, "GET", "/v1/pipelines", { token: null });
+  await callWith(withLog, "GET", "/v1/workspaces/default/pipelines", { token: null });
   await callWith(withLog, "GET", "/nowhere");
   expect(logged.mock.calls.map(([line]) => [line.status, line.dbCalls])).toEqual([
     [401, 0],

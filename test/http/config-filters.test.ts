@@ -18,14 +18,14 @@ const namesOf = (body: { data: { name: string }[] }) => body.data.map((p) => p.n
 
 describe("configuration filters", () => {
   it("take up to 20, ANDed, on the list and the count", async () => {
-    const list = await call("GET", `/v1/pipelines?${filters(20)}`);
+    const list = await call("GET", `/v1/workspaces/default/pipelines?${filters(20)}`);
     expect(list.status).toBe(200);
     expect(namesOf(list.body)).toEqual(["alpha", "bravo", "charlie"]);
-    expect((await call("GET", `/v1/pipelines/count?${filters(20)}`)).body).toEqual({ count: 3 });
+    expect((await call("GET", `/v1/workspaces/default/pipelines/count?${filters(20)}`)).body).toEqual({ count: 3 });
   });
 
   it.each([21, 49, 100])("refuse %i with one 400 naming the bound, not a 500", async (count) => {
-    for (const path of ["/v1/pipelines", "/v1/pipelines/count"]) {
+    for (const path of ["/v1/workspaces/default/pipelines", "/v1/workspaces/default/pipelines/count"]) {
       const reply = await call("GET", `${path}?${filters(count)}`);
       expect(reply.status).toBe(400);
       expect(reply.body.errors).toEqual([{ path: "/config", message: "at most 20 configuration filters" }]);
@@ -33,29 +33,29 @@ describe("configuration filters", () => {
   });
 
   it("read config[<key>] as config.<key>, on the list and the count", async () => {
-    const bracketed = await call("GET", `/v1/pipelines?${filters(3, (key) => `config[${key}]`)}`);
+    const bracketed = await call("GET", `/v1/workspaces/default/pipelines?${filters(3, (key) => `config[${key}]`)}`);
     expect(bracketed.status).toBe(200);
     expect(namesOf(bracketed.body)).toEqual(["alpha", "bravo", "charlie"]);
-    expect((await call("GET", "/v1/pipelines/count?config[k0]=elsewhere")).body).toEqual({ count: 1 });
-    expect((await call("GET", "/v1/pipelines/count?config%5Bk0%5D=v0&config.k1=v1")).body).toEqual({ count: 3 });
+    expect((await call("GET", "/v1/workspaces/default/pipelines/count?config[k0]=elsewhere")).body).toEqual({ count: 1 });
+    expect((await call("GET", "/v1/workspaces/default/pipelines/count?config%5Bk0%5D=v0&config.k1=v1")).body).toEqual({ count: 3 });
   });
 
   it("give the same cursor for either spelling, and take one spelling's cursor with the other", async () => {
-    const dotted = await call("GET", "/v1/pipelines?limit=1&config.k0=v0");
-    const bracketed = await call("GET", "/v1/pipelines?limit=1&config[k0]=v0");
+    const dotted = await call("GET", "/v1/workspaces/default/pipelines?limit=1&config.k0=v0");
+    const bracketed = await call("GET", "/v1/workspaces/default/pipelines?limit=1&config[k0]=v0");
     expect(bracketed.body.nextCursor).toBe(dotted.body.nextCursor);
-    const next = await call("GET", `/v1/pipelines?limit=1&config[k0]=v0&cursor=${dotted.body.nextCursor}`);
+    const next = await call("GET", `/v1/workspaces/default/pipelines?limit=1&config[k0]=v0&cursor=${dotted.body.nextCursor}`);
     expect(next.status).toBe(200);
     expect(namesOf(next.body)).toEqual(["bravo"]);
-    expect((await call("GET", `/v1/pipelines?limit=1&config[k0]=v1&cursor=${dotted.body.nextCursor}`)).status).toBe(400);
+    expect((await call("GET", `/v1/workspaces/default/pipelines?limit=1&config[k0]=v1&cursor=${dotted.body.nextCursor}`)).status).toBe(400);
   });
 
   it("refuse one key given in both spellings, and bad keys in either", async () => {
-    const twice = await call("GET", "/v1/pipelines?config.k0=v0&config[k0]=v0");
+    const twice = await call("GET", "/v1/workspaces/default/pipelines?config.k0=v0&config[k0]=v0");
     expect(twice.status).toBe(400);
     expect(twice.body.errors).toEqual([{ path: "/config[k0]", message: expect.stringContaining("once") }]);
     for (const name of ["config[]", "config[a b]", "config[k0", "config[[k0]]", `config[${"k".repeat(65)}]`]) {
-      const reply = await call("GET", `/v1/pipelines?${encodeURIComponent(name)}=v`);
+      const reply = await call("GET", `/v1/workspaces/default/pipelines?${encodeURIComponent(name)}=v`);
       expect({ name, status: reply.status }).toEqual({ name, status: 400 });
     }
   });

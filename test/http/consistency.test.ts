@@ -17,11 +17,13 @@ describe("consistency tokens", () => {
   beforeAll(() => resetDatabase());
 
   it("a write's token, sent back, makes the next read see the write, and that read answers with a token too", async () => {
-    const created = await call("POST", "/v1/pipelines", { body: pipelineBody("after-write") });
+    const created = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("after-write") });
     const token = created.headers.get(TOKEN);
     expect(token).toMatch(CONSISTENCY_TOKEN);
     recorder.reset();
-    const read = await callWith(fetcher, "GET", `/v1/pipelines/${created.body.id}`, { headers: { [TOKEN]: token ?? "" } });
+    const read = await callWith(fetcher, "GET", `/v1/workspaces/default/pipelines/${created.body.id}`, {
+      headers: { [TOKEN]: token ?? "" },
+    });
     expect(read.status).toBe(200);
     expect(read.body.name).toBe("after-write");
     expect(recorder.sessions).toEqual([{ constraint: token, calls: 1 }]);
@@ -40,7 +42,7 @@ describe("consistency tokens", () => {
       "00000000-00000006-00000000-00000000000000000000000000000000;x",
     ]) {
       recorder.reset();
-      const reply = await callWith(fetcher, "GET", "/v1/pipelines", { headers: { [TOKEN]: bad } });
+      const reply = await callWith(fetcher, "GET", "/v1/workspaces/default/pipelines", { headers: { [TOKEN]: bad } });
       expect({ bad, status: reply.status, type: reply.headers.get("Content-Type") }).toEqual({
         bad,
         status: 400,
@@ -52,11 +54,11 @@ describe("consistency tokens", () => {
   });
 
   it("answers errors that read the database with a token, and a refusal before any with the token sent", async () => {
-    const missing = await call("GET", "/v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0");
+    const missing = await call("GET", "/v1/workspaces/default/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0");
     expect(missing.status).toBe(404);
     expect(missing.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
     const sent = missing.headers.get(TOKEN) ?? "";
-    const unauthorized = await call("GET", "/v1/pipelines", { token: null, headers: { [TOKEN]: sent } });
+    const unauthorized = await call("GET", "/v1/workspaces/default/pipelines", { token: null, headers: { [TOKEN]: sent } });
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.headers.get(TOKEN)).toBe(sent);
   });
@@ -69,12 +71,12 @@ describe("consistency tokens", () => {
 
   it("lets a browser send the token and read it (CORS)", async () => {
     const withCors = (request: Request) => app.fetch(request, { ...env, CORS_ORIGINS: "https://app.example" });
-    const preflight = await callWith(withCors, "OPTIONS", "/v1/pipelines", {
+    const preflight = await callWith(withCors, "OPTIONS", "/v1/workspaces/default/pipelines", {
       token: null,
       headers: { Origin: "https://app.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": TOKEN },
     });
     expect(preflight.headers.get("Access-Control-Allow-Headers")).toContain(TOKEN);
-    const reply = await callWith(withCors, "GET", "/v1/pipelines", { headers: { Origin: "https://app.example" } });
+    const reply = await callWith(withCors, "GET", "/v1/workspaces/default/pipelines", { headers: { Origin: "https://app.example" } });
     expect(reply.headers.get("Access-Control-Expose-Headers")).toContain(TOKEN);
   });
 });
@@ -85,41 +87,51 @@ describe("every route runs its database work in one session", () => {
   beforeAll(async () => {
     await resetDatabase();
     ({ id } = await createPipeline("sessions"));
-    await call("PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() });
-    keyId = (await call("POST", "/v1/api-keys", { body: { name: "to revoke", scopes: ["read"] } })).body.id;
+    await call("PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body: metricsBody() });
+    keyId = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "to revoke", scopes: ["read"] } })).body.id;
   });
 
   const requests = (): [string, string, object][] => [
     ["GET", "/healthz", {}],
-    ["GET", `/v1/pipelines/${id}`, {}],
-    ["HEAD", `/v1/pipelines/${id}`, {}],
-    ["GET", "/v1/pipelines", {}],
-    ["GET", "/v1/pipelines/count", {}],
-    ["GET", `/v1/pipelines/${id}/metrics`, {}],
-    ["GET", `/v1/pipelines/${id}/revisions`, {}],
-    ["GET", `/v1/pipelines/${id}/revisions/1`, {}],
-    ["GET", `/v1/pipelines/${id}/diff?from=1&to=1`, {}],
-    ["GET", "/v1/audit-events", {}],
-    ["GET", "/v1/api-keys", {}],
-    ["GET", "/v1/archive-runs", {}],
-    ["PUT", `/v1/pipelines/${id}`, { body: pipelineBody("sessions") }],
-    ["PATCH", `/v1/pipelines/${id}`, { body: { configuration: { a: "b" } } }],
-    ["PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() }],
-    ["POST", `/v1/pipelines/${id}/archive`, {}],
-    ["POST", `/v1/pipelines/${id}/restore`, {}],
-    ["POST", `/v1/pipelines/${id}/rollback`, { body: { version: 1 } }],
-    ["POST", "/v1/pipelines", { body: pipelineBody("sessions-2") }],
-    ["POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody("sessions-3")] } }],
-    ["POST", "/v1/api-keys", { body: { name: "k", scopes: ["read"] } }],
-    ["DELETE", `/v1/api-keys/${keyId}`, {}],
-    ["POST", "/v1/archive-runs", { body: {} }],
-    ["DELETE", `/v1/pipelines/${id}`, {}],
+    ["POST", "/v1/workspaces", { body: { id: "sessions" } }],
+    ["GET", "/v1/workspaces", {}],
+    ["GET", "/v1/workspaces/default", {}],
+    ["GET", `/v1/workspaces/default/pipelines/${id}`, {}],
+    ["HEAD", `/v1/workspaces/default/pipelines/${id}`, {}],
+    ["GET", "/v1/workspaces/default/pipelines", {}],
+    ["GET", "/v1/workspaces/default/pipelines/count", {}],
+    ["GET", `/v1/workspaces/default/pipelines/${id}/metrics`, {}],
+    ["GET", `/v1/workspaces/default/pipelines/${id}/revisions`, {}],
+    ["GET", `/v1/workspaces/default/pipelines/${id}/revisions/1`, {}],
+    ["GET", `/v1/workspaces/default/pipelines/${id}/diff?from=1&to=1`, {}],
+    ["GET", "/v1/workspaces/default/audit-events", {}],
+    ["GET", "/v1/workspaces/default/api-keys", {}],
+    ["GET", "/v1/workspaces/default/archive-runs", {}],
+    ["PUT", `/v1/workspaces/default/pipelines/${id}`, { body: pipelineBody("sessions") }],
+    ["PATCH", `/v1/workspaces/default/pipelines/${id}`, { body: { configuration: { a: "b" } } }],
+    ["PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body: metricsBody() }],
+    ["POST", `/v1/workspaces/default/pipelines/${id}/archive`, {}],
+    ["POST", `/v1/workspaces/default/pipelines/${id}/restore`, {}],
+    ["POST", `/v1/workspaces/default/pipelines/${id}/rollback`, { body: { version: 1 } }],
+    ["POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("sessions-2") }],
+    ["POST", "/v1/workspaces/default/pipelines/import", { body: { pipelines: [pipelineBody("sessions-3")] } }],
+    ["POST", "/v1/workspaces/default/api-keys", { body: { name: "k", scopes: ["read"] } }],
+    ["DELETE", `/v1/workspaces/default/api-keys/${keyId}`, {}],
+    ["POST", "/v1/workspaces/default/archive-runs", { body: {} }],
+    ["DELETE", `/v1/workspaces/default/pipelines/${id}`, {}],
+    ["DELETE", "/v1/workspaces/sessions", {}],
   ];
 
   it("covers every route the app serves", () => {
     const covered = new Set(
       requests().map(
-        ([method, path]) => `${method} ${path.split("?")[0]?.replace(id, ":id").replace(keyId, ":id").replace(/\/1$/, "/:version")}`,
+        ([method, path]) =>
+          `${method} ${path
+            .split("?")[0]
+            ?.replace(/^\/v1\/workspaces\/(default|sessions)/, "/v1/workspaces/:workspace")
+            .replace(id, ":id")
+            .replace(keyId, ":id")
+            .replace(/\/1$/, "/:version")}`,
       ),
     );
     for (const route of createApp().routes) {

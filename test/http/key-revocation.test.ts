@@ -4,12 +4,12 @@ import { resetDatabase, sqlRows } from "../support/backend";
 import { call, createPipeline, pipelineBody } from "../support/http";
 
 /**
- * docs/security.md: once DELETE /v1/api-keys/{id} has answered, no write made with that key
+ * docs/security.md: once DELETE /v1/workspaces/default/api-keys/{id} has answered, no write made with that key
  * commits, because the key is checked in the same database call as the write.
  */
 
 const newFormatKey = async (scopes: string[]) =>
-  (await call("POST", "/v1/api-keys", { body: { name: "new format", scopes } })).body as { id: string; key: string };
+  (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "new format", scopes } })).body as { id: string; key: string };
 
 const auditEvents = async () =>
   await sqlRows<{ seq: number; action: string; actor_id: string | null; resource_id: string }>(
@@ -24,16 +24,16 @@ describe.each([
 ])("%s", (_, makeKey) => {
   it("works for reads and writes, and not at all once revoked", async () => {
     const { id, key } = await makeKey();
-    const created = await call("POST", "/v1/pipelines", { token: key, body: pipelineBody("by-key") });
+    const created = await call("POST", "/v1/workspaces/default/pipelines", { token: key, body: pipelineBody("by-key") });
     expect(created.status).toBe(201);
-    expect((await call("GET", `/v1/pipelines/${created.body.id}`, { token: key })).status).toBe(200);
-    expect((await call("DELETE", `/v1/api-keys/${id}`)).status).toBe(204);
+    expect((await call("GET", `/v1/workspaces/default/pipelines/${created.body.id}`, { token: key })).status).toBe(200);
+    expect((await call("DELETE", `/v1/workspaces/default/api-keys/${id}`)).status).toBe(204);
     for (const [method, path, body] of [
-      ["GET", `/v1/pipelines/${created.body.id}`],
-      ["GET", "/v1/pipelines"],
-      ["PATCH", `/v1/pipelines/${created.body.id}`, { configuration: { a: "b" } }],
-      ["PATCH", `/v1/pipelines/${created.body.id}`, { name: "" }],
-      ["POST", "/v1/pipelines", { name: "" }],
+      ["GET", `/v1/workspaces/default/pipelines/${created.body.id}`],
+      ["GET", "/v1/workspaces/default/pipelines"],
+      ["PATCH", `/v1/workspaces/default/pipelines/${created.body.id}`, { configuration: { a: "b" } }],
+      ["PATCH", `/v1/workspaces/default/pipelines/${created.body.id}`, { name: "" }],
+      ["POST", "/v1/workspaces/default/pipelines", { name: "" }],
     ] as const) {
       const reply = await call(method, path, { token: key, body });
       expect({ method, path, status: reply.status, auth: reply.headers.get("WWW-Authenticate") }).toEqual({
@@ -51,8 +51,11 @@ describe.each([
     const writes = Array.from({ length: 60 }, (_, i) => {
       const target = targets[i % targets.length]?.id;
       return i % 3 === 0
-        ? call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-new-${i}`) })
-        : call("PATCH", `/v1/pipelines/${target}`, { token: key, body: { configuration: { [`k${i % 50}`]: String(i) } } });
+        ? call("POST", "/v1/workspaces/default/pipelines", { token: key, body: pipelineBody(`race-new-${i}`) })
+        : call("PATCH", `/v1/workspaces/default/pipelines/${target}`, {
+            token: key,
+            body: { configuration: { [`k${i % 50}`]: String(i) } },
+          });
     });
     // The revocation starts once a write with the key has committed, the others still in flight:
     // a race whatever the speed of the backend (each PostgreSQL request opens a connection here).
@@ -62,12 +65,16 @@ describe.each([
         for (const write of writes) void write.then((reply) => reply.status < 300 && committed());
       }),
     ]);
-    const revocation = call("DELETE", `/v1/api-keys/${id}`);
-    const later = Array.from({ length: 30 }, (_, i) => call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-late-${i}`) }));
+    const revocation = call("DELETE", `/v1/workspaces/default/api-keys/${id}`);
+    const later = Array.from({ length: 30 }, (_, i) =>
+      call("POST", "/v1/workspaces/default/pipelines", { token: key, body: pipelineBody(`race-late-${i}`) }),
+    );
     // And some once the revocation has answered: those are refused whatever the timing.
     const after = revocation.then(() =>
       Promise.all(
-        Array.from({ length: 5 }, (_, i) => call("POST", "/v1/pipelines", { token: key, body: pipelineBody(`race-after-${i}`) })),
+        Array.from({ length: 5 }, (_, i) =>
+          call("POST", "/v1/workspaces/default/pipelines", { token: key, body: pipelineBody(`race-after-${i}`) }),
+        ),
       ),
     );
     const replies = [...(await Promise.all([...writes.slice(0, 30), revocation, ...writes.slice(30), ...later])), ...(await after)];

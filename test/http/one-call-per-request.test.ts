@@ -27,40 +27,50 @@ let apiKey: { id: string; key: string };
 beforeAll(async () => {
   await resetDatabase();
   for (let i = 0; i < 30; i++) await createPipeline(`seed-${String(i).padStart(2, "0")}`, { configuration: { team: i % 2 ? "a" : "b" } });
-  apiKey = (await call("POST", "/v1/api-keys", { body: { name: "every scope", scopes: ["admin"] } })).body;
+  apiKey = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "every scope", scopes: ["admin"] } })).body;
 });
 
 /** Every read and write of one pipeline, and the creations and API key routes; names end in `suffix`. */
 const steps = (id: string, suffix: string): [string, string, Options, number][] => [
-  ["GET", `/v1/pipelines/${id}`, {}, 200],
-  ["HEAD", `/v1/pipelines/${id}`, {}, 200],
-  ["PUT", `/v1/pipelines/${id}`, { body: pipelineBody(`big${suffix}`, { stages: big }), headers: { "If-Match": '"1"' } }, 200],
-  ["PATCH", `/v1/pipelines/${id}`, { body: { configuration: { x: "y", team: null } } }, 200],
-  ["PUT", `/v1/pipelines/${id}/metrics`, { body: metricsBody() }, 200],
-  ["GET", `/v1/pipelines/${id}/metrics`, {}, 200],
-  ["POST", `/v1/pipelines/${id}/archive`, {}, 200],
-  ["POST", `/v1/pipelines/${id}/restore`, {}, 200],
-  ["GET", `/v1/pipelines/${id}/revisions?limit=2`, {}, 200],
-  ["GET", `/v1/pipelines/${id}/revisions/2`, {}, 200],
-  ["GET", `/v1/pipelines/${id}/diff?from=1&to=5`, {}, 200],
-  ["POST", `/v1/pipelines/${id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"5"' } }, 200],
-  ["GET", `/v1/audit-events?resourceId=${id}&limit=3`, {}, 200],
-  ["POST", "/v1/api-keys", { body: { name: "k", scopes: ["read"] } }, 201],
-  ["GET", "/v1/api-keys", {}, 200],
-  ["GET", "/v1/archive-runs", {}, 200],
-  ["POST", "/v1/pipelines", { body: pipelineBody(`fresh${suffix}`, { stages: big }) }, 201],
-  ["POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody(`i1${suffix}`), pipelineBody(`i2${suffix}`)] } }, 201],
-  ["DELETE", `/v1/pipelines/${id}`, {}, 204],
+  ["GET", `/v1/workspaces/default/pipelines/${id}`, {}, 200],
+  ["HEAD", `/v1/workspaces/default/pipelines/${id}`, {}, 200],
+  [
+    "PUT",
+    `/v1/workspaces/default/pipelines/${id}`,
+    { body: pipelineBody(`big${suffix}`, { stages: big }), headers: { "If-Match": '"1"' } },
+    200,
+  ],
+  ["PATCH", `/v1/workspaces/default/pipelines/${id}`, { body: { configuration: { x: "y", team: null } } }, 200],
+  ["PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body: metricsBody() }, 200],
+  ["GET", `/v1/workspaces/default/pipelines/${id}/metrics`, {}, 200],
+  ["POST", `/v1/workspaces/default/pipelines/${id}/archive`, {}, 200],
+  ["POST", `/v1/workspaces/default/pipelines/${id}/restore`, {}, 200],
+  ["GET", `/v1/workspaces/default/pipelines/${id}/revisions?limit=2`, {}, 200],
+  ["GET", `/v1/workspaces/default/pipelines/${id}/revisions/2`, {}, 200],
+  ["GET", `/v1/workspaces/default/pipelines/${id}/diff?from=1&to=5`, {}, 200],
+  ["POST", `/v1/workspaces/default/pipelines/${id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"5"' } }, 200],
+  ["GET", `/v1/workspaces/default/audit-events?resourceId=${id}&limit=3`, {}, 200],
+  ["POST", "/v1/workspaces/default/api-keys", { body: { name: "k", scopes: ["read"] } }, 201],
+  ["GET", "/v1/workspaces/default/api-keys", {}, 200],
+  ["GET", "/v1/workspaces/default/archive-runs", {}, 200],
+  ["POST", "/v1/workspaces/default/pipelines", { body: pipelineBody(`fresh${suffix}`, { stages: big }) }, 201],
+  [
+    "POST",
+    "/v1/workspaces/default/pipelines/import",
+    { body: { pipelines: [pipelineBody(`i1${suffix}`), pipelineBody(`i2${suffix}`)] } },
+    201,
+  ],
+  ["DELETE", `/v1/workspaces/default/pipelines/${id}`, {}, 204],
 ];
 
 describe(`one ${backendName} call per request`, () => {
   it.each([
     ["GET", "/healthz"],
-    ["GET", "/v1/pipelines?limit=100"],
-    ["GET", "/v1/pipelines?limit=5&sort=-createdAt&config.team=a"],
-    ["GET", "/v1/pipelines?offset=10&archived=all"],
-    ["GET", "/v1/pipelines/count"],
-    ["GET", "/v1/pipelines/count?config.team=a"],
+    ["GET", "/v1/workspaces/default/pipelines?limit=100"],
+    ["GET", "/v1/workspaces/default/pipelines?limit=5&sort=-createdAt&config.team=a"],
+    ["GET", "/v1/workspaces/default/pipelines?offset=10&archived=all"],
+    ["GET", "/v1/workspaces/default/pipelines/count"],
+    ["GET", "/v1/workspaces/default/pipelines/count?config.team=a"],
   ])("%s %s", async (method, path) => {
     const { calls, status } = await callsFor(method, path);
     expect(status).toBe(200);
@@ -79,19 +89,25 @@ describe(`one ${backendName} call per request`, () => {
   });
 
   it("for an API key refused by the database, on its input or for its scope, and for the list and count", async () => {
-    const reader = (await call("POST", "/v1/api-keys", { body: { name: "reader", scopes: ["read"] } })).body;
-    const revoked = (await call("POST", "/v1/api-keys", { body: { name: "revoked", scopes: ["admin"] } })).body;
-    expect((await call("DELETE", `/v1/api-keys/${revoked.id}`)).status).toBe(204);
+    const reader = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "reader", scopes: ["read"] } })).body;
+    const revoked = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "revoked", scopes: ["admin"] } })).body;
+    expect((await call("DELETE", `/v1/workspaces/default/api-keys/${revoked.id}`)).status).toBe(204);
     for (const [token, method, path, options, expected] of [
-      [revoked.key, "GET", "/v1/pipelines?limit=100", {}, 401],
-      [revoked.key, "POST", "/v1/pipelines", { body: pipelineBody("refused") }, 401],
-      [revoked.key, "POST", "/v1/pipelines", { body: { name: "" } }, 401],
-      [`${reader.key.slice(0, -1)}${reader.key.endsWith("A") ? "B" : "A"}`, "POST", "/v1/pipelines", { body: pipelineBody("forged") }, 401],
-      [reader.key, "POST", "/v1/pipelines", { body: pipelineBody("read only") }, 403],
-      [reader.key, "POST", "/v1/pipelines", { body: { name: "" } }, 403],
-      [reader.key, "GET", "/v1/pipelines?limit=5&sort=-createdAt&config.team=a", {}, 200],
-      [reader.key, "GET", "/v1/pipelines/count", {}, 200],
-      [reader.key, "GET", "/v1/pipelines/not-an-id", {}, 404],
+      [revoked.key, "GET", "/v1/workspaces/default/pipelines?limit=100", {}, 401],
+      [revoked.key, "POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("refused") }, 401],
+      [revoked.key, "POST", "/v1/workspaces/default/pipelines", { body: { name: "" } }, 401],
+      [
+        `${reader.key.slice(0, -1)}${reader.key.endsWith("A") ? "B" : "A"}`,
+        "POST",
+        "/v1/workspaces/default/pipelines",
+        { body: pipelineBody("forged") },
+        401,
+      ],
+      [reader.key, "POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("read only") }, 403],
+      [reader.key, "POST", "/v1/workspaces/default/pipelines", { body: { name: "" } }, 403],
+      [reader.key, "GET", "/v1/workspaces/default/pipelines?limit=5&sort=-createdAt&config.team=a", {}, 200],
+      [reader.key, "GET", "/v1/workspaces/default/pipelines/count", {}, 200],
+      [reader.key, "GET", "/v1/workspaces/default/pipelines/not-an-id", {}, 404],
     ] as const) {
       const { calls, status } = await callsFor(method, path, { ...options, token });
       expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: 1 });
@@ -101,8 +117,8 @@ describe(`one ${backendName} call per request`, () => {
   it("but two for a key of the old format, which names no id: its lookup, then the work (the key checked again)", async () => {
     const old = await oldFormatKey("read write");
     for (const [method, path, options, expected] of [
-      ["GET", "/v1/pipelines?limit=100", {}, 200],
-      ["POST", "/v1/pipelines", { body: pipelineBody("by-old-key") }, 201],
+      ["GET", "/v1/workspaces/default/pipelines?limit=100", {}, 200],
+      ["POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("by-old-key") }, 201],
     ] as const) {
       const { calls, status } = await callsFor(method, path, { ...options, token: old.key });
       expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: 2 });
@@ -112,11 +128,11 @@ describe(`one ${backendName} call per request`, () => {
   it("also when the write is refused", async () => {
     const { id: target } = await createPipeline("refusals");
     for (const [method, path, options, expected] of [
-      ["PUT", `/v1/pipelines/${target}`, { body: pipelineBody("x"), headers: { "If-Match": '"9"' } }, 412],
-      ["POST", "/v1/pipelines", { body: pipelineBody("refusals") }, 409],
-      ["DELETE", "/v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0", {}, 404],
-      ["POST", `/v1/pipelines/${target}/rollback`, { body: { version: 7 } }, 404],
-      ["GET", `/v1/pipelines/${target}/revisions/7`, {}, 404],
+      ["PUT", `/v1/workspaces/default/pipelines/${target}`, { body: pipelineBody("x"), headers: { "If-Match": '"9"' } }, 412],
+      ["POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("refusals") }, 409],
+      ["DELETE", "/v1/workspaces/default/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0", {}, 404],
+      ["POST", `/v1/workspaces/default/pipelines/${target}/rollback`, { body: { version: 7 } }, 404],
+      ["GET", `/v1/workspaces/default/pipelines/${target}/revisions/7`, {}, 404],
     ] as const) {
       const { calls, status } = await callsFor(method, path, options);
       expect({ status, calls }).toEqual({ status: expected, calls: 1 });

@@ -39,7 +39,7 @@ describe("the OpenAPI document", () => {
       ).toBe(true);
       for (const tag of operation.tags) expect(tagNames).toContain(tag);
     }
-    expect(document.paths["/v1/pipelines/{id}"].head.responses["200"].content).toBeUndefined();
+    expect(document.paths["/v1/workspaces/{workspace}/pipelines/{id}"].head.responses["200"].content).toBeUndefined();
   });
 
   it("is served as built from the routes' contracts, so a stale public/openapi.json fails here (`npm run docs:assets` rebuilds it)", async () => {
@@ -51,7 +51,7 @@ describe("the OpenAPI document", () => {
     for (const name of ["Pipeline", "Stage", "Metrics", "Problem", "NewPipeline", "ApiKey", "CreatedApiKey", "ArchiveRun"]) {
       expect(document.components.schemas[name], name).toBeDefined();
     }
-    const create = document.paths["/v1/pipelines"].post;
+    const create = document.paths["/v1/workspaces/{workspace}/pipelines"].post;
     expect(create.responses["201"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Pipeline" });
     expect(create.responses["409"].content["application/problem+json"].schema).toEqual({ $ref: "#/components/schemas/Problem" });
     expect(document.components.schemas.Problem.properties.errorsTruncated).toBeDefined();
@@ -75,7 +75,9 @@ describe("the OpenAPI document", () => {
     ]) {
       expect(schemas[name].additionalProperties, name).toBe(false);
     }
-    expect(Object.keys(document.paths["/v1/pipelines/{id}"].patch.requestBody.content)).toContain("application/merge-patch+json");
+    expect(Object.keys(document.paths["/v1/workspaces/{workspace}/pipelines/{id}"].patch.requestBody.content)).toContain(
+      "application/merge-patch+json",
+    );
   });
 
   it("says a new API key comes without revokedAt, as the server answers", async () => {
@@ -89,12 +91,12 @@ describe("the OpenAPI document", () => {
     const document = await fetchDocument();
     const names = (operation: { parameters: { $ref?: string; name?: string }[] }) =>
       operation.parameters.map((p) => p.$ref?.split("/").pop() ?? p.name);
-    const item = document.paths["/v1/pipelines/{id}"];
+    const item = document.paths["/v1/workspaces/{workspace}/pipelines/{id}"];
     expect(item.head).toBeDefined();
     expect(names(item.get)).toContain("If-None-Match");
     expect(item.get.responses["304"].headers.ETag).toBeDefined();
     for (const method of ["put", "patch", "delete"]) expect(names(item[method])).toContain("If-Match");
-    expect(names(document.paths["/v1/pipelines"].post)).toContain("Idempotency-Key");
+    expect(names(document.paths["/v1/workspaces/{workspace}/pipelines"].post)).toContain("Idempotency-Key");
     for (const { path, operation } of operations(document)) {
       if (path.startsWith("/v1/")) expect(names(operation), path).toContain("X-Consistency-Token");
     }
@@ -104,11 +106,11 @@ describe("the OpenAPI document", () => {
 
   it("documents the response headers: ETag, Location, Link, X-Request-Id, Retry-After, WWW-Authenticate, Idempotent-Replayed", async () => {
     const document = await fetchDocument();
-    const create = document.paths["/v1/pipelines"].post.responses;
+    const create = document.paths["/v1/workspaces/{workspace}/pipelines"].post.responses;
     expect(Object.keys(create["201"].headers)).toEqual(expect.arrayContaining(["Location", "ETag", "Idempotent-Replayed", "X-Request-Id"]));
     expect(create["401"].headers["WWW-Authenticate"]).toBeDefined();
     expect(create["429"].headers["Retry-After"]).toBeDefined();
-    expect(document.paths["/v1/pipelines"].get.responses["200"].headers.Link).toBeDefined();
+    expect(document.paths["/v1/workspaces/{workspace}/pipelines"].get.responses["200"].headers.Link).toBeDefined();
     for (const { operation } of operations(document)) {
       for (const response of Object.values(operation.responses) as { headers: object }[]) {
         expect(response.headers).toHaveProperty("X-Request-Id");
@@ -156,7 +158,7 @@ describe("scopes", () => {
 });
 
 describe("the contract check of the HTTP tests", () => {
-  const get = new Request("https://registry.test/v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0");
+  const get = new Request("https://registry.test/v1/workspaces/default/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0");
   const headers = new Headers({ "Content-Type": "application/json", "X-Request-Id": "r1", ETag: '"1"', "Cache-Control": "no-store" });
 
   it("accepts a response that keeps to the document", () => {
@@ -168,6 +170,8 @@ describe("the contract check of the HTTP tests", () => {
     expect(contractIssues(get, 200, headers, JSON.stringify(withoutVersion)).join()).toContain("version");
     const noEtag = new Headers({ "Content-Type": "application/json", "X-Request-Id": "r1", "Cache-Control": "no-store" });
     expect(contractIssues(get, 200, noEtag, JSON.stringify(EXAMPLES.Pipeline))).toEqual(["header ETag is missing"]);
-    expect(contractIssues(get, 409, headers, "{}")).toEqual(["409 is not documented for GET /v1/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0"]);
+    expect(contractIssues(get, 409, headers, "{}")).toEqual([
+      "409 is not documented for GET /v1/workspaces/default/pipelines/01JD3ZK5Q8W7V6T5S4R3P2N1M0",
+    ]);
   });
 });

@@ -23,7 +23,9 @@ for (const route of app.routes) {
   if (route.method === "ALL" || !route.path.startsWith("/v1/")) continue;
   const scope = declaredScope(route.handler);
   if (!scope) continue;
-  routes.push({ method: route.method, path: route.path.replace(":id", SOME_ID), scope });
+  // The operator's routes on a workspace that does not exist: sent with the operator's token, DELETE would delete it.
+  const workspace = scope === "operator" ? "no-such-workspace" : "default";
+  routes.push({ method: route.method, path: route.path.replace(":workspace", workspace).replace(":id", SOME_ID), scope });
 }
 
 const keys: Record<string, { id: string; key: string }> = {};
@@ -34,13 +36,13 @@ beforeAll(async () => {
   await resetDatabase();
   await sqlRows("DELETE FROM api_keys");
   for (const scope of ["read", "write", "admin"]) {
-    const created = await call("POST", "/v1/api-keys", { body: { name: `${scope} key`, scopes: [scope] } });
+    const created = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: `${scope} key`, scopes: [scope] } });
     expect(created.status).toBe(201);
     keys[scope] = created.body;
   }
-  const revoked = await call("POST", "/v1/api-keys", { body: { name: "revoked", scopes: ["admin"] } });
+  const revoked = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "revoked", scopes: ["admin"] } });
   revokedKey = revoked.body.key;
-  expect((await call("DELETE", `/v1/api-keys/${revoked.body.id}`)).status).toBe(204);
+  expect((await call("DELETE", `/v1/workspaces/default/api-keys/${revoked.body.id}`)).status).toBe(204);
   const hashes = await sqlRows<{ key_hash: string }>("SELECT key_hash FROM api_keys");
   secretsSeen = [...Object.values(keys).map((k) => k.key), revokedKey, ...hashes.map((r) => r.key_hash), "test-admin-token"];
 });
@@ -56,7 +58,13 @@ const send = (route: RouteUnderTest, headers: Record<string, string>) =>
 describe("every /v1 route refuses bad credentials", () => {
   it("covers every route of the API", () => {
     const paths = new Set(routes.map((r) => r.path.replace(SOME_ID, ":id")));
-    for (const path of ["/v1/pipelines", "/v1/pipelines/:id", "/v1/pipelines/:id/metrics", "/v1/api-keys", "/v1/archive-runs"]) {
+    for (const path of [
+      "/v1/workspaces/default/pipelines",
+      "/v1/workspaces/default/pipelines/:id",
+      "/v1/workspaces/default/pipelines/:id/metrics",
+      "/v1/workspaces/default/api-keys",
+      "/v1/workspaces/default/archive-runs",
+    ]) {
       expect(paths).toContain(path);
     }
   });
@@ -104,17 +112,17 @@ describe("every /v1 route refuses bad credentials", () => {
 
 describe("API keys", () => {
   it("are shown once, listed without key or hash, and work until revoked", async () => {
-    const created = await call("POST", "/v1/api-keys", { body: { name: "ci", scopes: ["read", "write"] } });
+    const created = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "ci", scopes: ["read", "write"] } });
     expect(created.status).toBe(201);
-    // plk_, the id, the scopes as one digit (read 1 + write 2), 256 random bits.
-    expect(created.body.key).toBe(`plk_${created.body.id}3${created.body.key.slice(31)}`);
-    expect(created.body.key).toMatch(/^plk_[0-9A-Z]{26}3[A-Za-z0-9_-]{43}$/);
-    expect(created.body).toMatchObject({ name: "ci", scopes: ["read", "write"], prefix: `plk_${created.body.id}` });
+    // plk_, the workspace, the id, the scopes as one digit (read 1 + write 2), 256 random bits.
+    expect(created.body.key).toBe(`plk_default_${created.body.id}3${created.body.key.slice(39)}`);
+    expect(created.body.key).toMatch(/^plk_default_[0-9A-Z]{26}3[A-Za-z0-9_-]{43}$/);
+    expect(created.body).toMatchObject({ name: "ci", scopes: ["read", "write"], prefix: `plk_default_${created.body.id}` });
     const [stored] = await sqlRows<{ key_hash: string }>("SELECT key_hash FROM api_keys WHERE id = ?", created.body.id);
     expect(stored?.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.key_hash).not.toContain(created.body.key);
 
-    const listed = await call("GET", "/v1/api-keys");
+    const listed = await call("GET", "/v1/workspaces/default/api-keys");
     expect(listed.status).toBe(200);
     expect(listed.text).not.toContain(created.body.key);
     expect(listed.text).not.toContain(stored?.key_hash);
@@ -130,17 +138,17 @@ describe("API keys", () => {
     const asKey = { token: created.body.key as string };
     expect(
       (
-        await call("POST", "/v1/pipelines", {
+        await call("POST", "/v1/workspaces/default/pipelines", {
           ...asKey,
           body: { name: "by-key", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] },
         })
       ).status,
     ).toBe(201);
-    expect((await call("DELETE", `/v1/api-keys/${created.body.id}`)).status).toBe(204);
-    expect((await call("GET", "/v1/pipelines", asKey)).status).toBe(401);
-    expect((await call("DELETE", `/v1/api-keys/${created.body.id}`)).status).toBe(204);
-    expect((await call("DELETE", `/v1/api-keys/${SOME_ID}`)).status).toBe(404);
-    expect((await call("DELETE", "/v1/api-keys/not-an-id")).status).toBe(404);
+    expect((await call("DELETE", `/v1/workspaces/default/api-keys/${created.body.id}`)).status).toBe(204);
+    expect((await call("GET", "/v1/workspaces/default/pipelines", asKey)).status).toBe(401);
+    expect((await call("DELETE", `/v1/workspaces/default/api-keys/${created.body.id}`)).status).toBe(204);
+    expect((await call("DELETE", `/v1/workspaces/default/api-keys/${SOME_ID}`)).status).toBe(404);
+    expect((await call("DELETE", "/v1/workspaces/default/api-keys/not-an-id")).status).toBe(404);
   });
 
   it("validate their name and scopes", async () => {
@@ -151,7 +159,7 @@ describe("API keys", () => {
       { name: "x", scopes: ["read", "read"] },
       { name: "x", scopes: ["read"], key: "plk_mine" },
     ]) {
-      const reply = await call("POST", "/v1/api-keys", { body });
+      const reply = await call("POST", "/v1/workspaces/default/api-keys", { body });
       expect(reply.status).toBe(400);
     }
   });
@@ -159,8 +167,12 @@ describe("API keys", () => {
   it("scope idempotency keys to the caller", async () => {
     const headers = { "Idempotency-Key": "shared-key" };
     const body = { name: "scoped-1", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] };
-    const a = await call("POST", "/v1/pipelines", { body, headers, token: keys.write?.key });
-    const b = await call("POST", "/v1/pipelines", { body: { ...body, name: "scoped-2" }, headers, token: keys.admin?.key });
+    const a = await call("POST", "/v1/workspaces/default/pipelines", { body, headers, token: keys.write?.key });
+    const b = await call("POST", "/v1/workspaces/default/pipelines", {
+      body: { ...body, name: "scoped-2" },
+      headers,
+      token: keys.admin?.key,
+    });
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(b.body.id).not.toBe(a.body.id);
   });
@@ -170,7 +182,7 @@ describe("fail closed, limits and headers", () => {
   it("refuses every /v1 request, API keys included, when no ADMIN_TOKEN is configured", async () => {
     const unconfigured = (request: Request) => app.fetch(request, { ...env, ADMIN_TOKEN: undefined });
     for (const token of ["", "test-admin-token", keys.admin?.key ?? ""]) {
-      const reply = await callWith(unconfigured, "GET", "/v1/pipelines", { token });
+      const reply = await callWith(unconfigured, "GET", "/v1/workspaces/default/pipelines", { token });
       expect(reply.status).toBe(401);
     }
     expect((await callWith(unconfigured, "GET", "/healthz", { token: null })).status).toBe(200);
@@ -178,21 +190,22 @@ describe("fail closed, limits and headers", () => {
 
   it("limits each token: 429 with Retry-After past its budget, other tokens unaffected", async () => {
     const small = (request: Request) => app.fetch(request, { ...env, RATE_LIMITER: env.SMALL_RATE_LIMITER });
-    const created = await call("POST", "/v1/api-keys", { body: { name: "limited", scopes: ["read"] } });
+    const created = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "limited", scopes: ["read"] } });
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await callWith(small, "GET", "/v1/pipelines/count", { token: created.body.key })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await callWith(small, "GET", "/v1/workspaces/default/pipelines/count", { token: created.body.key })).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    const limited = await callWith(small, "GET", "/v1/pipelines/count", { token: created.body.key });
+    const limited = await callWith(small, "GET", "/v1/workspaces/default/pipelines/count", { token: created.body.key });
     expect(limited.headers.get("Retry-After")).toBe("60");
     expect(limited.headers.get("Content-Type")).toBe("application/problem+json");
-    expect((await callWith(small, "GET", "/v1/pipelines/count", { token: keys.read?.key })).status).toBe(200);
+    expect((await callWith(small, "GET", "/v1/workspaces/default/pipelines/count", { token: keys.read?.key })).status).toBe(200);
   });
 
   it("sends secure headers, and CORS only for configured origins", async () => {
     const plain = await call("GET", "/healthz", { token: null, headers: { Origin: "https://app.example" } });
     expect(plain.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(plain.headers.get("Access-Control-Allow-Origin")).toBeNull();
-    const noPolicy = await call("OPTIONS", "/v1/pipelines", {
+    const noPolicy = await call("OPTIONS", "/v1/workspaces/default/pipelines", {
       token: null,
       headers: { Origin: "https://app.example", "Access-Control-Request-Method": "POST" },
     });
@@ -200,18 +213,18 @@ describe("fail closed, limits and headers", () => {
     expect(noPolicy.headers.get("Access-Control-Allow-Origin")).toBeNull();
 
     const withCors = (request: Request) => app.fetch(request, { ...env, CORS_ORIGINS: "https://app.example, https://other.example" });
-    const allowed = await callWith(withCors, "GET", "/v1/pipelines", { headers: { Origin: "https://app.example" } });
+    const allowed = await callWith(withCors, "GET", "/v1/workspaces/default/pipelines", { headers: { Origin: "https://app.example" } });
     expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example");
     expect(allowed.headers.get("Access-Control-Expose-Headers")?.split(/,\s*/)).toEqual(
       expect.arrayContaining(["ETag", "Link", "X-Request-Id", "Retry-After"]),
     );
-    const preflight = await callWith(withCors, "OPTIONS", "/v1/pipelines", {
+    const preflight = await callWith(withCors, "OPTIONS", "/v1/workspaces/default/pipelines", {
       token: null,
       headers: { Origin: "https://other.example", "Access-Control-Request-Method": "POST" },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("Access-Control-Allow-Headers")).toContain("Authorization");
-    const stranger = await callWith(withCors, "GET", "/v1/pipelines", { headers: { Origin: "https://evil.example" } });
+    const stranger = await callWith(withCors, "GET", "/v1/workspaces/default/pipelines", { headers: { Origin: "https://evil.example" } });
     expect(stranger.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 
@@ -222,7 +235,7 @@ describe("fail closed, limits and headers", () => {
         throw new Error(`internal failure near SQLITE with ${keys.admin?.key}`);
       },
     });
-    const reply = await callWith((request) => broken.fetch(request, env), "GET", `/v1/pipelines/${id}`);
+    const reply = await callWith((request) => broken.fetch(request, env), "GET", `/v1/workspaces/default/pipelines/${id}`);
     expect(reply.status).toBe(500);
     expect(reply.body).toMatchObject({ status: 500, requestId: reply.headers.get("X-Request-Id") });
     expectNoSecrets(reply);

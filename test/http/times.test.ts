@@ -27,22 +27,24 @@ describe("times sent by clients", () => {
   ])("refuses %s (%s) with a 400 naming the field, and stores nothing", async (time) => {
     const { id } = await createPipeline("timed");
     for (const field of ["startTime", "endTime"]) {
-      const reply = await call("PUT", `/v1/pipelines/${id}/metrics`, {
+      const reply = await call("PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, {
         body: metricsBody({ startTime: null, endTime: null, [field]: time }),
       });
       expect(reply.status).toBe(400);
       expect(reply.body.errors).toEqual([{ path: `/${field}`, message: expect.stringContaining("RFC 3339") }]);
     }
-    expect((await call("GET", `/v1/pipelines/${id}/metrics`)).status).toBe(404);
+    expect((await call("GET", `/v1/workspaces/default/pipelines/${id}/metrics`)).status).toBe(404);
   });
 
   it("normalises offsets to UTC with milliseconds", async () => {
     const { id } = await createPipeline("timed");
     const body = metricsBody({ startTime: "2023-01-01T05:30:00.1234+05:30", endTime: "2024-02-29t23:59:59.999-00:01" });
-    const reply = await call("PUT", `/v1/pipelines/${id}/metrics`, { body });
+    const reply = await call("PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ startTime: "2023-01-01T00:00:00.123Z", endTime: "2024-03-01T00:00:59.999Z" });
-    expect((await call("GET", `/v1/pipelines/${id}/metrics`)).body).toMatchObject({ startTime: "2023-01-01T00:00:00.123Z" });
+    expect((await call("GET", `/v1/workspaces/default/pipelines/${id}/metrics`)).body).toMatchObject({
+      startTime: "2023-01-01T00:00:00.123Z",
+    });
   });
 
   it("reads years 0 to 99 as written, not as 1900 to 1999", () => {

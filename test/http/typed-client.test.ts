@@ -14,17 +14,21 @@ it("hono/client gives a typed client of the app", async () => {
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
     fetch: worker,
   });
-  const created = await client.v1.pipelines.$post({
+  const created = await client.v1.workspaces[":workspace"].pipelines.$post({
+    param: { workspace: "default" },
     json: { name: "typed", stages: [{ name: "gzip", stageType: "compression", algorithm: "gzip" }] },
   });
   expect(created.status).toBe(201);
-  // @ts-expect-error the body is typed: stageType is one of five
-  await client.v1.pipelines.$post({ json: { name: "untyped", stages: [{ name: "a", stageType: "zip", algorithm: "a" }] } });
+  await client.v1.workspaces[":workspace"].pipelines.$post({
+    param: { workspace: "default" },
+    // @ts-expect-error the body is typed: stageType is one of five
+    json: { name: "untyped", stages: [{ name: "a", stageType: "zip", algorithm: "a" }] },
+  });
   const pipeline = await created.json();
   expect(pipeline.stages[0]?.algorithm).toBe("gzip");
-  const page = await (await client.v1.pipelines.$get({ query: {} })).json();
+  const page = await (await client.v1.workspaces[":workspace"].pipelines.$get({ param: { workspace: "default" } })).json();
   expect(page.data.map((p) => p.name)).toEqual(["typed"]);
-  const count = await (await client.v1.pipelines.count.$get({ query: {} })).json();
+  const count = await (await client.v1.workspaces[":workspace"].pipelines.count.$get({ param: { workspace: "default" } })).json();
   expect(count.count).toBe(1);
 });
 
@@ -55,11 +59,14 @@ it("the typed client, with the fetch of docs/client.md, sends back the consisten
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
     fetch: consistentFetch(recording),
   });
-  const created = await client.v1.pipelines.$post({
+  const created = await client.v1.workspaces[":workspace"].pipelines.$post({
+    param: { workspace: "default" },
     json: { name: "mine", stages: [{ name: "s", stageType: "transform", algorithm: "t" }] },
   });
   expect(created.status).toBe(201);
-  const read = await client.v1.pipelines[":id"].$get({ param: { id: (await created.json()).id } });
+  const read = await client.v1.workspaces[":workspace"].pipelines[":id"].$get({
+    param: { workspace: "default", id: (await created.json()).id },
+  });
   expect(read.status).toBe(200);
   expect(sent[0]).toBeNull();
   expect(received[0]).toMatch(/^[0-9a-f]{8}-/);

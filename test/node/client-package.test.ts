@@ -26,9 +26,12 @@ import type { AppType, Pipeline, PipelinePage, Problem } from "pipeline-registry
 import { hc } from "hono/client";
 declare const client: ReturnType<typeof hc<AppType>>;
 export async function checks(): Promise<[Pipeline | undefined, PipelinePage, Problem | undefined]> {
-  const page = await (await client.v1.pipelines.$get({ query: {} })).json();
-  // @ts-expect-error stageType is one of five
-  await client.v1.pipelines.$post({ json: { name: "x", stages: [{ name: "a", stageType: "zip", algorithm: "a" }] } });
+  const page = await (await client.v1.workspaces[":workspace"].pipelines.$get({ param: { workspace: "default" } })).json();
+  await client.v1.workspaces[":workspace"].pipelines.$post({
+    param: { workspace: "default" },
+    // @ts-expect-error stageType is one of five
+    json: { name: "x", stages: [{ name: "a", stageType: "zip", algorithm: "a" }] },
+  });
   return [page.data[0], page, undefined];
 }
 `;

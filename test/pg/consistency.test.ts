@@ -25,24 +25,24 @@ describe("consistency tokens on PostgreSQL", () => {
   });
 
   it("come with every answer that reached the database, later writes at later positions", async () => {
-    const created = await call("POST", "/v1/pipelines", { body: pipelineBody("tokened") });
+    const created = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("tokened") });
     expect(created.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
-    const patched = await call("PATCH", `/v1/pipelines/${created.body.id}`, { body: { configuration: { a: "b" } } });
+    const patched = await call("PATCH", `/v1/workspaces/default/pipelines/${created.body.id}`, { body: { configuration: { a: "b" } } });
     expect(position(patched.headers.get(TOKEN))).toBeGreaterThan(position(created.headers.get(TOKEN)));
     const [{ lsn } = { lsn: "" }] = await sqlRows<{ lsn: string }>("SELECT pg_current_wal_insert_lsn()::text AS lsn");
     expect(position(toToken(lsn))).toBeGreaterThanOrEqual(position(patched.headers.get(TOKEN)));
   });
 
   it("sent back, serve the read in one call that sees the write; a malformed one is a 400 before any", async () => {
-    const created = await call("POST", "/v1/pipelines", { body: pipelineBody("read-your-write") });
+    const created = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("read-your-write") });
     const counter = countingApp();
-    const read = await callWith(counter.fetch, "GET", `/v1/pipelines/${created.body.id}`, {
+    const read = await callWith(counter.fetch, "GET", `/v1/workspaces/default/pipelines/${created.body.id}`, {
       headers: { [TOKEN]: created.headers.get(TOKEN) ?? "" },
     });
     expect({ status: read.status, name: read.body.name, calls: counter.calls }).toEqual({ status: 200, name: "read-your-write", calls: 1 });
     expect(read.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
     counter.reset();
-    const bad = await callWith(counter.fetch, "GET", "/v1/pipelines", { headers: { [TOKEN]: "0/16B374D8" } });
+    const bad = await callWith(counter.fetch, "GET", "/v1/workspaces/default/pipelines", { headers: { [TOKEN]: "0/16B374D8" } });
     expect({ status: bad.status, calls: counter.calls }).toEqual({ status: 400, calls: 0 });
   });
 });

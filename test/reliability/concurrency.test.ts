@@ -35,12 +35,14 @@ describe("concurrent writers", () => {
         stage(`new-${i}`, "checksum", "sha256"),
       ],
     }));
-    const replies = await all(50, (i) => call("PUT", `/v1/pipelines/${id}`, { body: bodies[i], headers: { "If-Match": '"1"' } }));
+    const replies = await all(50, (i) =>
+      call("PUT", `/v1/workspaces/default/pipelines/${id}`, { body: bodies[i], headers: { "If-Match": '"1"' } }),
+    );
     expect(countOf(200, replies)).toBe(1);
     expect(countOf(412, replies)).toBe(49);
     expectProblems(replies, 412);
     const winner = replies.findIndex((r) => r.status === 200);
-    const stored = await call("GET", `/v1/pipelines/${id}`);
+    const stored = await call("GET", `/v1/workspaces/default/pipelines/${id}`);
     expect(stored.body).toEqual(replies[winner]?.body);
     expect(stored.headers.get("ETag")).toBe('"2"');
     const body = bodies[winner];
@@ -57,39 +59,47 @@ describe("concurrent writers", () => {
   it("concurrent creates and imports of one name: exactly one 201, the others 409, nothing else written", async () => {
     const replies = await all(40, (i) =>
       i % 4 === 3
-        ? call("POST", "/v1/pipelines/import", { body: { pipelines: [pipelineBody(`other-${i}`), pipelineBody("one-name")] } })
-        : call("POST", "/v1/pipelines", { body: pipelineBody("one-name", { configuration: { writer: String(i) } }) }),
+        ? call("POST", "/v1/workspaces/default/pipelines/import", {
+            body: { pipelines: [pipelineBody(`other-${i}`), pipelineBody("one-name")] },
+          })
+        : call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("one-name", { configuration: { writer: String(i) } }) }),
     );
     expect(countOf(201, replies)).toBe(1);
     expect(countOf(409, replies)).toBe(39);
     expectProblems(replies, 409);
     const winner = replies.find((r) => r.status === 201) as Reply;
     // An import that wins brings its other pipeline along.
-    expect((await call("GET", "/v1/pipelines/count?archived=all")).body).toEqual({ count: winner.body.data ? 2 : 1 });
-    const stored = (await call("GET", "/v1/pipelines?name=one-name")).body.data;
+    expect((await call("GET", "/v1/workspaces/default/pipelines/count?archived=all")).body).toEqual({ count: winner.body.data ? 2 : 1 });
+    const stored = (await call("GET", "/v1/workspaces/default/pipelines?name=one-name")).body.data;
     expect(stored).toEqual(winner.body.data ? winner.body.data.filter((p: { name: string }) => p.name === "one-name") : [winner.body]);
     await expectConsistentDatabase();
   });
 
   it("50 PATCHes without If-Match lose no update: every key arrives, versions 2 to 51 once each", async () => {
     const { id } = await createPipeline("patched", { configuration: {} });
-    const replies = await all(50, (i) => call("PATCH", `/v1/pipelines/${id}`, { body: { configuration: { [`k${i}`]: String(i) } } }));
+    const replies = await all(50, (i) =>
+      call("PATCH", `/v1/workspaces/default/pipelines/${id}`, { body: { configuration: { [`k${i}`]: String(i) } } }),
+    );
     expect(statuses(replies)).toEqual(Array(50).fill(200));
     expect(replies.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
-    const stored = (await call("GET", `/v1/pipelines/${id}`)).body;
+    const stored = (await call("GET", `/v1/workspaces/default/pipelines/${id}`)).body;
     expect(stored.version).toBe(51);
     expect(stored.configuration).toEqual(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, String(i)])));
   });
 
   it("If-Match races on archive, restore and delete have one winner each", async () => {
     const { id } = await createPipeline("raced");
-    const archives = await all(20, () => call("POST", `/v1/pipelines/${id}/archive`, { headers: { "If-Match": '"1"' } }));
+    const archives = await all(20, () =>
+      call("POST", `/v1/workspaces/default/pipelines/${id}/archive`, { headers: { "If-Match": '"1"' } }),
+    );
     expect(countOf(200, archives)).toBe(1);
     expect(countOf(412, archives)).toBe(19);
-    const restores = await all(20, () => call("POST", `/v1/pipelines/${id}/restore`, { headers: { "If-Match": '"2"' } }));
+    const restores = await all(20, () =>
+      call("POST", `/v1/workspaces/default/pipelines/${id}/restore`, { headers: { "If-Match": '"2"' } }),
+    );
     expect(countOf(200, restores)).toBe(1);
     expect(countOf(412, restores)).toBe(19);
-    const deletes = await all(20, () => call("DELETE", `/v1/pipelines/${id}`, { headers: { "If-Match": '"3"' } }));
+    const deletes = await all(20, () => call("DELETE", `/v1/workspaces/default/pipelines/${id}`, { headers: { "If-Match": '"3"' } }));
     expect(countOf(204, deletes)).toBe(1);
     // A loser either saw the new version (412) or no pipeline any more (404).
     expect(countOf(412, deletes) + countOf(404, deletes)).toBe(19);
@@ -98,9 +108,12 @@ describe("concurrent writers", () => {
 
   it("concurrent idempotent creates with one key: one creation; the same body replays, another body is a 422", async () => {
     const replies = await all(30, (i) =>
-      call("POST", "/v1/pipelines", { body: pipelineBody(i % 2 ? "odd" : "even"), headers: { "Idempotency-Key": "one-key" } }),
+      call("POST", "/v1/workspaces/default/pipelines", {
+        body: pipelineBody(i % 2 ? "odd" : "even"),
+        headers: { "Idempotency-Key": "one-key" },
+      }),
     );
-    expect((await call("GET", "/v1/pipelines/count?archived=all")).body).toEqual({ count: 1 });
+    expect((await call("GET", "/v1/workspaces/default/pipelines/count?archived=all")).body).toEqual({ count: 1 });
     const created = replies.filter((r) => r.status === 201);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
     expect(created.filter((r) => r.headers.get("Idempotent-Replayed") === null)).toHaveLength(1);
@@ -118,7 +131,7 @@ describe("concurrent writers", () => {
         fc.asyncProperty(fc.array(fc.constantFrom<Op>(...OPS), { minLength: 5, maxLength: 25 }), async (ops) => {
           await resetDatabase();
           const { id } = await createPipeline("shared", { configuration: { a: "1" } });
-          const path = `/v1/pipelines/${id}`;
+          const path = `/v1/workspaces/default/pipelines/${id}`;
           const replies = await Promise.all(
             ops.map((op, i) => {
               if (op === "archive") return call("POST", `${path}/archive`);

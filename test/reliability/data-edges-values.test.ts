@@ -41,9 +41,9 @@ describe("values at their maximum size", () => {
       ],
     };
     expect(utf8Length(JSON.stringify(body))).toBeLessThanOrEqual(256 * 1024);
-    const created = await call("POST", "/v1/pipelines", { body });
+    const created = await call("POST", "/v1/workspaces/default/pipelines", { body });
     expect(created.status, created.text.slice(0, 300)).toBe(201);
-    const fetched = (await call("GET", `/v1/pipelines/${created.body.id}`)).body;
+    const fetched = (await call("GET", `/v1/workspaces/default/pipelines/${created.body.id}`)).body;
     expect(fetched).toEqual(created.body);
     expect(fetched.name).toBe(longName);
     expect(fetched.configuration).toEqual(configuration);
@@ -57,7 +57,10 @@ describe("values at their maximum size", () => {
     });
     // Each value is found by its own exact value, the longest ones included.
     for (const value of VALUES) {
-      const count = await call("GET", `/v1/pipelines/count?config.${key(VALUES.indexOf(value))}=${encodeURIComponent(value)}`);
+      const count = await call(
+        "GET",
+        `/v1/workspaces/default/pipelines/count?config.${key(VALUES.indexOf(value))}=${encodeURIComponent(value)}`,
+      );
       expect(count.body, JSON.stringify(value.slice(0, 20))).toEqual({ count: 1 });
     }
   });
@@ -68,7 +71,7 @@ describe("values at their maximum size", () => {
       configuration: { emoji: `${"😀".repeat(2048)}x`, accents: "é".repeat(4097), [key(0).padEnd(65, "k")]: "v" },
       stages: [{ ...stage("s", "transform", `a${"b".repeat(64)}`), chunkSize: 104_857_601 }],
     };
-    const reply = await call("POST", "/v1/pipelines", { body: over });
+    const reply = await call("POST", "/v1/workspaces/default/pipelines", { body: over });
     expect(reply.status).toBe(400);
     expect(reply.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
       [
@@ -87,14 +90,14 @@ describe("values at their maximum size", () => {
       configuration: { ok: "fine", bad: "a\u0000b" },
       stages: [{ ...stage("s\u0000", "transform", "custom"), parameters: { p: "\u0000" } }],
     };
-    const reply = await call("POST", "/v1/pipelines", { body });
+    const reply = await call("POST", "/v1/workspaces/default/pipelines", { body });
     expect(reply.status).toBe(400);
     expect(reply.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
       ["/configuration/bad", "/stages/0/name", "/stages/0/parameters/p"].sort(),
     );
-    expect((await call("GET", "/v1/pipelines/count?name=nul")).body).toEqual({ count: 0 });
+    expect((await call("GET", "/v1/workspaces/default/pipelines/count?name=nul")).body).toEqual({ count: 0 });
     for (const query of ["name=a%00b", "config.k=a%00b"]) {
-      const listed = await call("GET", `/v1/pipelines?${query}`);
+      const listed = await call("GET", `/v1/workspaces/default/pipelines?${query}`);
       expect(listed.status, query).toBe(400);
       expect(listed.body.errors[0].message, query).toContain("U+0000");
     }
@@ -116,15 +119,15 @@ describe("values at their maximum size", () => {
       inputFileChecksum: "😀".repeat(64),
       outputFileChecksum: "c".repeat(128),
     });
-    const put = await call("PUT", `/v1/pipelines/${id}/metrics`, { body: input });
+    const put = await call("PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body: input });
     expect(put.status, put.text).toBe(200);
     expect(put.body).toMatchObject({ ...input, startTime: "1969-12-31T23:59:59.999Z", endTime: "1970-01-01T00:00:00.123Z" });
-    const got = await call("GET", `/v1/pipelines/${id}/metrics`);
+    const got = await call("GET", `/v1/workspaces/default/pipelines/${id}/metrics`);
     expect(got.body).toEqual(put.body);
-    const zero = await call("PUT", `/v1/pipelines/${id}/metrics`, {
+    const zero = await call("PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, {
       body: metricsBody({ startTime: "1970-01-01T00:00:00Z", endTime: "1970-01-01T00:00:00Z", compressionRatio: 0 }),
     });
-    expect((await call("GET", `/v1/pipelines/${id}/metrics`)).body).toEqual(zero.body);
+    expect((await call("GET", `/v1/workspaces/default/pipelines/${id}/metrics`)).body).toEqual(zero.body);
     expect(zero.body).toMatchObject({ startTime: "1970-01-01T00:00:00.000Z", endTime: "1970-01-01T00:00:00.000Z", compressionRatio: 0 });
   });
 });
@@ -185,36 +188,36 @@ describe("configuration filters with characters that need escaping", () => {
       const query = new URLSearchParams({ [`config.${key}`]: value }).toString();
       const expected = matching(key, value);
       const context = `config.${key}=${JSON.stringify(value)} as ${query}`;
-      const listed = await call("GET", `/v1/pipelines?${query}`);
+      const listed = await call("GET", `/v1/workspaces/default/pipelines?${query}`);
       expect(names(listed), context).toEqual(expected);
       for (const pipeline of listed.body.data) expect(pipeline.configuration, context).toEqual(CONFIGS[pipeline.name]);
-      expect((await call("GET", `/v1/pipelines/count?${query}`)).body, context).toEqual({ count: expected.length });
+      expect((await call("GET", `/v1/workspaces/default/pipelines/count?${query}`)).body, context).toEqual({ count: expected.length });
       // encodeURIComponent (spaces as %20) means the same.
       const strict = `config.${key}=${encodeURIComponent(value)}`;
-      expect(names(await call("GET", `/v1/pipelines?${strict}`)), strict).toEqual(expected);
+      expect(names(await call("GET", `/v1/workspaces/default/pipelines?${strict}`)), strict).toEqual(expected);
     }
     // A raw "+" is a space, "%2B" a plus; "=" after the first is part of the value.
-    expect(names(await call("GET", "/v1/pipelines?config.plus=a+b"))).toEqual(["bravo"]);
-    expect(names(await call("GET", "/v1/pipelines?config.plus=a%2Bb"))).toEqual(["alpha"]);
-    expect(names(await call("GET", "/v1/pipelines?config.eq=a=b"))).toEqual(["alpha"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.plus=a+b"))).toEqual(["bravo"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.plus=a%2Bb"))).toEqual(["alpha"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.eq=a=b"))).toEqual(["alpha"]);
     // % and _ are no wildcards, an empty value is not a missing key, keys with dots are whole keys.
-    expect(names(await call("GET", "/v1/pipelines?config.pct=%25"))).toEqual(["charlie"]);
-    expect(names(await call("GET", "/v1/pipelines?config.under=_"))).toEqual(["charlie"]);
-    expect(names(await call("GET", "/v1/pipelines?config.empty="))).toEqual(["alpha"]);
-    expect(names(await call("GET", "/v1/pipelines?config.dots=in.key"))).toEqual(["bravo"]);
-    expect(names(await call("GET", "/v1/pipelines?config.dots.in=key"))).toEqual(["charlie"]);
-    expect(names(await call("GET", "/v1/pipelines?config.config.nested=n"))).toEqual(["alpha"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.pct=%25"))).toEqual(["charlie"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.under=_"))).toEqual(["charlie"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.empty="))).toEqual(["alpha"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.dots=in.key"))).toEqual(["bravo"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.dots.in=key"))).toEqual(["charlie"]);
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?config.config.nested=n"))).toEqual(["alpha"]);
     // Several filters are ANDed, whatever they contain.
     const both = new URLSearchParams({ "config.shared": "a&b=c%_+ é", "config.quote": `it's "q"` }).toString();
-    expect(names(await call("GET", `/v1/pipelines?${both}`))).toEqual(["alpha"]);
-    expect((await call("GET", `/v1/pipelines/count?${both}`)).body).toEqual({ count: 1 });
+    expect(names(await call("GET", `/v1/workspaces/default/pipelines?${both}`))).toEqual(["alpha"]);
+    expect((await call("GET", `/v1/workspaces/default/pipelines/count?${both}`)).body).toEqual({ count: 1 });
   });
 
   it("keyset cursors carry such filters from page to page", async () => {
     for (const [name, configuration] of Object.entries(CONFIGS)) await createPipeline(name, { configuration });
     await createPipeline("delta", { configuration: { shared: "a&b=c%_+ e" } });
     const query = new URLSearchParams({ "config.shared": "a&b=c%_+ é", limit: "1" }).toString();
-    expect(await walk(`/v1/pipelines?${query}`)).toEqual(["alpha", "bravo", "charlie"]);
-    expect(await walk(`/v1/pipelines?${query}&sort=-createdAt`)).toEqual(["charlie", "bravo", "alpha"]);
+    expect(await walk(`/v1/workspaces/default/pipelines?${query}`)).toEqual(["alpha", "bravo", "charlie"]);
+    expect(await walk(`/v1/workspaces/default/pipelines?${query}&sort=-createdAt`)).toEqual(["charlie", "bravo", "alpha"]);
   });
 });

@@ -32,37 +32,39 @@ describe("unicode names", () => {
   it("keeps each exactly, NFC and NFD apart; finds, counts and sorts them by code point", async () => {
     const created = new Map<string, string>();
     for (const name of NAMES) {
-      const reply = await call("POST", "/v1/pipelines", { body: pipelineBody(name, { configuration: { name } }) });
+      const reply = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody(name, { configuration: { name } }) });
       expect(reply.status, JSON.stringify(name)).toBe(201);
       expect(reply.body.name).toBe(name);
       created.set(name, reply.body.id);
     }
     for (const [name, id] of created) {
-      const fetched = (await call("GET", `/v1/pipelines/${id}`)).body;
+      const fetched = (await call("GET", `/v1/workspaces/default/pipelines/${id}`)).body;
       expect(fetched.name, JSON.stringify(name)).toBe(name);
       expect(fetched.configuration.name).toBe(name);
       const query = `name=${encodeURIComponent(name)}`;
-      const found = await call("GET", `/v1/pipelines?${query}`);
+      const found = await call("GET", `/v1/workspaces/default/pipelines?${query}`);
       expect(
         found.body.data.map((p: { id: string }) => p.id),
         JSON.stringify(name),
       ).toEqual([id]);
-      expect((await call("GET", `/v1/pipelines/count?${query}`)).body, JSON.stringify(name)).toEqual({ count: 1 });
-      expect((await call("GET", `/v1/pipelines/count?config.name=${encodeURIComponent(name)}`)).body).toEqual({ count: 1 });
+      expect((await call("GET", `/v1/workspaces/default/pipelines/count?${query}`)).body, JSON.stringify(name)).toEqual({ count: 1 });
+      expect((await call("GET", `/v1/workspaces/default/pipelines/count?config.name=${encodeURIComponent(name)}`)).body).toEqual({
+        count: 1,
+      });
     }
     const expected = [...NAMES].sort(codePointOrder);
-    expect(names(await call("GET", "/v1/pipelines?limit=100"))).toEqual(expected);
-    expect(await walk("/v1/pipelines?limit=2")).toEqual(expected);
-    expect(await walk("/v1/pipelines?limit=3&sort=-name")).toEqual([...expected].reverse());
+    expect(names(await call("GET", "/v1/workspaces/default/pipelines?limit=100"))).toEqual(expected);
+    expect(await walk("/v1/workspaces/default/pipelines?limit=2")).toEqual(expected);
+    expect(await walk("/v1/workspaces/default/pipelines?limit=3&sort=-name")).toEqual([...expected].reverse());
   });
 
   it("refuses 101 code points, and a name taken in one normal form does not block the other", async () => {
-    expect((await call("POST", "/v1/pipelines", { body: pipelineBody("🚀".repeat(101)) })).status).toBe(400);
-    expect((await call("POST", "/v1/pipelines", { body: pipelineBody(`${"e\u0301".repeat(50)}e`) })).status).toBe(400);
+    expect((await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("🚀".repeat(101)) })).status).toBe(400);
+    expect((await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody(`${"e\u0301".repeat(50)}e`) })).status).toBe(400);
     const nfc = await createPipeline("café");
-    expect((await call("POST", "/v1/pipelines", { body: pipelineBody("café") })).status).toBe(409);
-    expect((await call("POST", "/v1/pipelines", { body: pipelineBody("cafe\u0301") })).status).toBe(201);
-    const renamed = await call("PATCH", `/v1/pipelines/${nfc.id}`, { body: { name: "CAFÉ 🚀" } });
+    expect((await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("café") })).status).toBe(409);
+    expect((await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("cafe\u0301") })).status).toBe(201);
+    const renamed = await call("PATCH", `/v1/workspaces/default/pipelines/${nfc.id}`, { body: { name: "CAFÉ 🚀" } });
     expect(renamed.body.name).toBe("CAFÉ 🚀");
   });
 });
@@ -99,14 +101,14 @@ describe("the largest pipeline the limits allow", () => {
 
   it("32 stages of 64 parameters filling exactly 256 KiB: created, read and replaced as sent; one byte more is a 413", async () => {
     const body = bodyOf(LIMIT, stages());
-    const created = await call("POST", "/v1/pipelines", { body });
+    const created = await call("POST", "/v1/workspaces/default/pipelines", { body });
     expect(created.status, created.text.slice(0, 300)).toBe(201);
     const sent = JSON.parse(body);
     expect(created.body).toMatchObject({ name: sent.name, configuration: sent.configuration });
     expect(created.body.stages.map((s: { parameters: object }) => s.parameters)).toEqual(
       sent.stages.map((s: { parameters: object }) => s.parameters),
     );
-    const fetched = await call("GET", `/v1/pipelines/${created.body.id}`);
+    const fetched = await call("GET", `/v1/workspaces/default/pipelines/${created.body.id}`);
     expect(fetched.body).toEqual(created.body);
     const [rows] = await sqlRows<{ n: number; chars: number }>(
       "SELECT count(*) AS n, sum(length(value)) AS chars FROM stage_parameters WHERE stage_id IN (SELECT id FROM pipeline_stages WHERE pipeline_id = ?)",
@@ -120,16 +122,18 @@ describe("the largest pipeline the limits allow", () => {
     // A replacement keeping every stage id, again exactly at the limit.
     const ids = created.body.stages.map((s: { id: string }) => s.id);
     const replacement = bodyOf(LIMIT, stages(ids));
-    const replaced = await call("PUT", `/v1/pipelines/${created.body.id}`, { body: replacement });
+    const replaced = await call("PUT", `/v1/workspaces/default/pipelines/${created.body.id}`, { body: replacement });
     expect(replaced.status, replaced.text.slice(0, 300)).toBe(200);
     expect(replaced.body.stages.map((s: { id: string }) => s.id)).toEqual(ids);
     expect(replaced.body.stages.map((s: { createdAt: string }) => s.createdAt)).toEqual(
       created.body.stages.map((s: { createdAt: string }) => s.createdAt),
     );
-    expect((await call("GET", `/v1/pipelines/${created.body.id}`)).body).toEqual(replaced.body);
+    expect((await call("GET", `/v1/workspaces/default/pipelines/${created.body.id}`)).body).toEqual(replaced.body);
 
-    const refused = await call("POST", "/v1/pipelines", { body: bodyOf(LIMIT + 1, stages(), { name: "one byte more" }) });
+    const refused = await call("POST", "/v1/workspaces/default/pipelines", {
+      body: bodyOf(LIMIT + 1, stages(), { name: "one byte more" }),
+    });
     expect(refused.status).toBe(413);
-    expect((await call("GET", "/v1/pipelines/count?archived=all")).body).toEqual({ count: 1 });
+    expect((await call("GET", "/v1/workspaces/default/pipelines/count?archived=all")).body).toEqual({ count: 1 });
   });
 });

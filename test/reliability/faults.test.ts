@@ -53,21 +53,21 @@ const bigStages = (prefix: string, n = 10) =>
 async function seed(): Promise<World> {
   await resetDatabase();
   const kept = await createPipeline("kept", { configuration: configuration(40), stages: bigStages("kept", 4) });
-  expect((await call("PUT", `/v1/pipelines/${kept.id}/metrics`, { body: metricsBody() })).status).toBe(200);
+  expect((await call("PUT", `/v1/workspaces/default/pipelines/${kept.id}/metrics`, { body: metricsBody() })).status).toBe(200);
   const archived = await createPipeline("archived");
-  expect((await call("POST", `/v1/pipelines/${archived.id}/archive`)).status).toBe(200);
+  expect((await call("POST", `/v1/workspaces/default/pipelines/${archived.id}/archive`)).status).toBe(200);
   for (const name of ["stale-1", "stale-2"]) await createPipeline(name);
   // A second pipeline with a history to roll back: created, archived, restored (version 3).
   const rolling = await createPipeline("rolling", { stages: bigStages("rolling", 3) });
-  await call("POST", `/v1/pipelines/${rolling.id}/archive`);
-  expect((await call("POST", `/v1/pipelines/${rolling.id}/restore`)).status).toBe(200);
+  await call("POST", `/v1/workspaces/default/pipelines/${rolling.id}/archive`);
+  expect((await call("POST", `/v1/workspaces/default/pipelines/${rolling.id}/restore`)).status).toBe(200);
   await env.DB.batch([
     env.DB.prepare("UPDATE pipelines SET updated_at = updated_at - 200 * 86400000 WHERE name LIKE 'stale-%'"),
     env.DB.prepare(
-      "INSERT INTO idempotency_keys (scope, key, fingerprint, nonce, response, created_at, expires_at) VALUES ('admin', 'fault-key', 'old', 'old', '{}', 0, 1)",
+      "INSERT INTO idempotency_keys (workspace, scope, key, fingerprint, nonce, response, created_at, expires_at) VALUES ('default', 'admin', 'fault-key', 'old', 'old', '{}', 0, 1)",
     ),
   ]);
-  const apiKey = await call("POST", "/v1/api-keys", { body: { name: "to revoke", scopes: ["read"] } });
+  const apiKey = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "to revoke", scopes: ["read"] } });
   expect(apiKey.status).toBe(201);
   return { kept, archived: { ...archived, archived: true }, rolling, apiKeyId: apiKey.body.id };
 }
@@ -85,14 +85,14 @@ const WRITES: Write[] = [
   {
     name: "create",
     method: "POST",
-    path: () => "/v1/pipelines",
+    path: () => "/v1/workspaces/default/pipelines",
     status: 201,
     options: () => ({ body: { name: "new", configuration: configuration(40), stages: bigStages("new") } }),
   },
   {
     name: "import",
     method: "POST",
-    path: () => "/v1/pipelines/import",
+    path: () => "/v1/workspaces/default/pipelines/import",
     status: 201,
     options: () => ({
       body: { pipelines: ["i1", "i2", "i3"].map((name) => ({ name, configuration: configuration(20), stages: bigStages(name, 4) })) },
@@ -101,7 +101,7 @@ const WRITES: Write[] = [
   {
     name: "put",
     method: "PUT",
-    path: (w) => `/v1/pipelines/${w.kept.id}`,
+    path: (w) => `/v1/workspaces/default/pipelines/${w.kept.id}`,
     status: 200,
     options: (w) => ({
       body: {
@@ -115,7 +115,7 @@ const WRITES: Write[] = [
   {
     name: "patch",
     method: "PATCH",
-    path: (w) => `/v1/pipelines/${w.kept.id}`,
+    path: (w) => `/v1/workspaces/default/pipelines/${w.kept.id}`,
     status: 200,
     options: () => ({
       body: { name: "kept-patched", configuration: { "key.0": null, "key.1": null, ...configuration(30), added: "x" } },
@@ -125,38 +125,56 @@ const WRITES: Write[] = [
   {
     name: "delete",
     method: "DELETE",
-    path: (w) => `/v1/pipelines/${w.kept.id}`,
+    path: (w) => `/v1/workspaces/default/pipelines/${w.kept.id}`,
     status: 204,
     options: () => ({ headers: { "If-Match": '"1"' } }),
   },
-  { name: "archive", method: "POST", path: (w) => `/v1/pipelines/${w.kept.id}/archive`, status: 200, options: () => ({}) },
-  { name: "restore", method: "POST", path: (w) => `/v1/pipelines/${w.archived.id}/restore`, status: 200, options: () => ({}) },
+  {
+    name: "archive",
+    method: "POST",
+    path: (w) => `/v1/workspaces/default/pipelines/${w.kept.id}/archive`,
+    status: 200,
+    options: () => ({}),
+  },
+  {
+    name: "restore",
+    method: "POST",
+    path: (w) => `/v1/workspaces/default/pipelines/${w.archived.id}/restore`,
+    status: 200,
+    options: () => ({}),
+  },
   {
     name: "metrics put",
     method: "PUT",
-    path: (w) => `/v1/pipelines/${w.kept.id}/metrics`,
+    path: (w) => `/v1/workspaces/default/pipelines/${w.kept.id}/metrics`,
     status: 200,
     options: () => ({ body: metricsBody({ bytesProcessed: 20 }) }),
   },
   {
     name: "rollback",
     method: "POST",
-    path: (w) => `/v1/pipelines/${w.rolling.id}/rollback`,
+    path: (w) => `/v1/workspaces/default/pipelines/${w.rolling.id}/rollback`,
     status: 200,
     options: () => ({ body: { version: 1 }, headers: { "If-Match": '"3"' } }),
   },
   {
     name: "API key create",
     method: "POST",
-    path: () => "/v1/api-keys",
+    path: () => "/v1/workspaces/default/api-keys",
     status: 201,
     options: () => ({ body: { name: "new key", scopes: ["write"] } }),
   },
-  { name: "API key revoke", method: "DELETE", path: (w) => `/v1/api-keys/${w.apiKeyId}`, status: 204, options: () => ({}) },
+  {
+    name: "API key revoke",
+    method: "DELETE",
+    path: (w) => `/v1/workspaces/default/api-keys/${w.apiKeyId}`,
+    status: 204,
+    options: () => ({}),
+  },
   {
     name: "idempotent create",
     method: "POST",
-    path: () => "/v1/pipelines",
+    path: () => "/v1/workspaces/default/pipelines",
     status: 201,
     options: () => ({
       body: { name: "keyed", configuration: configuration(40), stages: bigStages("keyed", 6) },
@@ -248,7 +266,7 @@ describe("a write whose batch fails at any statement leaves no trace", () => {
     for (const fault of everyPosition()) {
       const before = await dumpDatabase();
       faulty.plan(fault);
-      const reply = await callWith(overFaultyD1, "POST", "/v1/archive-runs", { body: { olderThanDays: 30 } });
+      const reply = await callWith(overFaultyD1, "POST", "/v1/workspaces/default/archive-runs", { body: { olderThanDays: 30 } });
       if (!faulty.injected) break;
       positions++;
       const context = `archive run with ${JSON.stringify(fault)}`;
@@ -265,10 +283,11 @@ describe("a write whose batch fails at any statement leaves no trace", () => {
       expect(after.tables.archive_runs?.length, context).toBe((before.tables.archive_runs?.length ?? 0) + 1);
       expect(after.tables.audit_events?.length, context).toBe((before.tables.audit_events?.length ?? 0) + 1);
     }
-    // Two kinds of fault at each of the batch's statements: archive, run record, revisions, their events, pruning, the run's event, retention.
-    expect(positions).toBe(2 * 7);
+    // Two kinds of fault at each of the batch's statements: the workspace check, archive, run record, revisions, their events,
+    // pruning, the run's event, retention.
+    expect(positions).toBe(2 * 8);
     faulty.plan(undefined);
-    const reply = await callWith(overFaultyD1, "POST", "/v1/archive-runs", { body: { olderThanDays: 30 } });
+    const reply = await callWith(overFaultyD1, "POST", "/v1/workspaces/default/archive-runs", { body: { olderThanDays: 30 } });
     expect(reply.body).toMatchObject({ status: "succeeded", archivedCount: 2 });
   });
 });
@@ -320,9 +339,9 @@ describe("an exception mid-request is a 500 problem and writes nothing", () => {
       },
     });
     const body = { name: "whole", configuration: configuration(40), stages: bigStages("whole") };
-    const reply = await callWith((request) => throwingAfter.fetch(request, env), "POST", "/v1/pipelines", { body });
+    const reply = await callWith((request) => throwingAfter.fetch(request, env), "POST", "/v1/workspaces/default/pipelines", { body });
     expectInternalError(reply, "throw after the write");
-    const stored = (await call("GET", "/v1/pipelines?name=whole")).body.data;
+    const stored = (await call("GET", "/v1/workspaces/default/pipelines?name=whole")).body.data;
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ name: "whole", configuration: body.configuration });
     expect(stored[0].stages.map((s: { parameters: object }) => s.parameters)).toEqual(body.stages.map((s) => s.parameters));

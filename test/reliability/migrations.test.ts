@@ -200,7 +200,7 @@ describe("migrations keep every row", () => {
     await expectConsistentDatabase(db);
 
     // The app reads and changes what every step left, through the latest schema.
-    const repo = d1PipelineRepository(db);
+    const repo = d1PipelineRepository(db, "default");
     expect(await repo.count({ archived: "all", config: [] })).toBe(pipelineIds.length);
     for (const id of pipelineIds) {
       const pipeline = await repo.findById(id);

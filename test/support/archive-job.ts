@@ -14,7 +14,7 @@ import { type ManualClock, manualClock } from "./clock";
 
 /** The archive job's tests (test/archive-job*.test.ts): a D1 with pipelines updated when asked, and runs at a fixed time. */
 
-export const listArchiveRuns = (db: D1Database, limit?: number) => d1ArchiveRuns(db).list(limit ?? 20);
+export const listArchiveRuns = (db: D1Database, limit?: number) => d1ArchiveRuns(db, "default").list(limit ?? 20);
 
 export const DAY = 86_400_000;
 /** The time of most runs below; with the default 90 days its cutoff is CUTOFF. */
@@ -38,7 +38,7 @@ export function useArchiveFixture(): ArchiveFixture {
   beforeEach(async () => {
     await resetDatabase();
     fx.clock = manualClock();
-    fx.repo = d1PipelineRepository(env.DB, fx.clock);
+    fx.repo = d1PipelineRepository(env.DB, "default", fx.clock);
     fx.log = vi.spyOn(console, "log").mockImplementation(() => {});
     fx.errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
   });
@@ -60,7 +60,7 @@ export function run(
   overrides: { env?: ArchiveEnv; db?: D1Database } = {},
 ): Promise<ArchiveRun> {
   return runArchiveJob(
-    { runs: d1ArchiveRuns(overrides.db ?? env.DB), env: overrides.env ?? settings, clock: () => new Date(now) },
+    { runs: d1ArchiveRuns(overrides.db ?? env.DB, "default"), env: overrides.env ?? settings, clock: () => new Date(now) },
     options,
   );
 }

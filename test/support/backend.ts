@@ -51,14 +51,22 @@ export async function sqlRows<T = Record<string, unknown>>(text: string, ...para
 
 const DATA_TABLES = ["pipelines", "archive_runs", "idempotency_keys", "api_keys", "audit_events"];
 
-/** Empties every table that holds data (cascades clear the children); the counter rows go back to zero. */
+/** What every backend's SQL understands: the workspace `default` alone, empty, as the migrations leave a new database. */
+const ONLY_DEFAULT_WORKSPACE = [
+  "DELETE FROM pipeline_counts WHERE workspace <> 'default'",
+  "DELETE FROM workspaces WHERE id <> 'default'",
+  "INSERT INTO workspaces (id, display_name, created_at, deleted_at) VALUES ('default', 'Default', 0, NULL) ON CONFLICT DO NOTHING",
+  "UPDATE workspaces SET deleted_at = NULL",
+  "INSERT INTO pipeline_counts (workspace, archived, total) VALUES ('default', false, 0), ('default', true, 0) ON CONFLICT DO NOTHING",
+  "UPDATE pipeline_counts SET total = 0",
+];
+
+/** Empties every table that holds data (cascades clear the children), and leaves the workspace `default` alone and empty. */
 export async function resetDatabase() {
-  if (onPostgres) {
-    // One round trip; DELETE beats TRUNCATE on tables this small.
-    await sqlRows(`${DATA_TABLES.map((table) => `DELETE FROM ${table};`).join(" ")} UPDATE pipeline_counts SET total = 0`);
-    return;
-  }
-  await env.DB.batch(DATA_TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table}`)));
+  const statements = [...DATA_TABLES.map((table) => `DELETE FROM ${table}`), ...ONLY_DEFAULT_WORKSPACE];
+  // One round trip each; DELETE beats TRUNCATE on tables this small.
+  if (onPostgres) await sqlRows(statements.map((statement) => `${statement};`).join(" "));
+  else await env.DB.batch(statements.map((statement) => env.DB.prepare(statement)));
 }
 
 /**
@@ -87,7 +95,9 @@ function perCallConnection(): PostgresConnection {
 
 /** The backend's repository over this file's database, on `clock`. */
 export function testRepository(clock?: () => Date, settings?: RepositorySettings): PipelineRepository {
-  return onPostgres ? postgresPipelineRepository(perCallConnection(), clock, settings) : d1PipelineRepository(env.DB, clock, settings);
+  return onPostgres
+    ? postgresPipelineRepository(perCallConnection(), clock, settings)
+    : d1PipelineRepository(env.DB, "default", clock, settings);
 }
 
 /** The app with a count of its database round trips, whichever the backend. */
@@ -114,7 +124,7 @@ export function countingApp() {
  * calls (a connection per call costs a PostgreSQL server process each). Used within one test.
  */
 export function openTestRepository(clock?: () => Date, settings?: RepositorySettings) {
-  if (!onPostgres) return { repo: d1PipelineRepository(env.DB, clock, settings), close: async () => {} };
+  if (!onPostgres) return { repo: d1PipelineRepository(env.DB, "default", clock, settings), close: async () => {} };
   const connection = postgresConnection(connectionString());
   return { repo: postgresPipelineRepository(connection, clock, settings), close: () => connection.close() };
 }

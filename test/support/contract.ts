@@ -41,7 +41,7 @@ const PROBLEM: Response = {
 };
 
 function responseDoc(method: string, pathname: string, status: number): Response | string {
-  // A literal path (/v1/pipelines/count) wins over a template that also matches it.
+  // A literal path (/v1/workspaces/default/pipelines/count) wins over a template that also matches it.
   const matching = templates.filter((t) => t.pattern.test(pathname)).sort((a, b) => a.path.split("{").length - b.path.split("{").length);
   const operation = matching.map((t) => document.paths[t.path]?.[method.toLowerCase()]).find(Boolean);
   if (status >= 500) return PROBLEM;

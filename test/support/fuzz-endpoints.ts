@@ -66,12 +66,12 @@ export function endpoints(): Endpoint[] {
 
   return [
     {
-      name: "POST /v1/pipelines",
+      name: "POST /v1/workspaces/default/pipelines",
       valid: () => write("POST", pipelinesPath, createBody),
       spoil: [...authMutations, ...bodyMutations(["application/json"], badPipeline(createBody)), badKeyHeader],
     },
     {
-      name: "POST /v1/pipelines/import",
+      name: "POST /v1/workspaces/default/pipelines/import",
       valid: () => write("POST", `${pipelinesPath}/import`, { pipelines: [pipelineBody("fuzz-import-1"), pipelineBody("fuzz-import-2")] }),
       spoil: [
         ...authMutations,
@@ -95,7 +95,7 @@ export function endpoints(): Endpoint[] {
       ],
     },
     {
-      name: "PUT /v1/pipelines/{id}",
+      name: "PUT /v1/workspaces/default/pipelines/{id}",
       valid: () => write("PUT", at(active.id), replaceBody),
       spoil: [
         ...authMutations,
@@ -125,7 +125,7 @@ export function endpoints(): Endpoint[] {
       spoil: [expecting([409], (spec) => fc.constant(spec))], // 409 as it stands
     },
     {
-      name: "PATCH /v1/pipelines/{id}",
+      name: "PATCH /v1/workspaces/default/pipelines/{id}",
       valid: () => write("PATCH", at(active.id), { configuration: { owner: "fuzz" } }, "application/merge-patch+json"),
       spoil: [
         ...authMutations,
@@ -145,22 +145,22 @@ export function endpoints(): Endpoint[] {
       ],
     },
     {
-      name: "DELETE /v1/pipelines/{id}",
+      name: "DELETE /v1/workspaces/default/pipelines/{id}",
       valid: () => write("DELETE", at(active.id)),
       spoil: [...authMutations, withId(at), ifMatchMutation(active.version)],
     },
     {
-      name: "POST /v1/pipelines/{id}/archive",
+      name: "POST /v1/workspaces/default/pipelines/{id}/archive",
       valid: () => write("POST", `${at(active.id)}/archive`),
       spoil: [...authMutations, withId((id) => `${at(id)}/archive`), ifMatchMutation(active.version)],
     },
     {
-      name: "POST /v1/pipelines/{id}/restore",
+      name: "POST /v1/workspaces/default/pipelines/{id}/restore",
       valid: () => write("POST", `${at(archived.id)}/restore`),
       spoil: [...authMutations, withId((id) => `${at(id)}/restore`), ifMatchMutation(archived.version)],
     },
     {
-      name: "PUT /v1/pipelines/{id}/metrics",
+      name: "PUT /v1/workspaces/default/pipelines/{id}/metrics",
       valid: () => write("PUT", `${at(active.id)}/metrics`, metrics),
       spoil: [
         ...authMutations,
@@ -170,8 +170,8 @@ export function endpoints(): Endpoint[] {
       ],
     },
     {
-      name: "POST /v1/archive-runs",
-      valid: () => write("POST", "/v1/archive-runs", { olderThanDays: 30 }),
+      name: "POST /v1/workspaces/default/archive-runs",
+      valid: () => write("POST", "/v1/workspaces/default/archive-runs", { olderThanDays: 30 }),
       spoil: [
         ...authMutations,
         withBody(
@@ -187,17 +187,17 @@ export function endpoints(): Endpoint[] {
       ],
     },
     {
-      name: "GET /v1/pipelines",
+      name: "GET /v1/workspaces/default/pipelines",
       valid: () => ({ method: "GET", path: `${pipelinesPath}?limit=2`, headers: { ...auth } }),
       spoil: [...readAuthMutations, listQuery(pipelinesPath)],
     },
     {
-      name: "GET /v1/pipelines/count",
+      name: "GET /v1/workspaces/default/pipelines/count",
       valid: () => ({ method: "GET", path: `${pipelinesPath}/count`, headers: { ...auth } }),
       spoil: [...readAuthMutations, listQuery(`${pipelinesPath}/count`)],
     },
     {
-      name: "GET and HEAD /v1/pipelines/{id}, GET …/metrics",
+      name: "GET and HEAD /v1/workspaces/default/pipelines/{id}, GET …/metrics",
       valid: () => ({ method: "GET", path: at(active.id), headers: { ...auth } }),
       spoil: [
         ...readAuthMutations,
@@ -209,20 +209,20 @@ export function endpoints(): Endpoint[] {
       ],
     },
     {
-      name: "GET /v1/archive-runs",
-      valid: () => ({ method: "GET", path: "/v1/archive-runs", headers: { ...auth } }),
+      name: "GET /v1/workspaces/default/archive-runs",
+      valid: () => ({ method: "GET", path: "/v1/workspaces/default/archive-runs", headers: { ...auth } }),
       spoil: [
         ...authMutations,
         expecting([400], (spec) =>
           fc
             .constantFrom("0", "101", "-1", "1.5", "abc", "", "1e1", "0010", " 5")
-            .map((limit) => ({ ...spec, path: `/v1/archive-runs?limit=${encodeURIComponent(limit)}` })),
+            .map((limit) => ({ ...spec, path: `/v1/workspaces/default/archive-runs?limit=${encodeURIComponent(limit)}` })),
         ),
       ],
     },
     {
-      name: "POST /v1/api-keys",
-      valid: () => write("POST", "/v1/api-keys", { name: "fuzz key", scopes: ["write"] }),
+      name: "POST /v1/workspaces/default/api-keys",
+      valid: () => write("POST", "/v1/workspaces/default/api-keys", { name: "fuzz key", scopes: ["write"] }),
       spoil: [
         ...authMutations,
         ...bodyMutations(
@@ -241,13 +241,15 @@ export function endpoints(): Endpoint[] {
       ],
     },
     {
-      name: "GET /v1/api-keys, DELETE /v1/api-keys/{id}",
-      valid: () => write("DELETE", `/v1/api-keys/${state.seeded.apiKeyId}`),
+      name: "GET /v1/workspaces/default/api-keys, DELETE /v1/workspaces/default/api-keys/{id}",
+      valid: () => write("DELETE", `/v1/workspaces/default/api-keys/${state.seeded.apiKeyId}`),
       spoil: [
         ...authMutations,
-        withId((id) => `/v1/api-keys/${id}`),
+        withId((id) => `/v1/workspaces/default/api-keys/${id}`),
         (spec) =>
-          fc.constantFrom(...[withoutAuth, badAuth, badCredential(true)]).chain((m) => m({ ...spec, method: "GET", path: "/v1/api-keys" })),
+          fc
+            .constantFrom(...[withoutAuth, badAuth, badCredential(true)])
+            .chain((m) => m({ ...spec, method: "GET", path: "/v1/workspaces/default/api-keys" })),
       ],
     },
     {
@@ -263,11 +265,11 @@ export function endpoints(): Endpoint[] {
                   "/v2/pipelines",
                   "/v1",
                   "/v1/",
-                  "/v1/pipelines/import/x",
-                  "/v1/api-keys/x/y",
+                  "/v1/workspaces/default/pipelines/import/x",
+                  "/v1/workspaces/default/api-keys/x/y",
                   "/healthz/x",
                   "/%00",
-                  "/v1/pipelines/count/x",
+                  "/v1/workspaces/default/pipelines/count/x",
                 ),
                 badId.map((id) => `/v1/${id}`),
               ),
@@ -281,7 +283,9 @@ export function endpoints(): Endpoint[] {
           fc.constantFrom("PATCH", "DELETE", "PUT").map((method) => ({ ...spec, method, path: pipelinesPath, headers: { ...auth } })),
         ),
         expecting([405], (spec) =>
-          fc.constantFrom("PUT", "PATCH", "DELETE").map((method) => ({ ...spec, method, path: "/v1/archive-runs", headers: { ...auth } })),
+          fc
+            .constantFrom("PUT", "PATCH", "DELETE")
+            .map((method) => ({ ...spec, method, path: "/v1/workspaces/default/archive-runs", headers: { ...auth } })),
         ),
       ],
     },

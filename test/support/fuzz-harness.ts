@@ -18,7 +18,7 @@ export interface Seeded {
   revokedKey: string;
   apiKeyId: string;
   archived: { id: string; version: number };
-  /** A real cursor of `GET /v1/pipelines?limit=1` (sorted by name). */
+  /** A real cursor of `GET /v1/workspaces/default/pipelines?limit=1` (sorted by name). */
   cursor: string;
 }
 /** The data set of the test running now, and the database as the last request left it: what the next refused request must leave. */
@@ -33,15 +33,18 @@ export function useFuzzDataSet() {
     const active = await createPipeline("fuzz-active", { configuration: { env: "prod", "dots.key": "50%_off" } });
     await createPipeline("fuzz-other");
     const archived = await createPipeline("fuzz-archived");
-    expect((await call("POST", `/v1/pipelines/${archived.id}/archive`)).status).toBe(200);
-    expect((await call("PUT", `/v1/pipelines/${active.id}/metrics`, { body: metricsBody() })).status).toBe(200);
-    const keyed = await call("POST", "/v1/pipelines", { body: pipelineBody("fuzz-keyed"), headers: { "Idempotency-Key": "fuzz-key" } });
+    expect((await call("POST", `/v1/workspaces/default/pipelines/${archived.id}/archive`)).status).toBe(200);
+    expect((await call("PUT", `/v1/workspaces/default/pipelines/${active.id}/metrics`, { body: metricsBody() })).status).toBe(200);
+    const keyed = await call("POST", "/v1/workspaces/default/pipelines", {
+      body: pipelineBody("fuzz-keyed"),
+      headers: { "Idempotency-Key": "fuzz-key" },
+    });
     expect(keyed.status).toBe(201);
-    expect((await call("POST", "/v1/archive-runs", { body: { olderThanDays: 30 } })).status).toBe(200);
-    const page = await call("GET", "/v1/pipelines?limit=1");
-    const readKey = await call("POST", "/v1/api-keys", { body: { name: "fuzz reader", scopes: ["read"] } });
-    const revoked = await call("POST", "/v1/api-keys", { body: { name: "fuzz revoked", scopes: ["admin"] } });
-    expect((await call("DELETE", `/v1/api-keys/${revoked.body.id}`)).status).toBe(204);
+    expect((await call("POST", "/v1/workspaces/default/archive-runs", { body: { olderThanDays: 30 } })).status).toBe(200);
+    const page = await call("GET", "/v1/workspaces/default/pipelines?limit=1");
+    const readKey = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "fuzz reader", scopes: ["read"] } });
+    const revoked = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "fuzz revoked", scopes: ["admin"] } });
+    expect((await call("DELETE", `/v1/workspaces/default/api-keys/${revoked.body.id}`)).status).toBe(204);
     state.seeded = {
       readKey: readKey.body.key,
       revokedKey: revoked.body.key,

@@ -121,7 +121,7 @@ export const oddTime = fc.constantFrom(
 
 export const validStage = { name: "compress", stageType: "compression", algorithm: "zstd", parameters: { level: "3" } };
 
-/** Bodies of POST /v1/pipelines and PUT: a valid pipeline with one thing wrong. */
+/** Bodies of POST /v1/workspaces/default/pipelines and PUT: a valid pipeline with one thing wrong. */
 export function badPipeline(valid: Record<string, unknown>, extraKnown: string[] = []) {
   const stages = valid.stages as Record<string, unknown>[];
   return fc.oneof(

@@ -85,7 +85,7 @@ export const bodyMutations = (accepted: string[], bodies: fc.Arbitrary<unknown>)
   withContentType(accepted),
 ];
 
-export const pipelinesPath = "/v1/pipelines";
+export const pipelinesPath = "/v1/workspaces/default/pipelines";
 export const at = (id: string) => `${pipelinesPath}/${id}`;
 
 /** A spoiled request, with garbage riding along in X-Request-Id or another header half of the time. */
@@ -124,7 +124,7 @@ export function shown(spec: Spec): Spec {
   });
 }
 
-/** A query of GET /v1/pipelines or /count with at least one bad parameter. */
+/** A query of GET /v1/workspaces/default/pipelines or /count with at least one bad parameter. */
 export function badQuery(path: string) {
   const isList = !path.endsWith("/count");
   const bad = fc.oneof(

@@ -73,7 +73,7 @@ export function pipelineBody(name: string, extra: Partial<Record<keyof NewPipeli
 }
 
 export async function createPipeline(name: string, extra: Partial<Record<keyof NewPipeline, unknown>> = {}) {
-  const created = await call("POST", "/v1/pipelines", { body: pipelineBody(name, extra) });
+  const created = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody(name, extra) });
   if (created.status !== 201) throw new Error(`create failed: ${created.status} ${created.text}`);
   return created.body;
 }

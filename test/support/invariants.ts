@@ -3,8 +3,8 @@ import { d1Rows, onPostgres, sqlRows } from "./backend";
 
 /**
  * What the repository cannot show but a careful operator checks: no orphan rows (stages,
- * parameters, configuration, metrics of a pipeline or stage that is gone) and the counter
- * rows kept by triggers equal to the rows they count. This file's backend, or the D1 `d1`.
+ * parameters, configuration, metrics of a pipeline or stage that is gone, rows of a workspace
+ * that is gone) and each workspace's counter rows, kept by triggers, equal to the rows they count. This file's backend, or the D1 `d1`.
  */
 export async function expectConsistentDatabase(d1?: D1Database) {
   const rows = d1 ? <T>(text: string) => d1Rows<T>(d1, text) : <T>(text: string) => sqlRows<T>(text);
@@ -16,11 +16,20 @@ export async function expectConsistentDatabase(d1?: D1Database) {
             (SELECT count(*) FROM pipeline_configuration WHERE pipeline_id NOT IN (SELECT id FROM pipelines)) AS configuration,
             (SELECT count(*) FROM processing_metrics WHERE pipeline_id NOT IN (SELECT id FROM pipelines)) AS metrics`,
   );
-  const counters = await rows<{ archived: unknown; counter: number; actual: number }>(
-    `SELECT a.archived, coalesce((SELECT total FROM pipeline_counts c WHERE c.archived = a.archived), -1) AS counter,
-            (SELECT count(*) FROM pipelines p WHERE p.archived = a.archived) AS actual
-     FROM (SELECT ${ACTIVE} AS archived UNION ALL SELECT ${ARCHIVED}) a ORDER BY a.archived`,
+  const strays = await rows(
+    `SELECT ${["pipelines", "api_keys", "audit_events", "idempotency_keys", "archive_runs"]
+      .map((table) => `(SELECT count(*) FROM ${table} WHERE workspace NOT IN (SELECT id FROM workspaces)) AS ${table}`)
+      .join(", ")}`,
+  );
+  const counters = await rows<{ workspace: string; archived: unknown; counter: number; actual: number }>(
+    `SELECT w.id AS workspace, a.archived,
+            coalesce((SELECT total FROM pipeline_counts c WHERE c.workspace = w.id AND c.archived = a.archived), 0) AS counter,
+            (SELECT count(*) FROM pipelines p WHERE p.workspace = w.id AND p.archived = a.archived) AS actual
+     FROM workspaces w CROSS JOIN (SELECT ${ACTIVE} AS archived UNION ALL SELECT ${ARCHIVED}) a ORDER BY w.id, a.archived`,
   );
   expect(orphans, "orphan rows").toEqual([{ stages: 0, parameters: 0, configuration: 0, metrics: 0 }]);
-  for (const row of counters) expect(row.counter, `pipeline_counts for archived = ${row.archived}`).toBe(row.actual);
+  expect(strays, "rows of no workspace").toEqual([{ pipelines: 0, api_keys: 0, audit_events: 0, idempotency_keys: 0, archive_runs: 0 }]);
+  for (const row of counters) {
+    expect(row.counter, `pipeline_counts of ${row.workspace} for archived = ${row.archived}`).toBe(row.actual);
+  }
 }

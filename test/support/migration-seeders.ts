@@ -169,6 +169,10 @@ export const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>)
       request_id: "r ✓",
     },
   ],
+  workspaces: (step) => [
+    { id: `team-${step}`, display_name: `Team ${step} ✓`, created_at: T0 + step, deleted_at: null },
+    { id: `going-${step}`, display_name: "being deleted", created_at: T0, deleted_at: T0 + 1 },
+  ],
   archive_runs: (step) => [
     {
       id: seedId(step, "archive_runs", 0),
@@ -195,6 +199,8 @@ export const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>)
 
 /** A value for a column no seeder knows, from its declared type. */
 export function genericValue(column: ColumnInfo, table: string, i: number): string | number {
+  // Rows go into a workspace that exists: the live-workspace triggers (migrations/0008) refuse any other.
+  if (column.name === "workspace" || column.name === "pipeline_workspace") return "default";
   const type = column.type.toUpperCase();
   if (type.includes("INT")) return 1000 + i;
   if (type.includes("REAL") || type.includes("FLOA") || type.includes("DOUB")) return 0.25 + i;

@@ -4,7 +4,7 @@ import { resource, route } from "../route";
 import * as handle from "./handlers";
 import { ApiKeyListSchema, CreatedApiKeySchema, NewApiKeyBody } from "./schemas";
 
-/** /v1/api-keys (admin only): each route's operation, scope, body, responses and handler (handlers.ts). */
+/** /v1/workspaces/{workspace}/api-keys (admin only): each route's operation, scope, body, responses and handler (handlers.ts). */
 
 const tags = ["API keys"];
 

@@ -3,7 +3,7 @@ import { NewApiKeySchema, SCOPES } from "../../domain/api-key";
 import { named } from "../openapi/named";
 import { EXAMPLE, ResponseIdSchema, TimestampSchema } from "../shared/schemas";
 
-/** The bodies of /v1/api-keys, named for the document with their examples: the key itself appears only in the answer to its creation. */
+/** The bodies of /v1/workspaces/{workspace}/api-keys, named for the document with their examples: the key itself appears only in the answer to its creation. */
 
 export const NewApiKeyBody = named("NewApiKey", NewApiKeySchema, { name: "ci-reader", scopes: ["read"] });
 

@@ -10,7 +10,7 @@ import type { ArchiveRunRequestBody } from "./schemas";
 export async function run(c: WithBody<typeof ArchiveRunRequestBody>) {
   const { olderThanDays } = c.req.valid("json");
   const run = await runArchiveJob(
-    { runs: c.get("store").storage.archiveRuns, env: c.env },
+    { runs: c.get("workspace").archiveRuns, env: c.env },
     { trigger: "manual", olderThanDays, context: writeContext(c) },
   );
   return c.json(run, 200);
@@ -19,5 +19,5 @@ export async function run(c: WithBody<typeof ArchiveRunRequestBody>) {
 export async function list(c: Context<AppEnv>) {
   const limit = parseLimit(c.req.query("limit"), ARCHIVE_RUNS_LIMIT.default, ARCHIVE_RUNS_LIMIT.max);
   if (limit === undefined) throw invalidQuery([{ path: "/limit", message: `limit is an integer from 1 to ${ARCHIVE_RUNS_LIMIT.max}` }]);
-  return c.json({ data: await c.get("store").storage.archiveRuns.list(limit) }, 200);
+  return c.json({ data: await c.get("workspace").archiveRuns.list(limit) }, 200);
 }

@@ -4,7 +4,7 @@ import { resource, route } from "../route";
 import * as handle from "./handlers";
 import { ArchiveRunListSchema, ArchiveRunRequestBody, ArchiveRunSchema } from "./schemas";
 
-/** /v1/archive-runs (admin only): each route's operation, scope, body, responses and handler (handlers.ts). */
+/** /v1/workspaces/{workspace}/archive-runs (admin only): each route's operation, scope, body, responses and handler (handlers.ts). */
 
 const tags = ["Archive runs"];
 

@@ -4,7 +4,7 @@ import { ArchiveDaysSchema } from "../../settings";
 import { named } from "../openapi/named";
 import { EXAMPLE, ResponseIdSchema, TimestampSchema } from "../shared/schemas";
 
-/** The bodies of /v1/archive-runs, named for the document with their examples. */
+/** The bodies of /v1/workspaces/{workspace}/archive-runs, named for the document with their examples. */
 
 const archiveRun = {
   id: "01JD41B7C8D9E0F1G2H3J4K5M6",

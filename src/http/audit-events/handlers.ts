@@ -28,9 +28,9 @@ export async function list(c: Context<AppEnv>) {
   if (limit === undefined) issues.push({ path: "/limit", message: `limit is an integer from 1 to ${MAX_LIMIT}` });
   if (issues.length > 0) throw invalidQuery(issues);
   const cursor = params.get("cursor");
-  const before = cursor === null ? undefined : decodePosition(filter, cursor);
+  const before = cursor === null ? undefined : decodePosition({ workspace: c.get("workspaceId"), ...filter }, cursor);
   const page = await c.get("repository").listAuditEvents({ ...filter, limit: limit ?? DEFAULT_LIMIT, before });
-  const nextCursor = page.next === null ? null : encodePosition(filter, page.next);
+  const nextCursor = page.next === null ? null : encodePosition({ workspace: c.get("workspaceId"), ...filter }, page.next);
   setNextLink(c, nextCursor);
   return c.json({ data: page.items, nextCursor }, 200);
 }

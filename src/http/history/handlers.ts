@@ -20,9 +20,9 @@ export async function listRevisions(c: Ctx) {
   if (limit === undefined) issues.push({ path: "/limit", message: `limit is an integer from 1 to ${MAX_LIMIT}` });
   if (issues.length > 0) throw invalidQuery(issues);
   const cursor = params.get("cursor");
-  const before = cursor === null ? undefined : decodePosition({ id }, cursor);
+  const before = cursor === null ? undefined : decodePosition({ workspace: c.get("workspaceId"), id }, cursor);
   const page = await c.get("repository").listRevisions(id, { limit: limit ?? DEFAULT_LIMIT, before });
-  const nextCursor = page.next === null ? null : encodePosition({ id }, page.next);
+  const nextCursor = page.next === null ? null : encodePosition({ workspace: c.get("workspaceId"), id }, page.next);
   setNextLink(c, nextCursor);
   return c.json({ data: page.items, nextCursor }, 200);
 }

@@ -2,22 +2,26 @@ import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { effectiveScopes, KEY_PREFIX, parseKey, type Scope } from "../../domain/api-key";
 import { keyRefusalIn } from "../../domain/errors";
-import type { ApiKeyStore } from "../../domain/storage";
+import type { Storage } from "../../domain/storage";
+import { workspaceNotFound } from "../../domain/workspace";
 import { hashKey } from "../../storage/shared/api-key-material";
-import { type AppEnv, type Caller, readsOnly } from "../context";
+import { type AppEnv, type Caller, isOperator, readsOnly } from "../context";
 import { forbidden, HttpError, unauthorized } from "../errors";
-import { countAuthFailure, refuseOverBudgetAddress } from "./rate-limit";
+import { countAuthFailure, limitWorkspace, refuseOverBudgetAddress } from "./rate-limit";
 
 const SCOPE = Symbol("required scope");
+
+/** What a route needs: a key's scope in the path's workspace, or the operator's token (`operator`). */
+export type RouteScope = Scope | "operator";
 
 /**
  * Marks a route's handler with the scope the route needs (src/http/route.ts declares it).
  * `authorize` reads it from the matched route: a /v1 route that declares none is refused to
  * everyone (deny by default).
  */
-export const declareScope = <H extends object>(handler: H, scope: Scope): H => Object.assign(handler, { [SCOPE]: scope });
+export const declareScope = <H extends object>(handler: H, scope: RouteScope): H => Object.assign(handler, { [SCOPE]: scope });
 
-export const declaredScope = (handler: unknown): Scope | undefined => (handler as { [SCOPE]?: Scope } | undefined)?.[SCOPE];
+export const declaredScope = (handler: unknown): RouteScope | undefined => (handler as { [SCOPE]?: RouteScope } | undefined)?.[SCOPE];
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -39,7 +43,7 @@ async function sameSecret(given: string, secret: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-async function identify(authorization: string | undefined, env: AppEnv["Bindings"], keys: () => ApiKeyStore): Promise<Caller> {
+async function identify(authorization: string | undefined, env: AppEnv["Bindings"], storage: () => Storage): Promise<Caller> {
   if (!env.ADMIN_TOKEN) {
     // Fail closed: a deployment without its secret serves nobody, API keys included.
     console.error(JSON.stringify({ level: "error", message: "ADMIN_TOKEN is not configured; refusing /v1 requests" }));
@@ -51,12 +55,15 @@ async function identify(authorization: string | undefined, env: AppEnv["Bindings
   if (await sameSecret(token, env.ADMIN_TOKEN)) return ADMIN;
   const named = parseKey(token);
   // Checked in the request's own database call (see authorize): no call of its own.
-  if (named) return { id: named.id, scopes: effectiveScopes(named.scopes), key: { hash: await hashKey(token), verified: false } };
+  if (named) {
+    const { id, scopes, workspace } = named;
+    return { id, workspace, scopes: effectiveScopes(scopes), key: { hash: await hashKey(token), verified: false } };
+  }
   if (token.startsWith(KEY_PREFIX)) {
-    // A key of the old format names no id: looked up by hash first (a call of its own), and checked again with the work.
+    // A key of the oldest format names no id: looked up by hash first (a call of its own), and checked again with the work.
     const hash = await hashKey(token);
-    const key = await keys().findActive(hash);
-    if (key) return { id: key.id, scopes: effectiveScopes(key.scopes), key: { hash, verified: true } };
+    const key = await storage().findKeyByHash(hash);
+    if (key) return { id: key.id, workspace: key.workspace, scopes: effectiveScopes(key.scopes), key: { hash, verified: true } };
   }
   throw unauthorized("The bearer token is not valid.");
 }
@@ -73,7 +80,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!servesRoute(c)) return next();
   refuseOverBudgetAddress(c);
   try {
-    c.set("caller", await identify(c.req.header("Authorization"), c.env, () => c.get("store").storage.apiKeys));
+    c.set("caller", await identify(c.req.header("Authorization"), c.env, () => c.get("store").storage));
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) await countAuthFailure(c);
     throw error;
@@ -82,11 +89,25 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (keyRefusalIn(c.error)?.reason === "invalid") await countAuthFailure(c);
 };
 
+/** The `{workspace}` of a path under /v1/workspaces/{workspace}, decoded as the router decodes it. */
+function workspaceInPath(path: string): string | undefined {
+  const segment = /^\/v1\/workspaces\/([^/]+)/.exec(path)?.[1];
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /**
  * Enforces the matched route's scope; after the rate limit, so a refused request spends the
- * caller's budget. For an API key, the request's storage then checks the key in each of its calls,
- * and a request that made none (refused on its input) checks it alone afterwards, so a
- * revoked key is a 401 whatever else is wrong: one call either way.
+ * caller's budget. A route under /v1/workspaces/{workspace} gets that workspace's stores, which
+ * check in each of their calls that the workspace exists (and for an API key, that the key is
+ * active, of this workspace, and holds the scope); a request that made no call (refused on its
+ * input) runs the check alone afterwards, so a revoked key is a 401 and an unknown workspace a
+ * 404 whatever else is wrong: one call either way. A key of another workspace gets the same 404
+ * as a workspace that does not exist, before any call: it learns nothing.
  */
 export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
   const caller = c.get("caller");
@@ -96,15 +117,25 @@ export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
     .map((route) => declaredScope(route.handler))
     .find((scope) => scope !== undefined);
   if (!required) throw forbidden("This route declares no scope, so nobody may call it.");
-  const mode = readsOnly(c) ? "read" : "write";
-  const checked = caller.key && c.get("store").checkKey({ id: caller.id, hash: caller.key.hash, scope: required, mode });
-  const unverified = checked && !caller.key?.verified;
+  const workspace = workspaceInPath(c.req.path);
+  if (required === "operator" || workspace === undefined) {
+    if (isOperator(caller)) return next();
+    // A key is checked in its own workspace first, so an unknown or revoked one is a 401 here too.
+    const key = caller.key && { id: caller.id, hash: caller.key.hash, scope: "read" as const };
+    if (key && caller.workspace) await c.get("store").scope({ workspace: caller.workspace, mode: "read", key }).verify();
+    throw forbidden("This route needs the operator's token (ADMIN_TOKEN).");
+  }
+  if (caller.workspace !== undefined && caller.workspace !== workspace) throw workspaceNotFound();
+  await limitWorkspace(c, workspace);
+  const key = caller.key && { id: caller.id, hash: caller.key.hash, scope: required };
+  const scoped = c.get("store").scope({ workspace, mode: readsOnly(c) ? "read" : "write", key });
+  c.set("workspaceId", workspace);
+  c.set("workspace", scoped.storage);
   if (!caller.scopes.includes(required)) {
-    // An unknown or revoked key is a 401 before it is a 403: its row says which, in one call.
-    if (unverified) await checked.verify();
+    // An unknown or revoked key is a 401, and an unknown workspace a 404, before it is a 403: one call says which.
+    await scoped.verify();
     throw forbidden(`This route needs the ${required} scope.`);
   }
-  if (!checked) return next();
   await next();
-  if (unverified && !checked.sent) await checked.verify();
+  if (!scoped.sent) await scoped.verify();
 };

@@ -20,6 +20,18 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * The workspace's own budget (`WORKSPACE_RATE_LIMITER`), spent by every request in it whoever
+ * sends it, so one team's script cannot starve the other workspaces of the deployment. Spent
+ * only once the caller may act in the workspace as far as can be told without the database (a
+ * key of another workspace is refused first), so nobody spends another workspace's budget.
+ */
+export async function limitWorkspace(c: Context<AppEnv>, workspace: string): Promise<void> {
+  if (!c.env.WORKSPACE_RATE_LIMITER) return;
+  const { success } = await c.env.WORKSPACE_RATE_LIMITER.limit({ key: workspace });
+  if (!success) throw rateLimited(RATE_LIMIT_PERIOD_SECONDS, "This workspace has used its request budget; retry later.");
+}
+
 /** Cloudflare sets CF-Connecting-IP on every request; without it (a test, a bare runtime) all share one budget. */
 const clientAddress = (c: Context<AppEnv>) => c.req.header("CF-Connecting-IP") ?? "unknown";
 const OVER_BUDGET = "This address has sent too many requests without valid credentials; retry later.";

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { PipelineRepository } from "../../domain/repository";
 import type { Env } from "../../env";
-import { readRevisionsKeep } from "../../settings";
+import { readStorageSettings } from "../../settings";
 import { openStorage } from "../../storage/open-storage";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";
@@ -31,7 +31,7 @@ export const requestStorage: MiddlewareHandler<AppEnv> = async (c, next) => {
   const store = openStorage(c.env, {
     token,
     readOnly: readsOnly(c),
-    revisionsKeep: readRevisionsKeep(c.env),
+    ...readStorageSettings(c.env),
     onCall: c.get("onDatabaseCall"),
   });
   c.set("store", store);
@@ -61,12 +61,14 @@ export function observeDatabaseCalls(observer: () => void): MiddlewareHandler<Ap
 }
 
 /**
- * Gives the request its pipeline repository: its storage's, or what `wrap` makes of it (tests
- * inject faults there).
+ * Gives a request in a workspace its pipeline repository: the workspace's, or what `wrap` makes
+ * of it (tests inject faults there).
  */
 export function pipelineRepository(wrap?: (real: PipelineRepository, env: Env) => PipelineRepository): MiddlewareHandler<AppEnv> {
   return function pipelineRepository(c, next) {
-    const real = c.get("store").storage.pipelines;
+    const workspace = c.get("workspace");
+    if (!workspace) return next();
+    const real = workspace.pipelines;
     c.set("repository", wrap ? wrap(real, c.env) : real);
     return next();
   };

@@ -2,13 +2,14 @@ import type { Hono } from "hono";
 import { routeDoc } from "../route";
 import { componentSchemas } from "./components";
 import { PARAMETERS, param } from "./parameters";
-import { HEADERS } from "./responses";
+import { HEADERS, notFoundError } from "./responses";
 import type { Operation } from "./types";
 
 type Method = "get" | "head" | "post" | "put" | "patch" | "delete";
 const METHODS = new Set<string>(["get", "head", "post", "put", "patch", "delete"]);
 
 const TAGS = [
+  { name: "Workspaces", description: "Tenants that share nothing; created, listed and deleted with the operator's token." },
   { name: "Pipelines", description: "Named, ordered processing pipelines with their configuration." },
   { name: "Metrics", description: "The latest processing metrics of a pipeline." },
   { name: "History", description: "A pipeline's revisions, what changed between two, and rollback." },
@@ -31,13 +32,19 @@ const commonHeaders = (path: string) => ({
 
 /** Adds what every operation has: the common headers, and X-Consistency-Token on /v1. HEAD answers carry no body. */
 function complete(path: string, operation: Operation, head = false): Operation {
+  const inWorkspace = path.startsWith("/v1/workspaces/{workspace}");
+  // Under a workspace, every operation can meet one that does not exist (or that the token may not see).
+  const declared = inWorkspace ? { ...notFoundError, ...operation.responses } : operation.responses;
+  const sorted = Object.fromEntries(Object.entries(declared).sort(([a], [b]) => a.localeCompare(b)));
   const responses = Object.fromEntries(
-    Object.entries(operation.responses).map(([status, { content, ...response }]) => [
+    Object.entries(sorted).map(([status, { content, ...response }]) => [
       status,
       { ...response, headers: { ...commonHeaders(path), ...response.headers }, ...(content && !head ? { content } : {}) },
     ]),
   );
-  const parameters = path.startsWith("/v1/") ? [...(operation.parameters ?? []), param("X-Consistency-Token")] : operation.parameters;
+  const parameters = path.startsWith("/v1/")
+    ? [...(inWorkspace ? [param("workspace")] : []), ...(operation.parameters ?? []), param("X-Consistency-Token")]
+    : operation.parameters;
   return { ...operation, ...(parameters ? { parameters } : {}), responses };
 }
 
@@ -78,7 +85,12 @@ export function openApiDocument(app: Pick<Hono, "routes">) {
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "The ADMIN_TOKEN secret, or an API key (`plk_…`) from POST /v1/api-keys." },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "The operator's token (the ADMIN_TOKEN secret: every workspace), or an API key (`plk_…`) from POST /v1/workspaces/{workspace}/api-keys (that workspace alone).",
+        },
       },
       schemas: componentSchemas(Object.values(paths).flatMap((item) => Object.values(item))),
       parameters: PARAMETERS,

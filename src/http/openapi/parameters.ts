@@ -1,6 +1,7 @@
 import { AUDIT_ACTIONS } from "../../domain/history";
 import { ID_PATTERN } from "../../domain/ids";
 import { LIMITS, MAP_KEY_PATTERN } from "../../domain/pipeline";
+import { WORKSPACE_ID_PATTERN } from "../../domain/workspace";
 import { CONSISTENCY_TOKEN } from "../middleware/request-storage";
 import { MAX_CONFIG_FILTERS } from "../pipelines/query";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../shared/query";
@@ -8,6 +9,15 @@ import type { Parameter, Ref } from "./types";
 
 /** Reusable parameters, as `components.parameters`; operations refer to them by name with `param`. */
 export const PARAMETERS = {
+  workspace: {
+    name: "workspace",
+    in: "path",
+    required: true,
+    description:
+      "The workspace's id: lowercase letters, digits and inner hyphens, 1 to 63 characters. An unknown one, or one the token may not act in, is the same 404.",
+    schema: { type: "string", pattern: WORKSPACE_ID_PATTERN.source },
+    example: "default",
+  },
   id: {
     name: "id",
     in: "path",

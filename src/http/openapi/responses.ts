@@ -23,7 +23,7 @@ export const HEADERS = {
     schema: { type: "string", pattern: '^"[1-9][0-9]*"$' },
   },
   Location: {
-    description: "The new pipeline's path: `/v1/pipelines/{id}`.",
+    description: "The new pipeline's path: `/v1/workspaces/{workspace}/pipelines/{id}`.",
     required: true,
     schema: { type: "string", format: "uri-reference" },
   },

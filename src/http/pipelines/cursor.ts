@@ -26,12 +26,13 @@ const CursorSchema = v.strictObject({
 
 type Cursor = v.InferOutput<typeof CursorSchema>;
 
-type Shape = Pick<ListQuery, "archived" | "name" | "config" | "sort">;
+/** A listing's shape, with the workspace it lists: a cursor means nothing in another one. */
+type Shape = Pick<ListQuery, "archived" | "name" | "config" | "sort"> & { workspace: string };
 
 const sortKey = ({ sort }: Shape) => `${sort.descending ? "-" : ""}${sort.field}`;
 
 const filtersKey = (query: Shape) =>
-  JSON.stringify([query.archived, query.name ?? null, [...query.config].map(([k, val]) => `${k}=${val}`).sort()]);
+  JSON.stringify([query.workspace, query.archived, query.name ?? null, [...query.config].map(([k, val]) => `${k}=${val}`).sort()]);
 
 export function encodeCursor(query: Shape, next: Keyset): string {
   const cursor: Cursor = { sort: sortKey(query), filters: filtersKey(query), value: next.value, id: next.id };

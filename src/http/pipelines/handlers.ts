@@ -20,7 +20,7 @@ export const create = (c: WithBody<typeof NewPipelineBody>) =>
     if (!pipeline) throw new Error("creating one pipeline returned none");
     return {
       status: 201,
-      headers: { Location: `/v1/pipelines/${pipeline.id}`, ETag: etagOf(pipeline.version) },
+      headers: { Location: `/v1/workspaces/${c.get("workspaceId")}/pipelines/${pipeline.id}`, ETag: etagOf(pipeline.version) },
       body: pipeline,
     };
   });
@@ -30,9 +30,10 @@ export const importMany = (c: WithBody<typeof PipelineImportBody>) =>
 
 export async function list(c: Ctx) {
   const url = new URL(c.req.url);
-  const query = parseListQuery(url.searchParams);
+  const workspace = c.get("workspaceId");
+  const query = parseListQuery(url.searchParams, workspace);
   const page = await c.get("repository").list(query);
-  const nextCursor = page.next ? encodeCursor(query, page.next) : null;
+  const nextCursor = page.next ? encodeCursor({ ...query, workspace }, page.next) : null;
   setNextLink(c, nextCursor);
   // D1's page carries its pipelines as SQLite wrote them: they go out as they are.
   const data = page.itemsJson ?? JSON.stringify(page.items);

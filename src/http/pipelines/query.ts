@@ -5,7 +5,7 @@ import { hasNul, NO_NUL } from "../../domain/validation";
 import { DEFAULT_LIMIT, invalidQuery, isNonNegativeInteger, MAX_LIMIT, parseLimit } from "../shared/query";
 import { decodeCursor } from "./cursor";
 
-/** Parses the query of `GET /v1/pipelines` and `/count`; unknown parameters are errors. */
+/** Parses the query of `GET /v1/workspaces/{workspace}/pipelines` and `/count`; unknown parameters are errors. */
 
 /**
  * Each configuration filter binds parameters in one SQL statement, and D1 takes at most 100
@@ -73,7 +73,8 @@ export function parseCountQuery(params: URLSearchParams): PipelineFilter {
   return filter;
 }
 
-export function parseListQuery(params: URLSearchParams): ListQuery {
+/** A listing of `workspace`: its cursor must be one of this workspace's listings. */
+export function parseListQuery(params: URLSearchParams, workspace: string): ListQuery {
   const { filter, issues, single } = parseFilter(params, ["archived", "name", "sort", "limit", "cursor", "offset"]);
   const issue = (name: string, message: string) => issues.push({ path: `/${name}`, message });
 
@@ -92,7 +93,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
 
   if (issues.length > 0) throw invalidQuery(issues);
   const query: ListQuery = { ...filter, sort: { field, descending }, limit: limit ?? DEFAULT_LIMIT };
-  if (cursor !== undefined) query.after = decodeCursor(query, cursor);
+  if (cursor !== undefined) query.after = decodeCursor({ ...query, workspace }, cursor);
   if (offsetParam !== undefined) query.offset = Number(offsetParam);
   return query;
 }

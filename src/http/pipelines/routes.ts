@@ -26,7 +26,7 @@ import {
   PipelineReplacementBody,
 } from "./schemas";
 
-/** /v1/pipelines: each route's operation, scope, body, responses and handler (handlers.ts). */
+/** /v1/workspaces/{workspace}/pipelines: each route's operation, scope, body, responses and handler (handlers.ts). */
 
 const tags = ["Pipelines"];
 const itemWrite = [param("id"), param("If-Match")];

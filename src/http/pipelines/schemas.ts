@@ -12,7 +12,7 @@ import { named } from "../openapi/named";
 import { EXAMPLE, PIPELINE_EXAMPLE, PipelineSchema, ResponseIdSchema, TimestampSchema } from "../shared/schemas";
 
 /**
- * The bodies of /v1/pipelines, named for the document with their examples: the domain's
+ * The bodies of /v1/workspaces/{workspace}/pipelines, named for the document with their examples: the domain's
  * schemas for requests (they validate), response shapes for the typed client and the document.
  */
 

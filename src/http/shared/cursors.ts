@@ -2,8 +2,8 @@ import { badRequest } from "../errors";
 
 /**
  * Opaque cursors are base64url JSON. Those of the newest-first listings (revisions, audit
- * events) hold the position the next page starts before and the filters it was taken under;
- * one from other filters, or edited, is a 400.
+ * events) hold the position the next page starts before and the filters it was taken under,
+ * the workspace among them; one from other filters or another workspace, or edited, is a 400.
  */
 
 export const toBase64Url = (text: string) => {
@@ -38,4 +38,19 @@ export function decodePosition(filters: unknown, text: string): number {
     throw badRequest("The cursor belongs to a listing with other filters; repeat that listing's query.");
   }
   return before;
+}
+
+const WORKSPACE_CURSOR = /^[a-z][a-z0-9-]{0,62}$/;
+
+/** The workspaces' listing: the last id of the page (operator only, so it names no workspace of its own). */
+export const encodeWorkspaceCursor = (after: string) => toBase64Url(JSON.stringify({ after }));
+
+export function decodeWorkspaceCursor(text: string): string {
+  try {
+    const { after } = JSON.parse(fromBase64Url(text)) as { after?: unknown };
+    if (typeof after === "string" && WORKSPACE_CURSOR.test(after)) return after;
+  } catch {
+    // Falls through to the 400.
+  }
+  throw badRequest("The cursor is not one this API issued.");
 }

@@ -45,7 +45,10 @@ export function d1ApiKeys(db: D1Database, workspace: string): ApiKeyStore {
     },
 
     async list() {
-      const { results } = await prepare(db, sql`SELECT ${COLUMNS} FROM api_keys WHERE workspace = ${workspace} ORDER BY created_at DESC, id DESC`).all<Row>();
+      const { results } = await prepare(
+        db,
+        sql`SELECT ${COLUMNS} FROM api_keys WHERE workspace = ${workspace} ORDER BY created_at DESC, id DESC`,
+      ).all<Row>();
       return results.map(toApiKey);
     },
 

@@ -72,11 +72,16 @@ export function d1ArchiveRuns(db: D1Database, workspace: string): ArchiveRunStor
       sql`${INSERT_RUN} ${runValues(workspace, run, sql`changes()`, "succeeded", null)} RETURNING ${COLUMNS}`,
       // What this run archived is what now carries its start as updatedAt without a revision of
       // that version yet (every other write records its revision in its own batch).
-      ...recordRevisions(sql`p.workspace = ${workspace} AND p.archived = 1 AND p.updated_at = ${ms(run.startedAt)}`, "archived", batch.context, {
-        keep: batch.revisionsKeep,
-        count: batchSize,
-        writeId: run.id,
-      }),
+      ...recordRevisions(
+        sql`p.workspace = ${workspace} AND p.archived = 1 AND p.updated_at = ${ms(run.startedAt)}`,
+        "archived",
+        batch.context,
+        {
+          keep: batch.revisionsKeep,
+          count: batchSize,
+          writeId: run.id,
+        },
+      ),
       recordEvent(workspace, finishedEvent(run), batch.context),
       sql`DELETE FROM audit_events WHERE workspace = ${workspace} AND at < ${ms(batch.auditCutoff)}`,
     ];

@@ -18,10 +18,11 @@ function checkStatement(db: D1Database, check: WorkspaceCheck): D1PreparedStatem
       grantorsOf(check.key.scope).map((scope) => sql`instr(' ' || k.scopes || ' ', ${` ${scope} `}) > 0`),
       " OR ",
     );
-    checks.push([sql`k.id IS NULL`, "key_invalid"], [sql`w.id IS NULL OR k.workspace <> w.id`, "workspace_missing"], [
-      sql`NOT (${held})`,
-      "key_scope",
-    ]);
+    checks.push(
+      [sql`k.id IS NULL`, "key_invalid"],
+      [sql`w.id IS NULL OR k.workspace <> w.id`, "workspace_missing"],
+      [sql`NOT (${held})`, "key_scope"],
+    );
     rows = sql`FROM (SELECT 1) LEFT JOIN api_keys k ON k.id = ${check.key.id} AND k.key_hash = ${check.key.hash} AND k.revoked_at IS NULL ${live}`;
   } else {
     checks.push([sql`w.id IS NULL`, "workspace_missing"]);

@@ -13,8 +13,8 @@ import {
   type WriteOptions,
   writeContextOf,
 } from "../../domain/repository";
-import { domainError } from "../shared/refusals";
 import { WORKSPACE_DEFAULTS } from "../../domain/workspace";
+import { domainError } from "../shared/refusals";
 import type { RepositorySettings } from "../shared/request-storage";
 import { type SQL, sql } from "../shared/sql";
 import { insertConfiguration, insertPipelines, replaceContent } from "./content-statements";
@@ -114,16 +114,18 @@ export function d1PipelineRepository(
   db: D1Database,
   workspace: string,
   clock: () => Date = () => new Date(),
-  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep, maxPipelines: WORKSPACE_DEFAULTS.maxPipelines },
+  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
   const keep = settings.revisionsKeep;
+  const maxPipelines = settings.maxPipelines ?? WORKSPACE_DEFAULTS.maxPipelines;
   const guard = (id: string, options: WriteOptions, checks?: Check[]) => pipelineGuard(workspace, id, options, checks);
 
-  const selectOne = (id: string) => sql`SELECT ${PIPELINE_JSON} AS pipeline FROM pipelines p WHERE p.id = ${id} AND p.workspace = ${workspace}`;
+  const selectOne = (id: string) =>
+    sql`SELECT ${PIPELINE_JSON} AS pipeline FROM pipelines p WHERE p.id = ${id} AND p.workspace = ${workspace}`;
   /** Aborts a create of `count` pipelines that would take the workspace past its quota; `unless` (SQL) spares a replay. */
   const quotaGuard = (count: number, unless: SQL = sql`0`) =>
     sql`${INSERT_GUARD} SELECT CASE WHEN NOT (${unless}) AND
-      (SELECT coalesce(sum(total), 0) FROM pipeline_counts WHERE workspace = ${workspace}) + ${count} > ${settings.maxPipelines}
+      (SELECT coalesce(sum(total), 0) FROM pipeline_counts WHERE workspace = ${workspace}) + ${count} > ${maxPipelines}
       THEN ${reason("quota_exceeded")} END`;
   /** A change of pipeline `id`: guard, the writes, its revision and event, then the pipeline as it now is; one batch. */
   async function change(id: string, kind: Change, meta: WriteMeta, writes: SQL[]): Promise<Pipeline> {
@@ -138,7 +140,10 @@ export function d1PipelineRepository(
   /** New pipelines with their revisions and events; with `condition`, written only where it holds. */
   function creation(items: Pipeline[], meta: WriteMeta, condition?: SQL): SQL[] {
     const ids = sql`p.id IN (SELECT value FROM json_each(${JSON.stringify(items.map((item) => item.id))}))`;
-    return [...insertPipelines(workspace, items, condition), ...recordRevisions(ids, "created", writeContextOf(meta), { keep, count: items.length })];
+    return [
+      ...insertPipelines(workspace, items, condition),
+      ...recordRevisions(ids, "created", writeContextOf(meta), { keep, count: items.length }),
+    ];
   }
 
   function setArchived(id: string, archived: boolean, options: WriteOptions): Promise<Pipeline> {
@@ -216,11 +221,7 @@ export function d1PipelineRepository(
     rollback(id, version, options = {}) {
       const revision = sql`(SELECT pipeline FROM pipeline_revisions WHERE pipeline_id = ${id} AND version = ${version})`;
       return change(id, "rolledBack", options, [
-        guard(id, options, [
-          notArchived,
-          [sql`${revision} IS NULL`, "revision_not_found"],
-          nameFree(sql`${revision} ->> '$.name'`),
-        ]),
+        guard(id, options, [notArchived, [sql`${revision} IS NULL`, "revision_not_found"], nameFree(sql`${revision} ->> '$.name'`)]),
         ...replaceContent(
           id,
           {

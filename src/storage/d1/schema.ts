@@ -183,9 +183,9 @@ export const apiKeys = sqliteTable(
     id: text("id").primaryKey(),
     workspace: workspaceColumn(),
     name: text("name").notNull(),
-  /** Space-separated scopes: read, write, admin. */
-  scopes: text("scopes").notNull(),
-  prefix: text("prefix").notNull(),
+    /** Space-separated scopes: read, write, admin. */
+    scopes: text("scopes").notNull(),
+    prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull().unique("api_keys_key_hash_key"),
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
@@ -212,7 +212,7 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspace, t.scope, t.key] }), index("idempotency_keys_expires_idx").on(t.workspace, t.expiresAt)],
 );
 
-/** One row per run of the archive job, from cron or from POST /v1/archive-runs. */
+/** One row per run of the archive job, from cron or from POST /v1/workspaces/{workspace}/archive-runs. */
 export const archiveRuns = sqliteTable(
   "archive_runs",
   {

@@ -1,6 +1,6 @@
 import type { Storage, WorkspaceStorage } from "../../domain/storage";
-import type { RepositorySettings, OpenOptions, RequestStorage } from "../shared/request-storage";
 import type { WorkspaceCheck } from "../shared/key-check";
+import type { OpenOptions, RepositorySettings, RequestStorage } from "../shared/request-storage";
 import { d1ApiKeys, d1FindKeyByHash } from "./api-keys";
 import { d1ArchiveRuns } from "./archive-runs";
 import { d1CallCounter } from "./call-counter";
@@ -30,7 +30,12 @@ export function d1WorkspaceStorage(db: D1Database, workspace: string, settings: 
  * Everything the API stores, on D1 (a request's session): a workspace's stores check that it
  * exists in each of their calls, as `mode` says (a guard for writes, a SELECT for reads).
  */
-export function d1Storage(d1: D1Database, settings: RepositorySettings, mode: WorkspaceCheck["mode"] = "write", clock?: () => Date): Storage {
+export function d1Storage(
+  d1: D1Database,
+  settings: RepositorySettings,
+  mode: WorkspaceCheck["mode"] = "write",
+  clock?: () => Date,
+): Storage {
   return {
     workspace: (id) => d1WorkspaceStorage(d1WorkspaceCheck(d1, { workspace: id, mode }).db, id, settings, clock),
     workspaces: d1Workspaces(d1, settings.deleteStepPipelines),

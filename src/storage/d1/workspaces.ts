@@ -46,13 +46,11 @@ export function d1Workspaces(db: D1Database, stepPipelines = DELETE_STEP_PIPELIN
     async create(input, now) {
       const workspace: Workspace = { id: input.id, displayName: input.displayName ?? input.id, createdAt: now.toISOString() };
       try {
-        await db.batch([
-          prepare(
-            db,
-            sql`INSERT INTO workspaces (id, display_name, created_at, deleted_at) VALUES (${workspace.id}, ${workspace.displayName}, ${now.getTime()}, NULL)`,
-          ),
-          prepare(db, sql`INSERT INTO pipeline_counts (workspace, archived, total) VALUES (${workspace.id}, 0, 0), (${workspace.id}, 1, 0)`),
-        ]);
+        // Its counter rows come with its first pipelines (migrations/0008).
+        await prepare(
+          db,
+          sql`INSERT INTO workspaces (id, display_name, created_at, deleted_at) VALUES (${workspace.id}, ${workspace.displayName}, ${now.getTime()}, NULL)`,
+        ).run();
       } catch (error) {
         if (String(error).includes("UNIQUE constraint failed: workspaces.id")) throw workspaceTaken();
         throw error;

@@ -19,7 +19,11 @@ function generateKey(workspace: string, id: string, scopes: readonly Scope[]): s
 }
 
 /** A new key for both backends: what is shown (`apiKey`, and `key` once) and the hash that is stored. */
-export async function mintApiKey(workspace: string, input: NewApiKey, now: Date): Promise<{ apiKey: ApiKey; key: string; keyHash: string }> {
+export async function mintApiKey(
+  workspace: string,
+  input: NewApiKey,
+  now: Date,
+): Promise<{ apiKey: ApiKey; key: string; keyHash: string }> {
   const id = newId();
   const key = generateKey(workspace, id, input.scopes);
   const apiKey: ApiKey = {

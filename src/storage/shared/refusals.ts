@@ -61,6 +61,7 @@ export function domainError(error: unknown, id = ""): unknown {
   if (refusal) return refusal;
   // The unique index on active names backs the guard's name check (and is the only check on
   // creates and restores): D1 names the column, PostgreSQL the index.
-  if (message.includes("UNIQUE constraint failed: pipelines.workspace, pipelines.name") || message.includes('"pipelines_active_name_key"')) return nameTaken();
+  if (message.includes("UNIQUE constraint failed: pipelines.workspace, pipelines.name") || message.includes('"pipelines_active_name_key"'))
+    return nameTaken();
   return error;
 }

@@ -5,8 +5,8 @@ import type { Checked, WorkspaceCheck } from "./key-check";
 export interface RepositorySettings {
   /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
   revisionsKeep: number;
-  /** Pipelines a workspace may hold, archived ones included (`WORKSPACE_MAX_PIPELINES`). */
-  maxPipelines: number;
+  /** Pipelines a workspace may hold, archived ones included (`WORKSPACE_MAX_PIPELINES`; `WORKSPACE_DEFAULTS.maxPipelines` when left out). */
+  maxPipelines?: number;
   /** Pipelines one step of a workspace's deletion deletes (with all they own). */
   deleteStepPipelines?: number;
 }
