@@ -2,8 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { openApiDocument } from "../../src/http/openapi/document";
-import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
-import { resetDatabase } from "../support/backend";
+import { resetDatabase, testRepository } from "../support/backend";
 import { call, callWith } from "../support/http";
 import { createWorkspace, dumpWorkspace, populate } from "../support/workspaces";
 
@@ -103,7 +102,7 @@ describe("every route of the OpenAPI document keeps workspaces apart", () => {
   });
 
   it("would catch a repository that leaks: with A's requests served from B's pipelines, B's ids answer 200", async () => {
-    const leaking = createApp({ repository: (_, bindings) => d1PipelineRepository(bindings.DB, "team-b") });
+    const leaking = createApp({ repository: () => testRepository(undefined, undefined, "team-b") });
     const op = operations.find((one) => one.method === "GET" && one.template.endsWith("/pipelines/{id}"));
     if (!op) throw new Error("no GET of one pipeline in the document");
     const reply = await callWith((request) => leaking.fetch(request, env), "GET", urlOf(op, "team-a"));

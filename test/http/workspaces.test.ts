@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
 import { resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, pipelineBody } from "../support/http";
+import { expectConsistentDatabase } from "../support/invariants";
 import { createKey, createWorkspace, dumpWorkspace, path, populate } from "../support/workspaces";
 
 beforeEach(() => resetDatabase());
@@ -159,5 +160,25 @@ describe("deleting a workspace", () => {
     expect((await call("GET", path("team-a", `/pipelines/${a.pipelineId}`))).status).toBe(404);
     // The old key stays refused in the new workspace of the same id.
     expect((await call("GET", path("team-a", "/pipelines"), { token: a.key.key })).status).toBe(401);
+  });
+
+  it("races its keys' writes: once DELETE has answered, none commits, and nothing of the workspace is left", async () => {
+    await createWorkspace("racing");
+    const { key } = await createKey("racing", ["write"]);
+    let committed = false;
+    const writes = Array.from({ length: 40 }, async (_, i) => {
+      const reply = await call("POST", path("racing", "/pipelines"), { token: key, body: pipelineBody(`w${i}`) });
+      if (reply.status === 201) committed = true;
+      return reply;
+    });
+    while (!committed) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect((await call("DELETE", "/v1/workspaces/racing")).status).toBe(204);
+    // A write answered after the DELETE may have committed before it; whatever committed, nothing is left.
+    await Promise.all(writes);
+    expect((await call("POST", path("racing", "/pipelines"), { token: key, body: pipelineBody("late") })).status).toBe(401);
+    for (const table of ["pipelines", "api_keys", "audit_events", "idempotency_keys", "archive_runs"]) {
+      expect(await sqlRows(`SELECT * FROM ${table} WHERE workspace = 'racing'`), table).toEqual([]);
+    }
+    await expectConsistentDatabase();
   });
 });

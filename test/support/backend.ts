@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { types } from "pg";
 import type { PipelineRepository } from "../../src/domain/repository";
 import { createApp } from "../../src/http/app";
+import { DEFAULT_WORKSPACE } from "../../src/domain/workspace";
 import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
 import { type PostgresConnection, postgresClient, postgresConnection } from "../../src/storage/postgres/connection";
 import { postgresPipelineRepository } from "../../src/storage/postgres/pipeline-repository";
@@ -93,11 +94,11 @@ function perCallConnection(): PostgresConnection {
   };
 }
 
-/** The backend's repository over this file's database, on `clock`. */
-export function testRepository(clock?: () => Date, settings?: RepositorySettings): PipelineRepository {
+/** The backend's repository of `workspace` over this file's database, on `clock`. */
+export function testRepository(clock?: () => Date, settings?: RepositorySettings, workspace = DEFAULT_WORKSPACE): PipelineRepository {
   return onPostgres
-    ? postgresPipelineRepository(perCallConnection(), clock, settings)
-    : d1PipelineRepository(env.DB, "default", clock, settings);
+    ? postgresPipelineRepository(perCallConnection(), workspace, clock, settings)
+    : d1PipelineRepository(env.DB, workspace, clock, settings);
 }
 
 /** The app with a count of its database round trips, whichever the backend. */

@@ -1,0 +1,79 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { NotFoundError } from "../src/domain/errors";
+import { runArchiveInEveryWorkspace } from "../src/jobs/archive-everywhere";
+import { d1Storage } from "../src/storage/d1/storage";
+import { d1Workspaces } from "../src/storage/d1/workspaces";
+import { resetDatabase, sqlRows } from "./support/backend";
+import { dumpDatabase } from "./support/dump";
+import { faultyD1, NoSuchStatement } from "./support/faulty-d1";
+import { call, pipelineBody } from "./support/http";
+import { createKey, createWorkspace, path } from "./support/workspaces";
+
+/**
+ * Deleting a workspace too big for one batch, in bounded steps (two pipelines a step here):
+ * every statement of every step is made to fail in turn; a failed step changes nothing, the
+ * workspace is unreachable from the first step that commits, and the next step resumes.
+ */
+
+const OWNED = ["pipelines", "api_keys", "audit_events", "idempotency_keys", "archive_runs", "pipeline_counts"];
+const settings = { revisionsKeep: 100 };
+
+async function rowsLeft(workspace: string) {
+  const counts: Record<string, number> = {};
+  for (const table of OWNED) counts[table] = (await sqlRows(`SELECT 1 FROM ${table} WHERE workspace = ?`, workspace)).length;
+  return counts;
+}
+
+beforeEach(async () => {
+  await resetDatabase();
+  await createWorkspace("big");
+  for (let i = 0; i < 5; i++) {
+    const created = await call("POST", path("big", "/pipelines"), { body: pipelineBody(`p${i}`), headers: { "Idempotency-Key": `k${i}` } });
+    expect(created.status).toBe(201);
+  }
+  await call("POST", path("big", "/archive-runs"), { body: { olderThanDays: 0 } });
+});
+
+describe("a workspace deleted in bounded steps", () => {
+  it("leaves every failed step without a trace, unreachable after the first that commits, and resumable to the end", async () => {
+    const { key } = await createKey("big", ["admin"]);
+    const faulty = faultyD1(env.DB);
+    const steps = d1Workspaces(faulty.db, 2);
+    let step = 0;
+    let progress: string | undefined;
+    while (progress !== "deleted") {
+      for (let at = 0; ; at++) {
+        const before = await dumpDatabase();
+        faulty.plan({ kind: "replace", at });
+        const failure = await steps.deleteStep("big", new Date()).catch((error: unknown) => error);
+        if (failure instanceof NoSuchStatement) break;
+        expect(failure, `step ${step}, statement ${at}`).toBeInstanceOf(Error);
+        expect(await dumpDatabase(), `step ${step}, statement ${at}`).toEqual(before);
+      }
+      faulty.plan(undefined);
+      progress = await steps.deleteStep("big", new Date());
+      step++;
+      // Never half-visible: from the first step on, its paths are a 404 and its keys refused.
+      await expect(
+        d1Storage(env.DB, settings, "read").workspace("big").pipelines.count({ archived: "all", config: [] }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect((await call("GET", path("big", "/pipelines"))).status).toBe(404);
+      expect((await call("GET", path("big", "/pipelines"), { token: key })).status).toBeGreaterThanOrEqual(401);
+      if (progress === "more") expect((await call("POST", "/v1/workspaces", { body: { id: "big" } })).status).toBe(409);
+    }
+    expect(step).toBeGreaterThan(2);
+    expect(await rowsLeft("big")).toEqual(Object.fromEntries(OWNED.map((table) => [table, 0])));
+    await createWorkspace("big");
+    expect((await call("GET", "/v1/workspaces/big")).body.pipelineCount).toBe(0);
+  });
+
+  it("is finished by the archive job's next run when a DELETE was cut short", async () => {
+    const steps = d1Workspaces(env.DB, 2);
+    expect(await steps.deleteStep("big", new Date())).toBe("more");
+    expect(await steps.unfinishedDeletions(10)).toEqual(["big"]);
+    await runArchiveInEveryWorkspace(d1Storage(env.DB, settings), env, () => new Date());
+    expect(await steps.unfinishedDeletions(10)).toEqual([]);
+    expect(await rowsLeft("big")).toEqual(Object.fromEntries(OWNED.map((table) => [table, 0])));
+  });
+});
