@@ -174,6 +174,15 @@ async function expectSurvived(before: Map<string, TableSnapshot>, migration: str
   }
 }
 
+const WORKSPACE_COLUMNS = [
+  ["pipelines", "workspace"],
+  ["pipeline_configuration", "pipeline_workspace"],
+  ["api_keys", "workspace"],
+  ["audit_events", "workspace"],
+  ["idempotency_keys", "workspace"],
+  ["archive_runs", "workspace"],
+] as const;
+
 describe("migrations keep every row", () => {
   it("applied one by one over data seeded at every earlier step", async () => {
     const existing = await tableColumns(db);
@@ -198,6 +207,12 @@ describe("migrations keep every row", () => {
     const { columns } = await schemaOf(db);
     for (const table of columns.keys()) if (!DERIVED.has(table)) expect(seededTables, `table ${table} was seeded`).toContain(table);
     await expectConsistentDatabase(db);
+
+    // Everything stored before workspaces (0008) went into the workspace default, as did what was seeded after.
+    for (const [table, column] of WORKSPACE_COLUMNS) {
+      const row = await db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} IS NOT 'default'`).first<{ n: number }>();
+      expect(row?.n, `${table} rows outside the workspace default`).toBe(0);
+    }
 
     // The app reads and changes what every step left, through the latest schema.
     const repo = d1PipelineRepository(db, "default");

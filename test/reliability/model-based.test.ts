@@ -1,9 +1,10 @@
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ReplacementStage } from "../../src/domain/pipeline";
 import type { ArchivedFilter, Keyset, ListQuery, PipelineRepository, SortField } from "../../src/domain/repository";
 import { findByConfig, findByName, listArchived, save } from "../../src/domain/repository";
 import { backendName, onPostgres, resetDatabase } from "../support/backend";
+import { call } from "../support/http";
 import { expectConsistentDatabase } from "../support/invariants";
 import {
   configArb,
@@ -301,6 +302,30 @@ const historyCommand = fc
 
 const tickCommand = fc.constantFrom(1, 500, 86_400_000).map((ms) => new Step(`tick(${ms})`, async (w) => w.clock.advance(ms), "nothing"));
 
+/** The workspaces of a run: each command runs in one of them, against that workspace's model. */
+const WORKSPACES = ["default", "second"];
+
+/** A step in one workspace of the run. */
+class InWorkspace implements fc.AsyncCommand<World[], World[]> {
+  constructor(
+    private readonly index: number,
+    private readonly step: Step,
+  ) {}
+  check() {
+    return true;
+  }
+  async run(_model: World[], worlds: World[]) {
+    const world = worlds[this.index] as World;
+    await this.step.run(world, world);
+  }
+  toString() {
+    return `${WORKSPACES[this.index]}: ${this.step}`;
+  }
+}
+
+const inSomeWorkspace = (step: fc.Arbitrary<Step>) =>
+  fc.tuple(fc.nat({ max: WORKSPACES.length - 1 }), step).map(([index, one]) => new InWorkspace(index, one));
+
 const commandsArb = fc.commands(
   [
     saveCommand,
@@ -318,7 +343,7 @@ const commandsArb = fc.commands(
     rollbackCommand,
     historyCommand,
     tickCommand,
-  ],
+  ].map(inSomeWorkspace),
   { maxCommands: 12, size: "+1" },
 );
 
@@ -329,16 +354,19 @@ describe(`the ${backendName} repository and the in-memory model agree`, () => {
       await fc.assert(
         fc.asyncProperty(fc.array(newPipelineArb, { minLength: 1, maxLength: 4 }), commandsArb, async (seed, commands) => {
           await resetDatabase();
-          const world = new World();
+          expect((await call("POST", "/v1/workspaces", { body: { id: "second" } })).status).toBe(201);
+          const worlds = WORKSPACES.map((workspace) => new World(workspace));
           try {
-            // A few pipelines first, so that most commands meet existing ones (and names collide).
-            for (const input of seed) await world.both(`seed ${show(input.name)}`, (repo) => save(repo, input));
-            await world.expectSameState({ metrics: false });
-            await fc.asyncModelRun(() => ({ model: world, real: world }), commands);
-            await world.expectSameState({ metrics: true });
+            // A few pipelines first in each workspace, the same names in both, so that most commands meet existing ones.
+            for (const world of worlds) {
+              for (const input of seed) await world.both(`seed ${show(input.name)}`, (repo) => save(repo, input));
+              await world.expectSameState({ metrics: false });
+            }
+            await fc.asyncModelRun(() => ({ model: worlds, real: worlds }), commands);
+            for (const world of worlds) await world.expectSameState({ metrics: true });
             await expectConsistentDatabase();
           } finally {
-            await world.close();
+            for (const world of worlds) await world.close();
           }
         }),
         propertyParameters(DEFAULT_RUNS),

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { types } from "pg";
 import type { PipelineRepository } from "../../src/domain/repository";
-import { createApp } from "../../src/http/app";
 import { DEFAULT_WORKSPACE } from "../../src/domain/workspace";
+import { createApp } from "../../src/http/app";
 import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
 import { type PostgresConnection, postgresClient, postgresConnection } from "../../src/storage/postgres/connection";
 import { postgresPipelineRepository } from "../../src/storage/postgres/pipeline-repository";
@@ -124,8 +124,8 @@ export function countingApp() {
  * The same over one connection for many calls, closed by `close`: for one test's long run of
  * calls (a connection per call costs a PostgreSQL server process each). Used within one test.
  */
-export function openTestRepository(clock?: () => Date, settings?: RepositorySettings) {
-  if (!onPostgres) return { repo: d1PipelineRepository(env.DB, "default", clock, settings), close: async () => {} };
+export function openTestRepository(clock?: () => Date, settings?: RepositorySettings, workspace = DEFAULT_WORKSPACE) {
+  if (!onPostgres) return { repo: d1PipelineRepository(env.DB, workspace, clock, settings), close: async () => {} };
   const connection = postgresConnection(connectionString());
-  return { repo: postgresPipelineRepository(connection, clock, settings), close: () => connection.close() };
+  return { repo: postgresPipelineRepository(connection, workspace, clock, settings), close: () => connection.close() };
 }

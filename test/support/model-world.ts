@@ -101,9 +101,10 @@ export class World {
   readonly allStages = new Set<string>();
   log: string[] = [];
 
-  constructor() {
+  /** One workspace's repository beside its own model: workspaces share nothing, so each has a model of its own. */
+  constructor(readonly workspace = "default") {
     // Few revisions kept, so that pruning happens within a run.
-    ({ repo: this.real, close: this.close } = openTestRepository(this.clock, { revisionsKeep: KEEP }));
+    ({ repo: this.real, close: this.close } = openTestRepository(this.clock, { revisionsKeep: KEEP }, workspace));
     this.memory = memoryPipelineRepository(this.clock, { revisionsKeep: KEEP });
   }
 
