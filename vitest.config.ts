@@ -17,7 +17,14 @@ export default defineConfig(async () => {
     wrangler: { configPath: "./wrangler.toml" },
     miniflare: {
       // No access log line per request: test/http/access-log.test.ts turns it on where it checks it.
-      bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ACCESS_LOG: "off", ...propertyKnobs },
+      // Miniflare's rate limiters count in windows aligned to the epoch (src/http/middleware/rate-limit.ts).
+      bindings: {
+        TEST_MIGRATIONS: migrations,
+        ADMIN_TOKEN: "test-admin-token",
+        ACCESS_LOG: "off",
+        RATE_LIMIT_WINDOWS: "epoch",
+        ...propertyKnobs,
+      },
       // A second, empty D1 (merged with wrangler.toml's DB) where the migration test
       // applies the migrations one at a time.
       d1Databases: ["MIGRATIONS_DB"],
