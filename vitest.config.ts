@@ -11,7 +11,12 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   // Knobs of the property-based tests (test/support/properties.ts): `FC_NUM_RUNS=2000 FC_SEED=42
   // npx vitest run test/reliability` reaches workerd as bindings; unset, the tests use fixed defaults.
-  const propertyKnobs = { FC_NUM_RUNS: process.env.FC_NUM_RUNS ?? "", FC_SEED: process.env.FC_SEED ?? "" };
+  // LIN_OPS sets the operations of a linearizability run (test/reliability/linearizability.test.ts).
+  const propertyKnobs = {
+    FC_NUM_RUNS: process.env.FC_NUM_RUNS ?? "",
+    FC_SEED: process.env.FC_SEED ?? "",
+    LIN_OPS: process.env.LIN_OPS ?? "",
+  };
   /** The Worker as wrangler.toml describes it, with the test bindings; `miniflare` adds Miniflare options. */
   const workersPool = (miniflare: { hyperdrives?: Record<string, string> } = {}): WorkersPoolOptions => ({
     wrangler: { configPath: "./wrangler.toml" },
@@ -66,7 +71,7 @@ export default defineConfig(async () => {
               "test/pg/**/*.test.ts",
               "test/repository-contract.test.ts",
               "test/http/**/*.test.ts",
-              "test/reliability/{model-based,concurrency,http-fuzz,data-edges}*.test.ts",
+              "test/reliability/{model-based,concurrency,http-fuzz,data-edges,linearizability}*.test.ts",
             ],
             exclude: ["test/http/consistency.test.ts"],
             globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/postgres.ts"],
