@@ -11,13 +11,25 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   // Knobs of the property-based tests (test/support/properties.ts): `FC_NUM_RUNS=2000 FC_SEED=42
   // npx vitest run test/reliability` reaches workerd as bindings; unset, the tests use fixed defaults.
-  const propertyKnobs = { FC_NUM_RUNS: process.env.FC_NUM_RUNS ?? "", FC_SEED: process.env.FC_SEED ?? "" };
+  // LIN_OPS sets the operations of a linearizability run (test/reliability/linearizability.test.ts).
+  const propertyKnobs = {
+    FC_NUM_RUNS: process.env.FC_NUM_RUNS ?? "",
+    FC_SEED: process.env.FC_SEED ?? "",
+    LIN_OPS: process.env.LIN_OPS ?? "",
+  };
   /** The Worker as wrangler.toml describes it, with the test bindings; `miniflare` adds Miniflare options. */
   const workersPool = (miniflare: { hyperdrives?: Record<string, string> } = {}): WorkersPoolOptions => ({
     wrangler: { configPath: "./wrangler.toml" },
     miniflare: {
       // No access log line per request: test/http/access-log.test.ts turns it on where it checks it.
-      bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ACCESS_LOG: "off", ...propertyKnobs },
+      // Miniflare's rate limiters count in windows aligned to the epoch (src/http/middleware/rate-limit.ts).
+      bindings: {
+        TEST_MIGRATIONS: migrations,
+        ADMIN_TOKEN: "test-admin-token",
+        ACCESS_LOG: "off",
+        RATE_LIMIT_WINDOWS: "epoch",
+        ...propertyKnobs,
+      },
       // A second, empty D1 (merged with wrangler.toml's DB) where the migration test
       // applies the migrations one at a time.
       d1Databases: ["MIGRATIONS_DB"],
@@ -59,7 +71,7 @@ export default defineConfig(async () => {
               "test/pg/**/*.test.ts",
               "test/repository-contract.test.ts",
               "test/http/**/*.test.ts",
-              "test/reliability/{model-based,concurrency,http-fuzz,data-edges}*.test.ts",
+              "test/reliability/{model-based,concurrency,http-fuzz,data-edges,linearizability}*.test.ts",
             ],
             exclude: ["test/http/consistency.test.ts"],
             globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/postgres.ts"],

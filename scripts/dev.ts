@@ -40,7 +40,8 @@ export async function serveDev(args: string[], options: DevOptions = {}): Promis
   }
   await buildDocsAssets();
 
-  args = [...(options.wranglerArgs ?? []), ...args];
+  // Miniflare's rate limiters count in windows aligned to the epoch: Retry-After can say the real wait.
+  args = [...(options.wranglerArgs ?? []), "--var", "RATE_LIMIT_WINDOWS:epoch", ...args];
   if (!args.some((arg) => arg === "--port" || arg.startsWith("--port="))) {
     // Without this, wrangler quietly moves to another port when 8787 is taken.
     let port = DEFAULT_PORT;

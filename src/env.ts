@@ -14,4 +14,10 @@ export interface Env extends WranglerEnv {
    * .dev.vars, which `npm run dev` writes). Without it every /v1 request is refused.
    */
   ADMIN_TOKEN?: string;
+  /**
+   * "epoch" when the rate-limit bindings count in fixed windows aligned to the Unix epoch, as
+   * Miniflare's do (`wrangler dev`, the tests): a 429's Retry-After is then the time to the end
+   * of the window. Unset in production, where the binding's windows are not known.
+   */
+  RATE_LIMIT_WINDOWS?: string;
 }

@@ -137,3 +137,6 @@ export const readCorsOrigins = (env: Pick<Env, "CORS_ORIGINS">): string[] =>
 
 /** `ACCESS_LOG=off` stops the one line per request; anything else keeps it. */
 export const accessLogOn = (env: Pick<Env, "ACCESS_LOG">): boolean => env.ACCESS_LOG !== "off";
+
+/** `RATE_LIMIT_WINDOWS=epoch`: the rate-limit bindings' windows are known (see Env); anything else, they are not. */
+export const rateLimitWindowsKnown = (env: Pick<Env, "RATE_LIMIT_WINDOWS">): boolean => env.RATE_LIMIT_WINDOWS === "epoch";

@@ -12,6 +12,8 @@ declare global {
       /** Property-test knobs from the environment of `vitest run`; "" when unset. */
       FC_NUM_RUNS: string;
       FC_SEED: string;
+      /** Operations of a linearizability run; "" when unset. */
+      LIN_OPS: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");

@@ -300,14 +300,14 @@ export const badId = fc.oneof(
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }).map(encodeURIComponent),
 );
 
-/** What a non-matching If-Match gets: 400 unless it is a list of entity tags with at most one strong version, else 412. */
+/** RFC 9110's `#entity-tag` as one regular expression: elements (maybe empty) between commas, white space around them. */
+const ENTITY_TAG_LIST = /^[ \t]*(?:(?:(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*")?[ \t]*,[ \t]*)*(?:(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*")?[ \t]*$/;
+
+/** What a non-matching If-Match gets: 400 unless it follows the grammar with at most 16 distinct strong versions, else 412. */
 export function ifMatchStatus(value: string): number {
-  const parts = value
-    .trim()
-    .split(",")
-    .map((part) => part.trim());
-  if (!parts.every((part) => /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/.test(part))) return 400;
-  return parts.filter((part) => /^"[1-9][0-9]{0,14}"$/.test(part)).length > 1 ? 400 : 412;
+  if (!ENTITY_TAG_LIST.test(value)) return 400;
+  const versions = new Set([...value.matchAll(/(?<![\x21\x23-\x7e\x80-\xff])"([1-9][0-9]{0,14})"/g)].map((m) => m[1]));
+  return versions.size > 16 ? 400 : 412;
 }
 
 /** If-Match values that never match (never `*` nor the current version's strong tag). */

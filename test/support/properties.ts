@@ -13,7 +13,7 @@ import { env } from "cloudflare:workers";
  */
 export const DEFAULT_SEED = 20261126;
 
-function integerKnob(name: "FC_NUM_RUNS" | "FC_SEED", value: string, min: number): number | undefined {
+function integerKnob(name: "FC_NUM_RUNS" | "FC_SEED" | "LIN_OPS", value: string, min: number): number | undefined {
   if (value === "") return undefined;
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < min)
@@ -31,3 +31,6 @@ export function propertyParameters(defaultRuns: number): { numRuns: number; seed
 /** A time limit for a test that runs a property, growing with the run count. */
 export const propertyTimeout = (defaultRuns: number, msPerRun: number, floor = 30_000) =>
   Math.max(floor, propertyParameters(defaultRuns).numRuns * msPerRun * 3);
+
+/** Operations of a linearizability run: LIN_OPS, or the default (a run of a few seconds). */
+export const linearizabilityOperations = (defaultOperations: number): number => integerKnob("LIN_OPS", env.LIN_OPS, 1) ?? defaultOperations;

@@ -4,7 +4,7 @@ import { revisionNotFound } from "../../domain/errors";
 import type { AppEnv, WithBody } from "../context";
 import { decodePosition, encodePosition } from "../shared/cursors";
 import { setNextLink } from "../shared/links";
-import { pipelineId, withEtag, writeOptions } from "../shared/preconditions";
+import { conditionally, pipelineId, withEtag } from "../shared/preconditions";
 import { checkedQuery, DEFAULT_LIMIT, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
 import type { RollbackRequestBody } from "./schemas";
 
@@ -53,6 +53,7 @@ export async function diff(c: Ctx) {
 }
 
 export async function rollback(c: WithBody<typeof RollbackRequestBody>) {
-  const pipeline = await c.get("repository").rollback(pipelineId(c), c.req.valid("json").version, writeOptions(c));
+  const id = pipelineId(c);
+  const pipeline = await conditionally(c, (options) => c.get("repository").rollback(id, c.req.valid("json").version, options));
   return c.json(withEtag(c, pipeline), 200);
 }

@@ -1,9 +1,29 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { rateLimitWindowsKnown } from "../../settings";
 import type { AppEnv } from "../context";
 import { rateLimited } from "../errors";
 
 /** The window of the `[[ratelimits]]` bindings in wrangler.toml, in seconds. */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+/**
+ * The Retry-After of a refusal by a rate-limit binding, in whole seconds: never fewer than the
+ * caller really has to wait, since a client that retries sooner is refused again and spends
+ * its budget for nothing. The binding answers only `{ success }`, so the wait comes from what
+ * is known of how it counts:
+ * - windows aligned to the epoch (Miniflare counts in the window `floor(now / period)`): the
+ *   budget comes back when the window ends, so the wait is the time left in it, rounded up;
+ * - otherwise (production, whose windows are neither documented nor told to the Worker, and
+ *   are counted per location): the full period, the longest a fixed window can last.
+ * `now` is read after the binding answered, so it is no earlier than the moment the binding
+ * counted, and the window it names is no earlier than the one that refused.
+ */
+export function retryAfterSeconds(periodSeconds: number, windowsKnown: boolean, now: number): number {
+  if (!windowsKnown) return periodSeconds;
+  const periodMs = periodSeconds * 1000;
+  const windowEnd = (Math.floor(now / periodMs) + 1) * periodMs;
+  return Math.max(1, Math.ceil((windowEnd - now) / 1000));
+}
 
 /**
  * Per-token rate limiting with the Workers rate-limit binding (`RATE_LIMITER`), after
@@ -15,7 +35,10 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const caller = c.get("caller");
   if (caller && c.env.RATE_LIMITER) {
     const { success } = await c.env.RATE_LIMITER.limit({ key: caller.id });
-    if (!success) throw rateLimited(RATE_LIMIT_PERIOD_SECONDS, "This token has used its request budget; retry later.");
+    if (!success) {
+      const wait = retryAfterSeconds(RATE_LIMIT_PERIOD_SECONDS, rateLimitWindowsKnown(c.env), Date.now());
+      throw rateLimited(wait, "This token has used its request budget; retry later.");
+    }
   }
   await next();
 };

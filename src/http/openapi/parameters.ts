@@ -30,14 +30,15 @@ export const PARAMETERS = {
     name: "If-Match",
     in: "header",
     description:
-      'The pipeline\'s ETag (`"<version>"`); the write happens only if it is still current, else 412. Without it the write goes ahead.',
+      'The pipeline\'s ETag (`"<version>"`), a list of entity tags, or `*` (RFC 9110): the write happens only if one listed strong tag is the current ETag (a weak tag never matches), else 412; `*` matches any pipeline. A list of several versions is met by any of them (at most 16 distinct versions; more is a 400). A value that does not follow the grammar is a 400. Without it the write goes ahead.',
     schema: { type: "string" },
     example: '"3"',
   },
   "If-None-Match": {
     name: "If-None-Match",
     in: "header",
-    description: "Entity tags (or `*`); when one matches the current ETag the answer is 304 with no body.",
+    description:
+      'Entity tags, a list of them, or `*` (RFC 9110); when one matches the current ETag by weak comparison (`W/"3"` matches `"3"`) the answer is 304 with no body. A value that does not follow the grammar is a 400.',
     schema: { type: "string" },
     example: '"3"',
   },

@@ -34,7 +34,8 @@ export const HEADERS = {
   },
   "WWW-Authenticate": { description: '`Bearer realm="pipeline-registry"`.', required: true, schema: { type: "string" } },
   "Retry-After": {
-    description: "Seconds until the rate-limit window lets the caller in again.",
+    description:
+      "Seconds after which the caller is let in again: never fewer than the real wait (the full window when how the limiter counts is not known).",
     required: true,
     schema: { type: "integer", minimum: 0 },
   },

@@ -4,7 +4,7 @@ import type { Pipeline } from "../../domain/pipeline";
 import { type AppEnv, type WithBody, writeContext } from "../context";
 import { json } from "../json";
 import { setNextLink } from "../shared/links";
-import { etagOf, notModified, pipelineId, withEtag, writeOptions } from "../shared/preconditions";
+import { conditionally, etagOf, notModified, pipelineId, withEtag } from "../shared/preconditions";
 import { encodeCursor } from "./cursor";
 import { createOnce } from "./idempotency";
 import { parseCountQuery, parseListQuery } from "./query";
@@ -61,29 +61,32 @@ export async function get(c: Ctx) {
 }
 
 export async function replace(c: WithBody<typeof PipelineReplacementBody>) {
-  const options = writeOptions(c);
-  const pipeline = await c.get("repository").update(pipelineId(c), c.req.valid("json"), options);
+  const id = pipelineId(c);
+  const pipeline = await conditionally(c, (options) => c.get("repository").update(id, c.req.valid("json"), options));
   return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function patch(c: WithBody<typeof PipelinePatchBody>) {
-  const options = writeOptions(c);
-  const pipeline = await c.get("repository").patch(pipelineId(c), c.req.valid("json"), options);
+  const id = pipelineId(c);
+  const pipeline = await conditionally(c, (options) => c.get("repository").patch(id, c.req.valid("json"), options));
   return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function remove(c: Ctx) {
-  await c.get("repository").delete(pipelineId(c), writeOptions(c));
+  const id = pipelineId(c);
+  await conditionally(c, (options) => c.get("repository").delete(id, options));
   return c.body(null, 204);
 }
 
 export async function archive(c: Ctx) {
-  const pipeline = await c.get("repository").archive(pipelineId(c), writeOptions(c));
+  const id = pipelineId(c);
+  const pipeline = await conditionally(c, (options) => c.get("repository").archive(id, options));
   return c.json(withEtag(c, pipeline), 200);
 }
 
 export async function restore(c: Ctx) {
-  const pipeline = await c.get("repository").restore(pipelineId(c), writeOptions(c));
+  const id = pipelineId(c);
+  const pipeline = await conditionally(c, (options) => c.get("repository").restore(id, options));
   return c.json(withEtag(c, pipeline), 200);
 }
 

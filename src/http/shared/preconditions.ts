@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { pipelineNotFound } from "../../domain/errors";
+import { pipelineNotFound, VersionMismatchError } from "../../domain/errors";
 import { isId } from "../../domain/ids";
 import type { Pipeline } from "../../domain/pipeline";
 import type { WriteOptions } from "../../domain/repository";
@@ -11,36 +11,110 @@ import { badRequest } from "../errors";
 /** ETags are the quoted version: `"3"`, strong. */
 export const etagOf = (version: number) => `"${version}"`;
 
-const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
+export interface EntityTag {
+  weak: boolean;
+  opaque: string;
+}
 
-function parseTags(header: string): { weak: boolean; opaque: string }[] | "*" {
-  if (header.trim() === "*") return "*";
-  return header.split(",").map((part) => {
-    const match = ENTITY_TAG.exec(part.trim());
-    if (!match) throw badRequest('If-Match and If-None-Match take entity tags such as "3", or *.');
-    return { weak: match[1] !== undefined, opaque: match[2] ?? "" };
-  });
+const OWS = /[ \t]*/y;
+/** entity-tag = [ weak ] opaque-tag; weak = %s"W/"; etagc = %x21 / %x23-7E / obs-text. */
+const ENTITY_TAG = /(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"/y;
+
+function skip(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  pattern.exec(text);
+  return pattern.lastIndex;
 }
 
 /**
- * `If-Match` as the repository's expected version, so the check and the write happen
- * together. Strong comparison: a weak or foreign tag can never match, which the
- * repository reports as a version mismatch (412) after checking that the pipeline exists.
+ * `If-Match` and `If-None-Match` by RFC 9110's grammar: `"*" / #entity-tag`, where the list
+ * rule allows empty elements and white space around commas, and a comma inside the quotes
+ * belongs to the tag. The value is read left to right, never split first, so `"a,b"` is one
+ * tag. Null when the value does not follow the grammar.
  */
-export function expectedVersion(ifMatch: string | undefined): WriteOptions {
-  if (ifMatch === undefined) return {};
-  const tags = parseTags(ifMatch);
-  if (tags === "*") return {};
-  const versions = tags.filter((tag) => !tag.weak && /^[1-9][0-9]{0,14}$/.test(tag.opaque)).map((t) => Number(t.opaque));
-  if (versions.length > 1) throw badRequest("If-Match takes one entity tag here.");
-  return { expectedVersion: versions[0] ?? 0 };
+export function parseEntityTags(value: string): EntityTag[] | "*" | null {
+  if (value.trim() === "*") return "*";
+  const tags: EntityTag[] = [];
+  let at = skip(OWS, value, 0);
+  while (at < value.length) {
+    if (value[at] !== ",") {
+      ENTITY_TAG.lastIndex = at;
+      const match = ENTITY_TAG.exec(value);
+      if (!match) return null;
+      tags.push({ weak: match[1] !== undefined, opaque: match[2] ?? "" });
+      at = skip(OWS, value, ENTITY_TAG.lastIndex);
+      if (at === value.length) break;
+      if (value[at] !== ",") return null;
+    }
+    at = skip(OWS, value, at + 1);
+  }
+  return tags;
+}
+
+function entityTags(value: string): EntityTag[] | "*" {
+  const tags = parseEntityTags(value);
+  if (tags === null) throw badRequest('If-Match and If-None-Match take entity tags such as "3", a list of them, or *.');
+  return tags;
+}
+
+/** A version's strong tag: the opaque part is the version in decimal, as `etagOf` writes it. */
+const VERSION = /^[1-9][0-9]{0,14}$/;
+
+/**
+ * Distinct versions one `If-Match` may list: each one beyond the first may cost a write
+ * attempt (see `conditionally`), so the list is bounded like every other input.
+ */
+export const MAX_IF_MATCH_VERSIONS = 16;
+
+/**
+ * The versions `If-Match` accepts, ascending; undefined when there is no condition (no
+ * header, or `*`, which any existing pipeline meets). Strong comparison: a weak tag, or a
+ * strong one that is no version of ours, matches nothing, so a list of only those is an
+ * empty list, which the repository reports as a version mismatch (412) once it knows the
+ * pipeline exists.
+ */
+export function ifMatchVersions(ifMatch: string | undefined): number[] | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === "") return undefined;
+  const tags = entityTags(ifMatch);
+  if (tags === "*") return undefined;
+  const strong = tags.filter((tag) => !tag.weak && VERSION.test(tag.opaque)).map((tag) => Number(tag.opaque));
+  const versions = [...new Set(strong)].sort((a, b) => a - b);
+  if (versions.length > MAX_IF_MATCH_VERSIONS) throw badRequest(`If-Match lists at most ${MAX_IF_MATCH_VERSIONS} distinct versions.`);
+  return versions;
 }
 
 /** `If-None-Match` on GET matches (so 304): weak comparison, `*` matches any pipeline. */
 export function notModified(ifNoneMatch: string | undefined, version: number): boolean {
-  if (ifNoneMatch === undefined) return false;
-  const tags = parseTags(ifNoneMatch);
+  if (ifNoneMatch === undefined || ifNoneMatch.trim() === "") return false;
+  const tags = entityTags(ifNoneMatch);
   return tags === "*" || tags.some((tag) => tag.opaque === String(version));
+}
+
+/**
+ * Runs a write under the request's `If-Match`, so the check and the write happen together:
+ * the repository takes one expected version. A list of several distinct versions is met
+ * when the current version is any of them; the write is tried with each, in ascending order,
+ * until one is current. A refusal other than a version mismatch (404, 409) ends the attempts.
+ *
+ * When every attempt is refused, some moment of the request saw a version outside the list,
+ * so the 412 is true: versions only grow, so if each attempt's current version were listed,
+ * each would have to exceed the version that attempt named (the attempt was refused) and so
+ * be at least the next one listed, until the last attempt's current version exceeds the
+ * greatest listed. Failed attempts write nothing (the guard aborts them).
+ */
+export async function conditionally<T>(c: Context<AppEnv>, write: (options: WriteOptions) => Promise<T>): Promise<T> {
+  const versions = ifMatchVersions(c.req.header("If-Match"));
+  const context = writeContext(c);
+  if (versions === undefined) return write(context);
+  if (versions.length <= 1) return write({ ...context, expectedVersion: versions[0] ?? 0 });
+  for (const [i, expectedVersion] of versions.entries()) {
+    try {
+      return await write({ ...context, expectedVersion });
+    } catch (error) {
+      if (!(error instanceof VersionMismatchError) || i === versions.length - 1) throw error;
+    }
+  }
+  throw new Error("unreachable: the last attempt answers or throws");
 }
 
 /** The `:id` of the path; an id that is not a ULID names no pipeline. */
@@ -55,6 +129,3 @@ export function withEtag(c: Context<AppEnv>, pipeline: Pipeline): Pipeline {
   c.header("ETag", etagOf(pipeline.version));
   return pipeline;
 }
-
-/** A write's options: `If-Match` as the expected version, and who writes for which request (its history). */
-export const writeOptions = (c: Context<AppEnv>) => ({ ...expectedVersion(c.req.header("If-Match")), ...writeContext(c) });
