@@ -1,6 +1,7 @@
-// The demo data set of `npm run db:seed`: pipelines as a data platform team might keep them,
-// written through the API, so every rule and trigger applies. Idempotent: a pipeline that exists
-// by name is left as it is; only new ones get their metrics and, where the demo says so, are archived.
+// The demo data set of `npm run db:seed`: two workspaces, `data-platform` and `analytics`, with
+// pipelines as such teams might keep them (one name in both, which workspaces allow), written
+// through the API, so every rule and trigger applies. Idempotent: a workspace or a pipeline that
+// exists is left as it is; only new pipelines get their metrics and, where the demo says so, are archived.
 
 type Stage = {
   name: string;
@@ -11,6 +12,7 @@ type Stage = {
   parameters?: Record<string, string>;
 };
 interface Demo {
+  workspace: "data-platform" | "analytics";
   name: string;
   configuration: Record<string, string>;
   stages: Stage[];
@@ -35,12 +37,14 @@ const sum: Stage = { name: "checksum", stageType: "checksum", algorithm: "blake3
 
 export const DEMO_PIPELINES: Demo[] = [
   {
+    workspace: "data-platform",
     name: "nightly-postgres-backup",
     configuration: { env: "prod", owner: "data-platform", region: "eu-west" },
     stages: [zstd("9"), seal, sum],
     metrics: { bytesTotal: 48_318_382_080, ratio: 0.31, seconds: 1840 },
   },
   {
+    workspace: "analytics",
     name: "hourly-log-shipping",
     configuration: { env: "prod", owner: "observability", region: "us-east" },
     stages: [
@@ -50,11 +54,13 @@ export const DEMO_PIPELINES: Demo[] = [
     metrics: { bytesTotal: 2_147_483_648, ratio: 0.12, seconds: 95 },
   },
   {
+    workspace: "analytics",
     name: "media-archive-cold",
     configuration: { env: "prod", owner: "media", tier: "cold" },
     stages: [sum, { name: "pack", stageType: "compression", algorithm: "brotli", parameters: { quality: "11" } }, seal],
   },
   {
+    workspace: "data-platform",
     name: "invoice-export-sftp",
     configuration: { env: "prod", owner: "finance", schedule: "daily" },
     stages: [
@@ -65,6 +71,7 @@ export const DEMO_PIPELINES: Demo[] = [
     metrics: { bytesTotal: 73_400_320, ratio: 0.22, seconds: 12 },
   },
   {
+    workspace: "data-platform",
     name: "ml-feature-snapshots",
     configuration: { env: "staging", owner: "ml-platform", region: "us-east" },
     stages: [
@@ -73,22 +80,32 @@ export const DEMO_PIPELINES: Demo[] = [
     ],
   },
   {
+    workspace: "analytics",
     name: "clickstream-raw",
     configuration: { env: "staging", owner: "analytics" },
     stages: [{ name: "lz4", stageType: "compression", algorithm: "lz4", chunkSize: 65536 }],
   },
   {
+    workspace: "data-platform",
     name: "dev-sandbox-copy",
     configuration: { env: "dev", owner: "data-platform" },
     stages: [{ name: "noop", stageType: "passthrough", algorithm: "copy" }],
   },
   {
+    workspace: "analytics",
+    name: "dev-sandbox-copy",
+    configuration: { env: "dev", owner: "analytics" },
+    stages: [{ name: "noop", stageType: "passthrough", algorithm: "copy" }],
+  },
+  {
+    workspace: "data-platform",
     name: "legacy-ftp-mirror",
     configuration: { env: "prod", owner: "it-ops", deprecated: "true" },
     stages: [{ name: "deflate", stageType: "compression", algorithm: "deflate" }],
     archived: true,
   },
   {
+    workspace: "data-platform",
     name: "q3-audit-bundle",
     configuration: { env: "prod", owner: "finance", retention: "7y" },
     stages: [zstd("19"), seal, { name: "sha512", stageType: "checksum", algorithm: "sha512" }],
@@ -97,24 +114,32 @@ export const DEMO_PIPELINES: Demo[] = [
   },
 ];
 
-async function api(base: string, token: string, method: string, path: string, body?: unknown) {
+async function api(base: string, token: string, method: string, path: string, body?: unknown, allowed: number[] = []) {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  if (!response.ok && !allowed.includes(response.status)) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
 
 /** Writes the demo data set through the API at `base`; returns how many pipelines it created. */
 export async function seedDemoData(base: string, token: string): Promise<number> {
   let created = 0;
+  for (const [id, displayName] of [
+    ["data-platform", "Data platform"],
+    ["analytics", "Analytics"],
+  ]) {
+    // 409: it exists already.
+    await api(base, token, "POST", "/v1/workspaces", { id, displayName }, [409]);
+  }
   for (const demo of DEMO_PIPELINES) {
-    const found = await api(base, token, "GET", `/v1/workspaces/default/pipelines?archived=all&name=${encodeURIComponent(demo.name)}`);
+    const pipelines = `/v1/workspaces/${demo.workspace}/pipelines`;
+    const found = await api(base, token, "GET", `${pipelines}?archived=all&name=${encodeURIComponent(demo.name)}`);
     if (found.data.length > 0) continue;
-    const pipeline = await api(base, token, "POST", "/v1/workspaces/default/pipelines", {
+    const pipeline = await api(base, token, "POST", pipelines, {
       name: demo.name,
       configuration: demo.configuration,
       stages: demo.stages,
@@ -123,7 +148,7 @@ export async function seedDemoData(base: string, token: string): Promise<number>
     if (demo.metrics) {
       const { bytesTotal, ratio, seconds } = demo.metrics;
       const output = Math.round(bytesTotal * ratio);
-      await api(base, token, "PUT", `/v1/workspaces/default/pipelines/${pipeline.id}/metrics`, {
+      await api(base, token, "PUT", `${pipelines}/${pipeline.id}/metrics`, {
         bytesProcessed: bytesTotal,
         bytesTotal,
         chunksProcessed: Math.ceil(bytesTotal / 4194304),
@@ -141,7 +166,7 @@ export async function seedDemoData(base: string, token: string): Promise<number>
         outputFileChecksum: null,
       });
     }
-    if (demo.archived) await api(base, token, "POST", `/v1/workspaces/default/pipelines/${pipeline.id}/archive`);
+    if (demo.archived) await api(base, token, "POST", `${pipelines}/${pipeline.id}/archive`);
   }
   return created;
 }
