@@ -1,24 +1,55 @@
-import type { Storage } from "../../domain/storage";
-import { lazyStorage } from "../shared/lazy-storage";
+import type { Storage, WorkspaceStorage } from "../../domain/storage";
+import type { WorkspaceCheck } from "../shared/key-check";
 import type { OpenOptions, RepositorySettings, RequestStorage } from "../shared/request-storage";
 import { sql } from "../shared/sql";
-import { postgresApiKeys } from "./api-keys";
+import { postgresApiKeys, postgresFindKeyByHash } from "./api-keys";
 import { postgresArchiveRuns } from "./archive-runs";
-import { type PostgresConnection, postgresConnection } from "./connection";
+import { type PostgresCalls, type PostgresConnection, postgresConnection } from "./connection";
 import { postgresPipelineRepository } from "./pipeline-repository";
+import { postgresDescribeWorkspace, postgresWorkspaces } from "./workspaces";
 
-/** Everything the API stores, on PostgreSQL over one connection. */
-export const postgresStorage = (connection: PostgresConnection, settings: RepositorySettings, clock?: () => Date): Storage =>
-  lazyStorage(
-    {
-      pipelines: () => postgresPipelineRepository(connection, clock, settings),
-      apiKeys: () => postgresApiKeys(connection),
-      archiveRuns: () => postgresArchiveRuns(connection),
+/** One workspace's stores on PostgreSQL, over `calls` (which check the workspace in each call); each part built when first used. */
+export function postgresWorkspaceStorage(
+  calls: PostgresCalls,
+  workspace: string,
+  settings: RepositorySettings,
+  clock?: () => Date,
+): WorkspaceStorage {
+  let pipelines: WorkspaceStorage["pipelines"] | undefined;
+  return {
+    get pipelines() {
+      pipelines ??= postgresPipelineRepository(calls, workspace, clock, settings);
+      return pipelines;
     },
-    async () => {
+    get apiKeys() {
+      return postgresApiKeys(calls, workspace);
+    },
+    get archiveRuns() {
+      return postgresArchiveRuns(calls, workspace);
+    },
+    describe: () => postgresDescribeWorkspace(calls, workspace),
+  };
+}
+
+/**
+ * Everything the API stores, on PostgreSQL over one connection: a workspace's stores check that
+ * it exists in each of their calls, as `mode` says (its row locked until the commit for writes).
+ */
+export function postgresStorage(
+  connection: PostgresConnection,
+  settings: RepositorySettings,
+  mode: WorkspaceCheck["mode"] = "write",
+  clock?: () => Date,
+): Storage {
+  return {
+    workspace: (id) => postgresWorkspaceStorage(connection.checked({ workspace: id, mode }), id, settings, clock),
+    workspaces: postgresWorkspaces(connection, settings.deleteStepPipelines),
+    findKeyByHash: (hash) => postgresFindKeyByHash(connection, hash),
+    async ping() {
       await connection.value(sql`1`);
     },
-  );
+  };
+}
 
 /**
  * A request's PostgreSQL storage through Hyperdrive: a connection per request (Workers cannot
@@ -28,10 +59,22 @@ export const postgresStorage = (connection: PostgresConnection, settings: Reposi
  */
 export function openPostgresStorage(hyperdrive: { connectionString: string }, options: OpenOptions): RequestStorage {
   const connection = postgresConnection(hyperdrive.connectionString, options.onCall);
-  const storage = postgresStorage(connection, options);
+  let storage: Storage | undefined;
   return {
-    storage,
-    checkKey: (check) => connection.checkKey(check),
+    get storage() {
+      storage ??= postgresStorage(connection, options, options.readOnly ? "read" : "write");
+      return storage;
+    },
+    scope(check) {
+      const checked = connection.checked(check);
+      return {
+        storage: postgresWorkspaceStorage(checked, check.workspace, options),
+        get sent() {
+          return checked.sent;
+        },
+        verify: () => checked.verify(),
+      };
+    },
     token: () => connection.token() ?? options.token,
     close: () => connection.close(),
   };
