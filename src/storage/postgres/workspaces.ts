@@ -34,7 +34,7 @@ export function postgresWorkspaces(connection: PostgresCalls, stepPipelines = DE
 
     deleteStep: (id, now) =>
       connection.value<DeletionProgress>(
-        sql`registry_delete_workspace_step(${id}, ${now.toISOString()}::timestamptz, ${stepPipelines}, ${DELETE_STEP_ROWS})`,
+        sql`to_json(registry_delete_workspace_step(${id}, ${now.toISOString()}::timestamptz, ${stepPipelines}, ${DELETE_STEP_ROWS}))`,
       ),
 
     async unfinishedDeletions(limit) {
