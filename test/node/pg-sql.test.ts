@@ -55,7 +55,13 @@ async function statements(renderer: "own" | "drizzle"): Promise<Sent[]> {
   const { postgresConnection } = await import("../../src/storage/postgres/connection");
   const { postgresStorage } = await import("../../src/storage/postgres/storage");
   const connection = postgresConnection("postgres://user:secret@db.test/registry");
-  const storage: Storage = postgresStorage(connection, { revisionsKeep: 100 }, () => new Date("2026-01-02T03:04:05.678Z"));
+  const storage: Storage = postgresStorage(
+    connection,
+    { revisionsKeep: 100, maxPipelines: 1000 },
+    "write",
+    () => new Date("2026-01-02T03:04:05.678Z"),
+  );
+  const workspace = storage.workspace("team-7");
   const id = "01JD3ZK5Q8W7V6T5S4R3P2N1M0";
   const context = { actor: { type: "admin", id: "admin" }, requestId: "r1" } as const;
   const pipeline = {
@@ -65,7 +71,7 @@ async function statements(renderer: "own" | "drizzle"): Promise<Sent[]> {
   };
   const claim = { scope: "admin", key: "k", fingerprint: "f", expiresAt: "2026-01-03T00:00:00.000Z", record: () => "{}" };
   const sort = { field: "updatedAt", descending: true } as const;
-  const pipelines = storage.pipelines;
+  const pipelines = workspace.pipelines;
   const operations: (() => Promise<unknown>)[] = [
     () => pipelines.saveMany([pipeline as never], { context } as never),
     () => pipelines.saveManyOnce([pipeline as never], claim, {}),
@@ -102,17 +108,27 @@ async function statements(renderer: "own" | "drizzle"): Promise<Sent[]> {
     () => pipelines.getRevisions(id, [1, 2]),
     () => pipelines.listAuditEvents({ limit: 10 } as never),
     () => pipelines.listAuditEvents({ limit: 10, resourceId: id, action: "create", actorId: "admin", before: 9 } as never),
-    () => storage.apiKeys.create({ name: "ci", scopes: ["pipelines:read"] } as never, new Date("2026-01-02T00:00:00Z"), context as never),
-    () => storage.apiKeys.list(),
-    () => storage.apiKeys.revoke(id, new Date("2026-01-02T00:00:00Z"), context as never),
-    () => storage.apiKeys.findActive("hash"),
+    () => workspace.apiKeys.create({ name: "ci", scopes: ["read"] } as never, new Date("2026-01-02T00:00:00Z"), context as never),
+    () => workspace.apiKeys.list(),
+    () => workspace.apiKeys.revoke(id, new Date("2026-01-02T00:00:00Z"), context as never),
+    () => storage.findKeyByHash("hash"),
     () =>
-      storage.archiveRuns.archiveStale({ id } as never, { batchSize: 2, revisionsKeep: 5, context, auditCutoff: "2025-01-01" } as never),
-    () => storage.archiveRuns.record({ id } as never, context as never),
-    () => storage.archiveRuns.list(7),
+      workspace.archiveRuns.archiveStale({ id } as never, { batchSize: 2, revisionsKeep: 5, context, auditCutoff: "2025-01-01" } as never),
+    () => workspace.archiveRuns.record({ id } as never, context as never),
+    () => workspace.archiveRuns.list(7),
+    () => workspace.describe(),
+    () => storage.workspaces.create({ id: "team-8", displayName: "Team 8" }, new Date("2026-01-02T00:00:00Z")),
+    () => storage.workspaces.list({ limit: 20 }),
+    () => storage.workspaces.list({ limit: 20, after: "team-7" }),
+    () => storage.workspaces.deleteStep("team-7", new Date("2026-01-02T00:00:00Z")),
+    () => storage.workspaces.unfinishedDeletions(10),
+    () => storage.workspaces.withStalePipelines("2025-01-01T00:00:00.000Z", { limit: 10, after: "a" }),
+    () => storage.workspaces.pruneAuditEvents("2025-01-01T00:00:00.000Z"),
+    () => storage.ping(),
     async () => {
-      connection.checkKey({ id, hash: "h", scope: ["pipelines:read"], mode: "write" } as never);
-      await connection.value(drizzleOrOwn(await import(SQL_MODULE)));
+      const checked = connection.checked({ workspace: "team-7", mode: "write", key: { id, hash: "h", scope: "write" } });
+      await checked.value(drizzleOrOwn(await import(SQL_MODULE)));
+      await connection.checked({ workspace: "team-7", mode: "read" }).verify();
     },
   ];
   // The answers are fakes: what follows a statement may fail, the statement is what is compared.

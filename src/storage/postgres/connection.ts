@@ -4,30 +4,43 @@ import type { Duplex } from "node:stream";
 // request never uses, to the bundle every cold start evaluates.
 import Client from "pg/lib/client.js";
 import { CloudflareSocket } from "pg-cloudflare";
-import type { KeyCheck, KeyChecked } from "../shared/key-check";
+import type { WorkspaceCheck } from "../shared/key-check";
 import { domainError } from "../shared/refusals";
 import { type SQL, sql, toPostgres } from "../shared/sql";
-import { keyCheckArgument } from "./key-check";
+import { workspaceCheckArgument } from "./key-check";
 
 /**
  * A request's connection to PostgreSQL (through Hyperdrive in production): every call is ONE
  * statement, so one round trip (node-postgres sends parse, bind, execute and sync together),
  *
  *   SELECT (<payload>)::text AS result, registry_wal_position() AS token
- *   FROM registry_check_key(<the API key check, or null>) AS key_check
+ *   FROM registry_check_workspace(<the workspace check, or null>) AS workspace_check
  *
  * where the payload is a write function of functions/ or a read's rows as one JSON
- * array. The key check is a function scan, so it runs before the payload, and its refusal
- * aborts the statement (a write function included: one statement is one transaction). The
- * token is the WAL position, in the shape of a D1 bookmark (see `toToken`).
+ * array. The check (the workspace, and the API key if any) is a function scan, so it runs
+ * before the payload, and its refusal aborts the statement (a write function included: one
+ * statement is one transaction). The token is the WAL position, in the shape of a D1 bookmark
+ * (see `toToken`).
  */
-export interface PostgresConnection {
+export interface PostgresCalls {
   /** One value as JSON: a write function's answer (`payload` is its call), or one expression such as a pipeline's projection. */
   value<T>(payload: SQL, id?: string): Promise<T>;
   /** The rows of a SELECT, as their JSON objects (members named by the columns' aliases). */
   rows<T>(query: SQL, id?: string): Promise<T[]>;
-  /** Checks this API key in every later call. */
-  checkKey(check: KeyCheck): KeyChecked;
+}
+
+/** Calls that each check one workspace (and key) in their own statement. */
+export interface CheckedCalls extends PostgresCalls {
+  /** Whether a call (with its check) has been sent. */
+  readonly sent: boolean;
+  /** The check alone, in one call. */
+  verify(): Promise<void>;
+}
+
+/** The connection's own calls check nothing (the operator's store, a ping); `checked` gives calls that check a workspace. */
+export interface PostgresConnection extends PostgresCalls {
+  /** Calls over this connection with `check` in each one's statement. */
+  checked(check: WorkspaceCheck): CheckedCalls;
   /** The token of the last call, if any was made. */
   token(): string | undefined;
   close(): Promise<void>;
@@ -58,21 +71,18 @@ export function postgresClient(connectionString: string): Client {
 export function postgresConnection(connectionString: string, onCall?: () => void): PostgresConnection {
   const client = postgresClient(connectionString);
   let connected: Promise<unknown> | undefined;
-  let key: KeyCheck | undefined;
   let lastToken: string | undefined;
-  let checkedCalls = 0;
 
-  async function call(payload: SQL, id?: string): Promise<unknown> {
+  async function call(payload: SQL, id: string | undefined, workspace: WorkspaceCheck | undefined): Promise<unknown> {
     connected ??= client.connect();
     await connected;
     onCall?.();
-    if (key) checkedCalls++;
-    const check = keyCheckArgument(key);
+    const check = workspaceCheckArgument(workspace);
     let result: { rows: { result: string | null; token: string }[] };
     try {
       result = await client.query<{ result: string | null; token: string }>(
         toPostgres(
-          sql`SELECT (${payload})::text AS result, registry_wal_position() AS token FROM registry_check_key(${check}::json) AS key_check`,
+          sql`SELECT (${payload})::text AS result, registry_wal_position() AS token FROM registry_check_workspace(${check}::json) AS workspace_check`,
         ),
       );
     } catch (error) {
@@ -85,17 +95,31 @@ export function postgresConnection(connectionString: string, onCall?: () => void
     return row.result === null || row.result === "" ? null : JSON.parse(row.result);
   }
 
+  const calls = (check?: WorkspaceCheck): PostgresCalls => ({
+    value: <T>(payload: SQL, id?: string) => call(payload, id, check) as Promise<T>,
+    rows: <T>(query: SQL, id?: string) => call(sql`SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q`, id, check) as Promise<T[]>,
+  });
+
   return {
-    value: <T>(payload: SQL, id?: string) => call(payload, id) as Promise<T>,
-    rows: <T>(query: SQL, id?: string) => call(sql`SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q`, id) as Promise<T[]>,
-    checkKey(check) {
-      key = check;
+    ...calls(),
+    checked(check) {
+      const inner = calls(check);
+      let sent = false;
       return {
+        value: <T>(payload: SQL, id?: string) => {
+          sent = true;
+          return inner.value<T>(payload, id);
+        },
+        rows: <T>(query: SQL, id?: string) => {
+          sent = true;
+          return inner.rows<T>(query, id);
+        },
         get sent() {
-          return checkedCalls > 0;
+          return sent;
         },
         verify: async () => {
-          await call(sql`NULL`);
+          sent = true;
+          await inner.value(sql`NULL`);
         },
       };
     },

@@ -2,9 +2,9 @@ import { pipelineNotFound } from "../../domain/errors";
 import type { AuditEvent, Revision, RevisionSummary } from "../../domain/history";
 import type { PipelineRepository } from "../../domain/repository";
 import { sql, where } from "../shared/sql";
-import type { PostgresConnection } from "./connection";
+import type { PostgresCalls } from "./connection";
 
-/** The history reads on PostgreSQL (docs/history.md): each one SELECT of the API's JSON. */
+/** The history reads on PostgreSQL (docs/history.md), in one workspace: each one SELECT of the API's JSON. */
 
 const SUMMARY = sql`json_build_object('pipelineId', r.pipeline_id, 'version', r.version, 'change', r.change,
   'actor', json_build_object('type', r.actor_type, 'id', r.actor_id), 'requestId', r.request_id,
@@ -15,7 +15,8 @@ const EVENT = sql`json_build_object('id', e.id, 'at', registry_time(e.at), 'acti
   'version', e.version, 'requestId', e.request_id)`;
 
 export function postgresHistoryQueries(
-  connection: PostgresConnection,
+  connection: PostgresCalls,
+  workspace: string,
 ): Pick<PipelineRepository, "listRevisions" | "getRevisions" | "listAuditEvents"> {
   return {
     async listRevisions(pipelineId, query) {
@@ -24,7 +25,7 @@ export function postgresHistoryQueries(
       const rows = await connection.rows<{ revision: RevisionSummary | null }>(
         sql`SELECT CASE WHEN r.version IS NULL THEN NULL ELSE ${SUMMARY} END AS revision
             FROM pipelines p LEFT JOIN pipeline_revisions r ON r.pipeline_id = p.id ${before}
-            WHERE p.id = ${pipelineId} ORDER BY r.version DESC LIMIT ${query.limit + 1}`,
+            WHERE p.id = ${pipelineId} AND p.workspace = ${workspace} ORDER BY r.version DESC LIMIT ${query.limit + 1}`,
         pipelineId,
       );
       if (rows.length === 0) throw pipelineNotFound(pipelineId);
@@ -35,8 +36,8 @@ export function postgresHistoryQueries(
 
     async getRevisions(pipelineId, versions) {
       const rows = await connection.rows<{ summary: RevisionSummary; pipeline: Revision["pipeline"] }>(
-        sql`SELECT ${SUMMARY} AS summary, r.pipeline FROM pipeline_revisions r
-            WHERE r.pipeline_id = ${pipelineId} AND r.version IN (SELECT value::integer FROM json_array_elements_text(${JSON.stringify(versions)}::json))`,
+        sql`SELECT ${SUMMARY} AS summary, r.pipeline FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id
+            WHERE p.id = ${pipelineId} AND p.workspace = ${workspace} AND r.version IN (SELECT value::integer FROM json_array_elements_text(${JSON.stringify(versions)}::json))`,
         pipelineId,
       );
       return rows.map((row) => ({ ...row.summary, pipeline: row.pipeline }));
@@ -44,6 +45,7 @@ export function postgresHistoryQueries(
 
     async listAuditEvents(query) {
       const conditions = [
+        sql`e.workspace = ${workspace}`,
         ...(query.resourceId === undefined ? [] : [sql`e.resource_id = ${query.resourceId}`]),
         ...(query.action === undefined ? [] : [sql`e.action = ${query.action}`]),
         ...(query.actorId === undefined ? [] : [sql`e.actor_id = ${query.actorId}`]),

@@ -2,8 +2,9 @@ import type { ListQuery, PipelineFilter, SortField } from "../../domain/reposito
 import { type SQL, sql, where } from "../shared/sql";
 
 /**
- * List pages and filtered counts on PostgreSQL. A page walks the pipelines' index for its sort,
- * (archived, <sort>, id) or (<sort>, id) for `archived=all`, from its keyset position, and
+ * List pages and filtered counts on PostgreSQL, in one workspace. A page walks the pipelines'
+ * index for its sort, (workspace, archived, <sort>, id) or (workspace, <sort>, id) for
+ * `archived=all`, from its keyset position, and
  * stops after `limit + 1` rows (the last one tells whether a next page exists); the projection
  * runs only on those rows (not on those an offset skips). Configuration filters are EXISTS
  * probes on (key, value, pipeline_id).
@@ -15,8 +16,9 @@ const SORT_COLUMNS: Record<SortField, SQL> = {
   updatedAt: sql`p.updated_at`,
 };
 
-function conditions(filter: PipelineFilter): SQL[] {
+function conditions(workspace: string, filter: PipelineFilter): SQL[] {
   return [
+    sql`p.workspace = ${workspace}`,
     ...(filter.archived === "all" ? [] : [sql`p.archived = ${filter.archived === "true"}`]),
     ...(filter.name === undefined ? [] : [sql`p.name = ${filter.name}`]),
     ...filter.config.map(
@@ -27,10 +29,10 @@ function conditions(filter: PipelineFilter): SQL[] {
 }
 
 /** `limit + 1` pipelines of the page, each one JSON member `pipeline`. */
-export function pageQuery(query: ListQuery): SQL {
+export function pageQuery(workspace: string, query: ListQuery): SQL {
   const sort = SORT_COLUMNS[query.sort.field];
   const direction = sql.raw(query.sort.descending ? "DESC" : "ASC");
-  const all = conditions(query);
+  const all = conditions(workspace, query);
   if (query.after) {
     const value = query.sort.field === "name" ? sql`${query.after.value}` : sql`${query.after.value}::timestamptz`;
     all.push(sql`(${sort}, p.id) ${sql.raw(query.sort.descending ? "<" : ">")} (${value}, ${query.after.id})`);
@@ -44,10 +46,10 @@ export function pageQuery(query: ListQuery): SQL {
 }
 
 /** The count: from the counter rows (O(1)) without a name or configuration filter, else counted. */
-export function countQuery(filter: PipelineFilter): SQL {
+export function countQuery(workspace: string, filter: PipelineFilter): SQL {
   if (filter.name === undefined && filter.config.length === 0) {
-    const which = filter.archived === "all" ? sql`` : sql`WHERE archived = ${filter.archived === "true"}`;
-    return sql`SELECT coalesce(sum(total), 0)::integer AS count FROM pipeline_counts ${which}`;
+    const which = filter.archived === "all" ? sql`` : sql`AND archived = ${filter.archived === "true"}`;
+    return sql`SELECT coalesce(sum(total), 0)::integer AS count FROM pipeline_counts WHERE workspace = ${workspace} ${which}`;
   }
-  return sql`SELECT count(*)::integer AS count FROM pipelines p ${where(conditions(filter))}`;
+  return sql`SELECT count(*)::integer AS count FROM pipelines p ${where(conditions(workspace, filter))}`;
 }

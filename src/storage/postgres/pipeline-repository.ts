@@ -3,11 +3,12 @@ import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
 import type { Metrics } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
-import { nextKeyset, type PipelineRepository, type WriteOptions, writeContextOf } from "../../domain/repository";
+import { nextKeyset, type PipelineRepository, type WriteMeta, type WriteOptions, writeContextOf } from "../../domain/repository";
+import { WORKSPACE_DEFAULTS } from "../../domain/workspace";
 import type { RepositorySettings } from "../shared/request-storage";
 import { sql } from "../shared/sql";
 import { contextJson, eventIds, textArray } from "./arguments";
-import type { PostgresConnection } from "./connection";
+import type { PostgresCalls } from "./connection";
 import { postgresHistoryQueries } from "./history-queries";
 import { countQuery, pageQuery } from "./list-queries";
 
@@ -15,21 +16,28 @@ import { countQuery, pageQuery } from "./list-queries";
  * The PostgreSQL repository: each write is one call of its function in functions/pipelines.sql
  * (checks on locked rows, the change, its revision and audit event, one transaction), each
  * read one SELECT; the connection (./connection.ts) makes either one round trip. Ids, times
- * and new content are made here, as the D1 repository makes them, so both answer alike.
+ * and new content are made here, as the D1 repository makes them, so both answer alike. Every
+ * function and every read is given the workspace, and reaches that workspace's rows only.
  */
 
 const expectedOf = (options: WriteOptions) => options.expectedVersion ?? null;
+
+/** The pipelines of one workspace, on PostgreSQL. */
 export function postgresPipelineRepository(
-  connection: PostgresConnection,
+  connection: PostgresCalls,
+  workspace: string,
   clock: () => Date = () => new Date(),
-  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
+  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep, maxPipelines: WORKSPACE_DEFAULTS.maxPipelines },
 ): PipelineRepository {
   const keep = settings.revisionsKeep;
   const now = () => clock().toISOString();
+  const create = (items: Pipeline[], meta: WriteMeta, claim: string | null) =>
+    sql`registry_create(${workspace}, ${JSON.stringify(items)}::json, ${contextJson(writeContextOf(meta))}, ${keep}, ${eventIds(items.length)},
+      ${claim}::json, ${settings.maxPipelines})`;
 
   const replace = (id: string, change: Change, content: object | null, fromVersion: number | null, kept: string[], options: WriteOptions) =>
     connection.value<Pipeline>(
-      sql`registry_replace(${id}, ${content === null ? null : JSON.stringify(content)}::json, ${fromVersion}::integer,
+      sql`registry_replace(${workspace}, ${id}, ${content === null ? null : JSON.stringify(content)}::json, ${fromVersion}::integer,
         ${textArray(kept)}, ${expectedOf(options)}::integer, ${change}, ${contextJson(writeContextOf(options))}, ${keep},
         ${newId()}, ${now()}::timestamptz)`,
       id,
@@ -37,7 +45,7 @@ export function postgresPipelineRepository(
 
   const setArchived = (id: string, archived: boolean, options: WriteOptions) =>
     connection.value<Pipeline>(
-      sql`registry_set_archived(${id}, ${archived}, ${expectedOf(options)}::integer, ${contextJson(writeContextOf(options))}, ${keep}, ${newId()},
+      sql`registry_set_archived(${workspace}, ${id}, ${archived}, ${expectedOf(options)}::integer, ${contextJson(writeContextOf(options))}, ${keep}, ${newId()},
         ${now()}::timestamptz)`,
       id,
     );
@@ -46,9 +54,7 @@ export function postgresPipelineRepository(
     async saveMany(inputs, meta = {}) {
       const at = now();
       const items = inputs.map((input) => newPipeline(input, at));
-      await connection.value(
-        sql`registry_create(${JSON.stringify(items)}::json, ${contextJson(writeContextOf(meta))}, ${keep}, ${eventIds(items.length)}, NULL)`,
-      );
+      await connection.value(create(items, meta, null));
       return items;
     },
 
@@ -65,16 +71,17 @@ export function postgresPipelineRepository(
         now: at,
         expiresAt: claim.expiresAt,
       });
-      const earlier = await connection.value<{ fingerprint: string; response: string } | null>(
-        sql`registry_create(${JSON.stringify(items)}::json, ${contextJson(writeContextOf(meta))}, ${keep}, ${eventIds(items.length)},
-          ${claimJson}::json)`,
-      );
+      const earlier = await connection.value<{ fingerprint: string; response: string } | null>(create(items, meta, claimJson));
       return earlier === null
         ? { kind: "created", pipelines: items }
         : { kind: "claimed-before", fingerprint: earlier.fingerprint, record: earlier.response };
     },
 
-    findById: (id) => connection.value<Pipeline | null>(sql`registry_pipeline_json(${id})`, id),
+    findById: (id) =>
+      connection.value<Pipeline | null>(
+        sql`SELECT registry_pipeline_json(p.id) FROM pipelines p WHERE p.id = ${id} AND p.workspace = ${workspace}`,
+        id,
+      ),
 
     update(id, input, options = {}) {
       const content = { name: input.name, configuration: input.configuration, stages: stagesFrom(input.stages, now()) };
@@ -90,7 +97,7 @@ export function postgresPipelineRepository(
       const changes = input.configuration;
       const mode = changes === undefined ? "keep" : changes === null ? "clear" : "merge";
       return connection.value<Pipeline>(
-        sql`registry_patch(${id}, ${input.name !== undefined}, ${input.name ?? null}::text, ${mode},
+        sql`registry_patch(${workspace}, ${id}, ${input.name !== undefined}, ${input.name ?? null}::text, ${mode},
           ${changes ? JSON.stringify(changes) : null}::json, ${LIMITS.mapEntries}, ${expectedOf(options)}::integer,
           ${contextJson(writeContextOf(options))}, ${keep}, ${newId()}, ${now()}::timestamptz)`,
         id,
@@ -99,7 +106,7 @@ export function postgresPipelineRepository(
 
     async delete(id, options = {}) {
       await connection.value(
-        sql`registry_delete(${id}, ${expectedOf(options)}::integer, ${contextJson(writeContextOf(options))}, ${newId()}, ${now()}::timestamptz)`,
+        sql`registry_delete(${workspace}, ${id}, ${expectedOf(options)}::integer, ${contextJson(writeContextOf(options))}, ${newId()}, ${now()}::timestamptz)`,
         id,
       );
     },
@@ -107,15 +114,15 @@ export function postgresPipelineRepository(
     archive: (id, options = {}) => setArchived(id, true, options),
     restore: (id, options = {}) => setArchived(id, false, options),
 
-    exists: (id) => connection.value<boolean>(sql`EXISTS (SELECT 1 FROM pipelines WHERE id = ${id})`, id),
+    exists: (id) => connection.value<boolean>(sql`EXISTS (SELECT 1 FROM pipelines WHERE id = ${id} AND workspace = ${workspace})`, id),
 
     async count(filter) {
-      const [row] = await connection.rows<{ count: number }>(countQuery(filter));
+      const [row] = await connection.rows<{ count: number }>(countQuery(workspace, filter));
       return row?.count ?? 0;
     },
 
     async list(query) {
-      const rows = await connection.rows<{ pipeline: Pipeline }>(pageQuery(query));
+      const rows = await connection.rows<{ pipeline: Pipeline }>(pageQuery(workspace, query));
       const items = rows.slice(0, query.limit).map((row) => row.pipeline);
       return { items, next: nextKeyset(items.at(-1), query.sort.field, rows.length > query.limit) };
     },
@@ -131,7 +138,7 @@ export function postgresPipelineRepository(
               'inputFileChecksum', m.input_file_checksum, 'outputFileChecksum', m.output_file_checksum,
               'pipelineId', m.pipeline_id, 'updatedAt', registry_time(m.updated_at))
             FROM processing_metrics m WHERE m.pipeline_id = p.id) AS metrics
-          FROM pipelines p WHERE p.id = ${pipelineId}`,
+          FROM pipelines p WHERE p.id = ${pipelineId} AND p.workspace = ${workspace}`,
         pipelineId,
       );
       if (!row) throw pipelineNotFound(pipelineId);
@@ -141,13 +148,13 @@ export function postgresPipelineRepository(
     async putMetrics(pipelineId, input, meta = {}) {
       const updatedAt = now();
       await connection.value(
-        sql`registry_put_metrics(${pipelineId}, ${JSON.stringify(input)}::json, ${contextJson(writeContextOf(meta))}, ${newId()},
+        sql`registry_put_metrics(${workspace}, ${pipelineId}, ${JSON.stringify(input)}::json, ${contextJson(writeContextOf(meta))}, ${newId()},
           ${updatedAt}::timestamptz)`,
         pipelineId,
       );
       return { ...input, pipelineId, updatedAt };
     },
 
-    ...postgresHistoryQueries(connection),
+    ...postgresHistoryQueries(connection, workspace),
   };
 }

@@ -29,10 +29,27 @@ const codePointText = customType<{ data: string }>({ dataType: () => 'text COLLA
 
 const at = (name: string) => timestamp(name, { precision: 3, withTimezone: true, mode: "string" });
 
+/**
+ * Workspaces (docs/workspaces.md): `deleted_at` marks one whose deletion has begun, unreachable
+ * from then on. Every table that carries a `workspace` refuses a row for a workspace that is not
+ * live (the trigger of src/storage/postgres/functions/workspaces.sql), and every index on those
+ * tables leads with it. Ids sort by code point, as on D1, so the list pages alike.
+ */
+export const workspaces = pgTable("workspaces", {
+  id: codePointText("id").primaryKey(),
+  displayName: text("display_name").notNull(),
+  createdAt: at("created_at").notNull(),
+  deletedAt: at("deleted_at"),
+});
+
+/** The owning workspace: no default (the migration that brought workspaces filled it with `default`). */
+const workspaceColumn = () => codePointText("workspace").notNull();
+
 export const pipelines = pgTable(
   "pipelines",
   {
     id: text("id").primaryKey(),
+    workspace: workspaceColumn(),
     name: codePointText("name").notNull(),
     archived: boolean("archived").notNull().default(false),
     version: integer("version").notNull().default(1),
@@ -40,13 +57,13 @@ export const pipelines = pgTable(
     updatedAt: at("updated_at").notNull(),
   },
   (t) => [
-    uniqueIndex("pipelines_active_name_key").on(t.name).where(sql`NOT archived`),
-    index("pipelines_archived_name_idx").on(t.archived, t.name, t.id),
-    index("pipelines_archived_created_idx").on(t.archived, t.createdAt, t.id),
-    index("pipelines_archived_updated_idx").on(t.archived, t.updatedAt, t.id),
-    index("pipelines_name_idx").on(t.name, t.id),
-    index("pipelines_created_idx").on(t.createdAt, t.id),
-    index("pipelines_updated_idx").on(t.updatedAt, t.id),
+    uniqueIndex("pipelines_active_name_key").on(t.workspace, t.name).where(sql`NOT archived`),
+    index("pipelines_archived_name_idx").on(t.workspace, t.archived, t.name, t.id),
+    index("pipelines_archived_created_idx").on(t.workspace, t.archived, t.createdAt, t.id),
+    index("pipelines_archived_updated_idx").on(t.workspace, t.archived, t.updatedAt, t.id),
+    index("pipelines_name_idx").on(t.workspace, t.name, t.id),
+    index("pipelines_created_idx").on(t.workspace, t.createdAt, t.id),
+    index("pipelines_updated_idx").on(t.workspace, t.updatedAt, t.id),
     check("pipelines_version_positive", sql`version >= 1`),
   ],
 );
@@ -124,28 +141,42 @@ export const processingMetrics = pgTable("processing_metrics", {
   updatedAt: at("updated_at").notNull(),
 });
 
-/** Row counts per `archived` value, kept by triggers so an unfiltered count reads one or two rows. */
-export const pipelineCounts = pgTable("pipeline_counts", {
-  archived: boolean("archived").primaryKey(),
-  total: bigint("total", { mode: "number" }).notNull(),
-});
+/**
+ * Row counts per workspace and `archived` value, kept by a trigger so an unfiltered count (and
+ * the quota) reads one or two rows. A workspace's two rows are made with it and deleted last.
+ */
+export const pipelineCounts = pgTable(
+  "pipeline_counts",
+  {
+    workspace: workspaceColumn(),
+    archived: boolean("archived").notNull(),
+    total: bigint("total", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspace, t.archived] })],
+);
 
 /** API keys: only the SHA-256 of the key is stored; `prefix` lets people tell keys apart. */
-export const apiKeys = pgTable("api_keys", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  /** Space-separated scopes: read, write, admin. */
-  scopes: text("scopes").notNull(),
-  prefix: text("prefix").notNull(),
-  keyHash: text("key_hash").notNull().unique("api_keys_key_hash_key"),
-  createdAt: at("created_at").notNull(),
-  revokedAt: at("revoked_at"),
-});
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    workspace: workspaceColumn(),
+    name: text("name").notNull(),
+    /** Space-separated scopes: read, write, admin. */
+    scopes: text("scopes").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique("api_keys_key_hash_key"),
+    createdAt: at("created_at").notNull(),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [index("api_keys_workspace_created_idx").on(t.workspace, t.createdAt, t.id)],
+);
 
-/** Responses kept for `Idempotency-Key` replays, per caller (`scope`) and key, for 24 hours. */
+/** Responses kept for `Idempotency-Key` replays, per workspace, caller (`scope`) and key, for 24 hours. */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
+    workspace: workspaceColumn(),
     scope: text("scope").notNull(),
     key: text("key").notNull(),
     fingerprint: text("fingerprint").notNull(),
@@ -154,13 +185,14 @@ export const idempotencyKeys = pgTable(
     createdAt: at("created_at").notNull(),
     expiresAt: at("expires_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expires_idx").on(t.expiresAt)],
+  (t) => [primaryKey({ columns: [t.workspace, t.scope, t.key] }), index("idempotency_keys_expires_idx").on(t.workspace, t.expiresAt)],
 );
 
 export const archiveRuns = pgTable(
   "archive_runs",
   {
     id: text("id").primaryKey(),
+    workspace: workspaceColumn(),
     trigger: text("trigger", { enum: ["cron", "manual"] }).notNull(),
     cutoff: at("cutoff").notNull(),
     archivedCount: integer("archived_count").notNull(),
@@ -170,7 +202,7 @@ export const archiveRuns = pgTable(
     error: text("error"),
   },
   (t) => [
-    index("archive_runs_started_idx").on(t.startedAt, t.id),
+    index("archive_runs_started_idx").on(t.workspace, t.startedAt, t.id),
     check("archive_runs_trigger_known", sql`"trigger" IN ('cron', 'manual')`),
     check("archive_runs_status_known", sql`status IN ('succeeded', 'failed')`),
   ],
@@ -207,6 +239,7 @@ export const auditEvents = pgTable(
   {
     seq: bigint("seq", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     id: text("id").notNull().unique("audit_events_id_key"),
+    workspace: workspaceColumn(),
     at: at("at").notNull(),
     action: text("action").notNull(),
     actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
@@ -217,9 +250,11 @@ export const auditEvents = pgTable(
     requestId: text("request_id").notNull(),
   },
   (t) => [
-    index("audit_events_resource_idx").on(t.resourceId, t.seq),
-    index("audit_events_action_idx").on(t.action, t.seq),
-    index("audit_events_actor_idx").on(t.actorId, t.seq),
+    index("audit_events_workspace_idx").on(t.workspace, t.seq),
+    index("audit_events_resource_idx").on(t.workspace, t.resourceId, t.seq),
+    index("audit_events_action_idx").on(t.workspace, t.action, t.seq),
+    index("audit_events_actor_idx").on(t.workspace, t.actorId, t.seq),
+    // Retention prunes every workspace at once (the archive job).
     index("audit_events_at_idx").on(t.at),
   ],
 );

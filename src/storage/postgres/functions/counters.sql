@@ -1,12 +1,13 @@
--- The counter rows of pipeline_counts (O(1) unfiltered counts), kept by a trigger as on D1.
+-- The counter rows of pipeline_counts (O(1) unfiltered counts, and the quota), per workspace,
+-- kept by a trigger as on D1. A workspace's two rows are made with it (workspaces.sql).
 
 CREATE FUNCTION registry_count_pipelines() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    UPDATE pipeline_counts SET total = total - 1 WHERE archived = OLD.archived;
+    UPDATE pipeline_counts SET total = total - 1 WHERE workspace = OLD.workspace AND archived = OLD.archived;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    UPDATE pipeline_counts SET total = total + 1 WHERE archived = NEW.archived;
+    UPDATE pipeline_counts SET total = total + 1 WHERE workspace = NEW.workspace AND archived = NEW.archived;
   END IF;
   RETURN NULL;
 END

@@ -1,13 +1,16 @@
 -- The pipeline writes of pipeline-repository.ts: create and import, PUT and rollback
--- (registry_replace), merge patch, delete, archive and restore, metrics.
+-- (registry_replace), merge patch, delete, archive and restore, metrics. Each is given its
+-- workspace `ws` first, and reaches only that workspace's pipelines.
 
--- The current row of pipeline `pid`, locked, after the checks every pipeline write makes.
-CREATE FUNCTION registry_lock_pipeline(pid text, expected integer) RETURNS pipelines LANGUAGE plpgsql AS $$
+-- The current row of pipeline `pid` of workspace `ws`, locked, after the checks every pipeline
+-- write makes (another workspace's pipeline is not found). The statements after it may name
+-- the pipeline by its id alone.
+CREATE FUNCTION registry_lock_pipeline(ws text, pid text, expected integer) RETURNS pipelines LANGUAGE plpgsql AS $$
 DECLARE
   p pipelines;
 BEGIN
   PERFORM registry_begin_write();
-  SELECT * INTO p FROM pipelines WHERE id = pid FOR UPDATE;
+  SELECT * INTO p FROM pipelines WHERE id = pid AND workspace = ws FOR UPDATE;
   IF NOT FOUND THEN
     PERFORM registry_refuse('not_found');
   END IF;
@@ -18,33 +21,42 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION registry_name_taken(pid text, wanted text) RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT EXISTS (SELECT 1 FROM pipelines o WHERE o.name = wanted AND NOT o.archived AND o.id <> pid)
+CREATE FUNCTION registry_name_taken(ws text, pid text, wanted text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (SELECT 1 FROM pipelines o WHERE o.workspace = ws AND o.name = wanted AND NOT o.archived AND o.id <> pid)
 $$;
 
 -- New pipelines (the API's JSON shape, ids and times given) with their children, revisions
 -- and events. Under an idempotency `claim` {scope, key, fingerprint, nonce, response, now,
--- expiresAt}, only if this request's nonce wins the key: otherwise nothing is written and the
--- earlier claim comes back as {fingerprint, response}. Null when the pipelines were created.
-CREATE FUNCTION registry_create(items json, ctx json, keep integer, event_ids text[], claim json) RETURNS json LANGUAGE plpgsql AS $$
+-- expiresAt}, only if this request's nonce wins the key (of `ws`): otherwise nothing is written
+-- and the earlier claim comes back as {fingerprint, response}. Null when the pipelines were
+-- created. A create that would take the workspace past `max_pipelines` (archived ones count)
+-- is refused; a replay, which creates nothing, is answered before that.
+CREATE FUNCTION registry_create(ws text, items json, ctx json, keep integer, event_ids text[], claim json, max_pipelines integer)
+RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
   found idempotency_keys;
 BEGIN
   PERFORM registry_begin_write();
   IF claim IS NOT NULL THEN
     DELETE FROM idempotency_keys
-      WHERE scope = claim->>'scope' AND key = claim->>'key' AND expires_at <= (claim->>'now')::timestamptz;
-    INSERT INTO idempotency_keys (scope, key, fingerprint, nonce, response, created_at, expires_at)
-      VALUES (claim->>'scope', claim->>'key', claim->>'fingerprint', claim->>'nonce', claim->>'response',
+      WHERE workspace = ws AND scope = claim->>'scope' AND key = claim->>'key' AND expires_at <= (claim->>'now')::timestamptz;
+    INSERT INTO idempotency_keys (workspace, scope, key, fingerprint, nonce, response, created_at, expires_at)
+      VALUES (ws, claim->>'scope', claim->>'key', claim->>'fingerprint', claim->>'nonce', claim->>'response',
               (claim->>'now')::timestamptz, (claim->>'expiresAt')::timestamptz)
       ON CONFLICT DO NOTHING;
-    SELECT * INTO found FROM idempotency_keys WHERE scope = claim->>'scope' AND key = claim->>'key';
+    SELECT * INTO found FROM idempotency_keys WHERE workspace = ws AND scope = claim->>'scope' AND key = claim->>'key';
     IF found.nonce <> claim->>'nonce' THEN
       RETURN json_build_object('fingerprint', found.fingerprint, 'response', found.response);
     END IF;
   END IF;
-  INSERT INTO pipelines (id, name, archived, version, created_at, updated_at)
-    SELECT i->>'id', i->>'name', (i->>'archived')::boolean, (i->>'version')::integer,
+  -- The counter rows locked, then read: of two racing creates, the second counts what the first
+  -- added (the triggers update these rows, so the lock costs no extra wait).
+  IF (SELECT coalesce(sum(total), 0) FROM (SELECT total FROM pipeline_counts WHERE workspace = ws FOR UPDATE) c)
+      + json_array_length(items) > max_pipelines THEN
+    PERFORM registry_refuse('quota_exceeded');
+  END IF;
+  INSERT INTO pipelines (id, workspace, name, archived, version, created_at, updated_at)
+    SELECT i->>'id', ws, i->>'name', (i->>'archived')::boolean, (i->>'version')::integer,
       (i->>'createdAt')::timestamptz, (i->>'updatedAt')::timestamptz
     FROM json_array_elements(items) i;
   INSERT INTO pipeline_stages (id, pipeline_id, position, name, stage_type, algorithm, enabled, parallel_processing, chunk_size,
@@ -57,7 +69,7 @@ BEGIN
     FROM json_array_elements(items) i, json_array_elements(i->'stages') s, json_each_text(s->'parameters') e;
   INSERT INTO pipeline_configuration (pipeline_id, key, value)
     SELECT i->>'id', e.key, e.value FROM json_array_elements(items) i, json_each_text(i->'configuration') e;
-  PERFORM registry_record(ARRAY(SELECT i->>'id' FROM json_array_elements(items) i), 'created', ctx, keep, event_ids);
+  PERFORM registry_record(ws, ARRAY(SELECT i->>'id' FROM json_array_elements(items) i), 'created', ctx, keep, event_ids);
   RETURN NULL;
 END
 $$;
@@ -65,12 +77,12 @@ $$;
 -- PUT and rollback, one path: `content` (name, configuration, stages with ids and createdAt)
 -- becomes the current content as a new version; a rollback (`from_version`) takes it from
 -- that revision. `kept` are the stage ids the client gave, which must be this pipeline's.
-CREATE FUNCTION registry_replace(pid text, content json, from_version integer, kept text[], expected integer, change text, ctx json,
+CREATE FUNCTION registry_replace(ws text, pid text, content json, from_version integer, kept text[], expected integer, change text, ctx json,
   keep integer, event_id text, now timestamptz) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
   p pipelines;
 BEGIN
-  p := registry_lock_pipeline(pid, expected);
+  p := registry_lock_pipeline(ws, pid, expected);
   IF p.archived THEN
     PERFORM registry_refuse('archived');
   END IF;
@@ -80,7 +92,7 @@ BEGIN
       PERFORM registry_refuse('revision_not_found');
     END IF;
   END IF;
-  IF registry_name_taken(pid, content->>'name') THEN
+  IF registry_name_taken(ws, pid, content->>'name') THEN
     PERFORM registry_refuse('name_taken');
   END IF;
   IF (SELECT count(*) FROM pipeline_stages s WHERE s.pipeline_id = pid AND s.id = ANY (kept)) <> cardinality(kept) THEN
@@ -104,23 +116,23 @@ BEGIN
   DELETE FROM pipeline_configuration WHERE pipeline_id = pid;
   INSERT INTO pipeline_configuration (pipeline_id, key, value)
     SELECT pid, e.key, e.value FROM json_each_text(content->'configuration') e;
-  PERFORM registry_record(ARRAY[pid], change, ctx, keep, ARRAY[event_id]);
+  PERFORM registry_record(ws, ARRAY[pid], change, ctx, keep, ARRAY[event_id]);
   RETURN registry_pipeline_json(pid);
 END
 $$;
 
 -- Merge patch: `new_name` when `has_name`; configuration `keep` (untouched), `clear` (all
 -- removed) or `merge` (`patch`: null removes a key, a string sets it; at most `max_entries` after).
-CREATE FUNCTION registry_patch(pid text, has_name boolean, new_name text, configuration_mode text, patch json, max_entries integer,
+CREATE FUNCTION registry_patch(ws text, pid text, has_name boolean, new_name text, configuration_mode text, patch json, max_entries integer,
   expected integer, ctx json, keep integer, event_id text, now timestamptz) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
   p pipelines;
 BEGIN
-  p := registry_lock_pipeline(pid, expected);
+  p := registry_lock_pipeline(ws, pid, expected);
   IF p.archived THEN
     PERFORM registry_refuse('archived');
   END IF;
-  IF has_name AND registry_name_taken(pid, new_name) THEN
+  IF has_name AND registry_name_taken(ws, pid, new_name) THEN
     PERFORM registry_refuse('name_taken');
   END IF;
   IF configuration_mode = 'merge' AND
@@ -138,37 +150,39 @@ BEGIN
       SELECT pid, key, value FROM json_each_text(patch) WHERE value IS NOT NULL
       ON CONFLICT (pipeline_id, key) DO UPDATE SET value = excluded.value;
   END IF;
-  PERFORM registry_record(ARRAY[pid], 'patched', ctx, keep, ARRAY[event_id]);
+  PERFORM registry_record(ws, ARRAY[pid], 'patched', ctx, keep, ARRAY[event_id]);
   RETURN registry_pipeline_json(pid);
 END
 $$;
 
-CREATE FUNCTION registry_delete(pid text, expected integer, ctx json, event_id text, now timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION registry_delete(ws text, pid text, expected integer, ctx json, event_id text, now timestamptz) RETURNS void
+LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM registry_lock_pipeline(pid, expected);
-  PERFORM registry_event(event_id, now, 'pipeline.deleted', ctx, 'pipeline', pid, NULL);
+  PERFORM registry_lock_pipeline(ws, pid, expected);
+  PERFORM registry_event(ws, event_id, now, 'pipeline.deleted', ctx, 'pipeline', pid, NULL);
   DELETE FROM pipelines WHERE id = pid;
 END
 $$;
 
 -- Archive or restore; already in that state changes nothing and records nothing (idempotent).
 -- A restore whose name an active pipeline now has fails on the partial unique index.
-CREATE FUNCTION registry_set_archived(pid text, target boolean, expected integer, ctx json, keep integer, event_id text, now timestamptz)
-RETURNS json LANGUAGE plpgsql AS $$
+CREATE FUNCTION registry_set_archived(ws text, pid text, target boolean, expected integer, ctx json, keep integer, event_id text,
+  now timestamptz) RETURNS json LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM registry_lock_pipeline(pid, expected);
+  PERFORM registry_lock_pipeline(ws, pid, expected);
   UPDATE pipelines SET archived = target, version = version + 1, updated_at = now WHERE id = pid AND archived <> target;
-  PERFORM registry_record(ARRAY[pid], CASE WHEN target THEN 'archived' ELSE 'restored' END, ctx, keep, ARRAY[event_id]);
+  PERFORM registry_record(ws, ARRAY[pid], CASE WHEN target THEN 'archived' ELSE 'restored' END, ctx, keep, ARRAY[event_id]);
   RETURN registry_pipeline_json(pid);
 END
 $$;
 
 -- The latest metrics `m` (the API's members, times as RFC 3339), replacing the previous ones.
-CREATE FUNCTION registry_put_metrics(pid text, m json, ctx json, event_id text, now timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION registry_put_metrics(ws text, pid text, m json, ctx json, event_id text, now timestamptz) RETURNS void
+LANGUAGE plpgsql AS $$
 DECLARE
   p pipelines;
 BEGIN
-  p := registry_lock_pipeline(pid, NULL);
+  p := registry_lock_pipeline(ws, pid, NULL);
   IF p.archived THEN
     PERFORM registry_refuse('archived');
   END IF;
@@ -187,6 +201,6 @@ BEGIN
       error_count = excluded.error_count, warning_count = excluded.warning_count, input_file_size_bytes = excluded.input_file_size_bytes,
       output_file_size_bytes = excluded.output_file_size_bytes, input_file_checksum = excluded.input_file_checksum,
       output_file_checksum = excluded.output_file_checksum, updated_at = excluded.updated_at;
-  PERFORM registry_event(event_id, now, 'pipeline.metricsRecorded', ctx, 'pipeline', pid, p.version);
+  PERFORM registry_event(ws, event_id, now, 'pipeline.metricsRecorded', ctx, 'pipeline', pid, p.version);
 END
 $$;
