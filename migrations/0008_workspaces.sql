@@ -1,6 +1,6 @@
 -- Workspaces (docs/workspaces.md). drizzle-kit generated the column and index changes; the
--- rest is written by hand: drizzle-kit's table rebuilds (PRAGMA foreign_keys=OFF, which D1
--- ignores) become renames of tables that no foreign key references, and what drizzle-kit does
+-- rest is written by hand: drizzle-kit's table rebuilds (which switch foreign keys off, as D1
+-- does not) become renames of tables that no foreign key references, and what drizzle-kit does
 -- not model (the default workspace, the counters' triggers, the live-workspace triggers) is here.
 -- Everything stored before goes into the workspace `default`: every new column defaults to it.
 CREATE TABLE `workspaces` (

@@ -4,7 +4,7 @@ import type { PipelineRepository } from "../../src/domain/repository";
 import { DEFAULT_WORKSPACE } from "../../src/domain/workspace";
 import { createApp } from "../../src/http/app";
 import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
-import { type PostgresConnection, postgresClient, postgresConnection } from "../../src/storage/postgres/connection";
+import { type PostgresCalls, type PostgresConnection, postgresClient, postgresConnection } from "../../src/storage/postgres/connection";
 import { postgresPipelineRepository } from "../../src/storage/postgres/pipeline-repository";
 import type { RepositorySettings } from "../../src/storage/shared/request-storage";
 import type { SQL } from "../../src/storage/shared/sql";
@@ -74,7 +74,7 @@ export async function resetDatabase() {
  * A PostgreSQL connection that opens for each call and closes after it: a repository made in
  * a test outlives any one request's I/O context, which a Worker's socket may not.
  */
-function perCallConnection(): PostgresConnection {
+function perCallConnection(): PostgresCalls {
   async function once<T>(use: (connection: PostgresConnection) => Promise<T>): Promise<T> {
     const connection = postgresConnection(connectionString());
     try {
@@ -86,11 +86,6 @@ function perCallConnection(): PostgresConnection {
   return {
     value: <T>(payload: SQL, id?: string) => once((c) => c.value<T>(payload, id)),
     rows: <T>(query: SQL, id?: string) => once((c) => c.rows<T>(query, id)),
-    checkKey: () => {
-      throw new Error("a test repository checks no key");
-    },
-    token: () => undefined,
-    close: async () => {},
   };
 }
 

@@ -1,7 +1,7 @@
 import { pipelineNotFound } from "../../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
-import type { Metrics, MetricsInput } from "../../domain/metrics";
+import type { MetricsInput } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
 import {
   type ListQuery,
@@ -22,9 +22,10 @@ import { type Check, firstFailure, INSERT_GUARD, reason } from "./guard";
 import { d1HistoryQueries } from "./history-queries";
 import { recordEvent, recordRevisions } from "./history-statements";
 import { countQuery, pageQuery } from "./list-queries";
+import { METRICS_COLUMNS, METRICS_INSERT, METRICS_ON_CONFLICT, METRICS_SELECT, type MetricsRow, toMetrics } from "./metrics-rows";
 import { PIPELINE_JSON } from "./projection";
 import { prepare } from "./statement";
-import { iso, ms } from "./time";
+import { ms } from "./time";
 
 async function runBatch(db: D1Database, statements: SQL[], id?: string): Promise<D1Result[]> {
   try {
@@ -57,55 +58,6 @@ const nameFree = (name: SQL): Check => [
   sql`EXISTS (SELECT 1 FROM pipelines o WHERE o.workspace = p.workspace AND o.name = ${name} AND o.archived = 0 AND o.id <> p.id)`,
   "name_taken",
 ];
-
-/** A metrics row under the names of `Metrics`, times as epoch milliseconds. */
-type MetricsRow = Omit<Metrics, "startTime" | "endTime" | "updatedAt"> & {
-  startTime: number | null;
-  endTime: number | null;
-  updatedAt: number;
-};
-
-/** The metrics columns: each one's name in `Metrics` and in SQL. */
-const METRICS_COLUMNS = {
-  bytesProcessed: "bytes_processed",
-  bytesTotal: "bytes_total",
-  chunksProcessed: "chunks_processed",
-  chunksTotal: "chunks_total",
-  startTime: "start_time",
-  endTime: "end_time",
-  processingDurationMs: "processing_duration_ms",
-  throughputBytesPerSecond: "throughput_bytes_per_second",
-  compressionRatio: "compression_ratio",
-  errorCount: "error_count",
-  warningCount: "warning_count",
-  inputFileSizeBytes: "input_file_size_bytes",
-  outputFileSizeBytes: "output_file_size_bytes",
-  inputFileChecksum: "input_file_checksum",
-  outputFileChecksum: "output_file_checksum",
-  updatedAt: "updated_at",
-} as const;
-const METRICS_SELECT = sql.raw(
-  Object.entries(METRICS_COLUMNS)
-    .map(([member, column]) => `m.${column} AS ${member}`)
-    .join(", "),
-);
-const METRICS_INSERT = sql.raw(`INSERT INTO processing_metrics (pipeline_id, ${Object.values(METRICS_COLUMNS).join(", ")})`);
-const METRICS_ON_CONFLICT = sql.raw(
-  `ON CONFLICT (pipeline_id) DO UPDATE SET ${Object.values(METRICS_COLUMNS)
-    .map((column) => `${column} = excluded.${column}`)
-    .join(", ")}`,
-);
-
-function toMetrics(pipelineId: string, row: MetricsRow): Metrics {
-  const { pipelineId: _, updatedAt, startTime, endTime, ...values } = row;
-  return {
-    ...values,
-    startTime: startTime === null ? null : iso(startTime),
-    endTime: endTime === null ? null : iso(endTime),
-    pipelineId,
-    updatedAt: iso(updatedAt),
-  };
-}
 
 const parsePipeline = (row: { pipeline: string } | undefined) => (row ? (JSON.parse(row.pipeline) as Pipeline) : null);
 

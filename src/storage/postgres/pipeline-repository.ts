@@ -27,13 +27,14 @@ export function postgresPipelineRepository(
   connection: PostgresCalls,
   workspace: string,
   clock: () => Date = () => new Date(),
-  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep, maxPipelines: WORKSPACE_DEFAULTS.maxPipelines },
+  settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
   const keep = settings.revisionsKeep;
+  const maxPipelines = settings.maxPipelines ?? WORKSPACE_DEFAULTS.maxPipelines;
   const now = () => clock().toISOString();
   const create = (items: Pipeline[], meta: WriteMeta, claim: string | null) =>
     sql`registry_create(${workspace}, ${JSON.stringify(items)}::json, ${contextJson(writeContextOf(meta))}, ${keep}, ${eventIds(items.length)},
-      ${claim}::json, ${settings.maxPipelines})`;
+      ${claim}::json, ${maxPipelines})`;
 
   const replace = (id: string, change: Change, content: object | null, fromVersion: number | null, kept: string[], options: WriteOptions) =>
     connection.value<Pipeline>(

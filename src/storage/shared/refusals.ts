@@ -34,7 +34,7 @@ const REASONS = {
   // (migrations/0008), the workspace check of every call, and a key of another workspace.
   workspace_missing: () => workspaceNotFound(),
   too_many_entries: () => new ValidationError([{ path: "/configuration", message: `at most ${LIMITS.mapEntries} entries` }]),
-  // The API key check (./d1-key-check.ts, registry_check_key on PostgreSQL), in every call a key makes.
+  // The workspace and API key check (src/storage/d1/key-check.ts, registry_check_workspace on PostgreSQL), in every call.
   key_invalid: () => new KeyRefusedError("invalid", "The API key is not valid (unknown or revoked)."),
   key_scope: () => new KeyRefusedError("scope", "The API key lacks the scope this route needs."),
 } satisfies Record<string, (id: string) => Error>;
