@@ -56,7 +56,9 @@ const DATA_TABLES = ["pipelines", "archive_runs", "idempotency_keys", "api_keys"
 const ONLY_DEFAULT_WORKSPACE = [
   "DELETE FROM pipeline_counts WHERE workspace <> 'default'",
   "DELETE FROM workspaces WHERE id <> 'default'",
-  "INSERT INTO workspaces (id, display_name, created_at, deleted_at) VALUES ('default', 'Default', 0, NULL) ON CONFLICT DO NOTHING",
+  // Times are epoch milliseconds on D1, timestamps on PostgreSQL.
+  `INSERT INTO workspaces (id, display_name, created_at, deleted_at) VALUES ('default', 'Default', ${onPostgres ? "now()" : "0"}, NULL)
+    ON CONFLICT DO NOTHING`,
   "UPDATE workspaces SET deleted_at = NULL",
   "INSERT INTO pipeline_counts (workspace, archived, total) VALUES ('default', false, 0), ('default', true, 0) ON CONFLICT DO NOTHING",
   "UPDATE pipeline_counts SET total = 0",
