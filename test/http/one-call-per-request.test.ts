@@ -125,6 +125,23 @@ describe(`one ${backendName} call per request`, () => {
     }
   });
 
+  it("in a workspace that does not exist, refused on its input or not, and on the workspaces' own routes", async () => {
+    for (const [method, path, options, expected] of [
+      ["GET", "/v1/workspaces/nowhere/pipelines?limit=100", {}, 404],
+      ["POST", "/v1/workspaces/nowhere/pipelines", { body: pipelineBody("nowhere") }, 404],
+      ["POST", "/v1/workspaces/nowhere/pipelines", { body: { name: "" } }, 404],
+      ["GET", "/v1/workspaces/nowhere/pipelines/not-an-id", {}, 404],
+      ["POST", "/v1/workspaces", { body: { id: "one-call" } }, 201],
+      ["GET", "/v1/workspaces?limit=5", {}, 200],
+      ["GET", "/v1/workspaces/one-call", {}, 200],
+      ["GET", "/v1/workspaces/default", { token: apiKey.key }, 200],
+      ["DELETE", "/v1/workspaces/one-call", {}, 204],
+    ] as const) {
+      const { calls, status } = await callsFor(method, path, options);
+      expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: 1 });
+    }
+  });
+
   it("also when the write is refused", async () => {
     const { id: target } = await createPipeline("refusals");
     for (const [method, path, options, expected] of [
