@@ -37,27 +37,34 @@ type Pipeline = components["schemas"]["Pipeline"];
 const client = createClient<paths>({ baseUrl: "http://localhost:8787", headers: { Authorization: "Bearer token" } });
 
 export async function demo(): Promise<Pipeline[]> {
-  const created = await client.POST("/v1/workspaces/default/pipelines", {
-    params: { header: { "Idempotency-Key": "nightly-1" } },
+  const workspace = { workspace: "default" };
+  const created = await client.POST("/v1/workspaces/{workspace}/pipelines", {
+    params: { path: workspace, header: { "Idempotency-Key": "nightly-1" } },
     body: { name: "nightly-backup", configuration: { env: "prod" }, stages: [{ name: "gzip", stageType: "compression", algorithm: "gzip" }] },
   });
   if (!created.data) throw new Error(created.error.detail);
   const version: number = created.data.version;
 
-  const page = await client.GET("/v1/workspaces/default/pipelines", { params: { query: { config: { env: "prod" }, sort: "-createdAt", limit: 10 } } });
+  const page = await client.GET("/v1/workspaces/{workspace}/pipelines", {
+    params: { path: workspace, query: { config: { env: "prod" }, sort: "-createdAt", limit: 10 } },
+  });
   const cursor: string | null | undefined = page.data?.nextCursor;
 
-  const updated = await client.PATCH("/v1/workspaces/default/pipelines/{id}", {
-    params: { path: { id: created.data.id }, header: { "If-Match": \`"\${version}"\` } },
+  const updated = await client.PATCH("/v1/workspaces/{workspace}/pipelines/{id}", {
+    params: { path: { ...workspace, id: created.data.id }, header: { "If-Match": \`"\${version}"\` } },
     body: { configuration: { owner: "data-team", legacy: null } },
   });
   if (updated.error) return [];
-  await client.POST("/v1/workspaces/default/pipelines", {
+  await client.POST("/v1/workspaces/{workspace}/pipelines", {
+    params: { path: workspace },
     // @ts-expect-error unknown members are refused, so the generated body type is closed
     body: { name: "x", stages: [{ name: "a", stageType: "transform", algorithm: "a" }], id: "chosen" },
   });
-  // @ts-expect-error stageType is one of five
-  await client.POST("/v1/workspaces/default/pipelines", { body: { name: "x", stages: [{ name: "a", stageType: "zip", algorithm: "a" }] } });
+  await client.POST("/v1/workspaces/{workspace}/pipelines", {
+    params: { path: workspace },
+    // @ts-expect-error stageType is one of five
+    body: { name: "x", stages: [{ name: "a", stageType: "zip", algorithm: "a" }] },
+  });
   return cursor === undefined ? [] : [updated.data, ...(page.data?.data ?? [])];
 }
 `;

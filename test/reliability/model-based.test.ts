@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ReplacementStage } from "../../src/domain/pipeline";
-import type { ArchivedFilter, Keyset, ListQuery, PipelineRepository, SortField } from "../../src/domain/repository";
+import type { Keyset, ListQuery, PipelineRepository, SortField } from "../../src/domain/repository";
 import { findByConfig, findByName, listArchived, save } from "../../src/domain/repository";
 import { backendName, onPostgres, resetDatabase } from "../support/backend";
 import { call } from "../support/http";
@@ -10,17 +10,18 @@ import {
   configArb,
   configKeyArb,
   configValueArb,
+  filterArb,
   metricsArb,
   nameArb,
   newPipelineArb,
+  pagingArb,
   refArb,
   stageFieldsArb,
   stagesOf,
-  timestampArb,
   versionArb,
   writeOptions,
 } from "../support/model-arbitraries";
-import { auditPage, DEFAULT_RUNS, HIGHEST_ID, LOWEST_ID, type Side, Step, World } from "../support/model-world";
+import { auditPage, DEFAULT_RUNS, inSomeWorkspace, LOWEST_ID, type Side, Step, WORKSPACES, World } from "../support/model-world";
 import { propertyParameters, propertyTimeout } from "../support/properties";
 
 /**
@@ -170,27 +171,6 @@ const lifecycleCommand = fc
       ),
   );
 
-/** Mostly no name or configuration filter, so that listings hold several names to sort. */
-const filterArb = fc.record({
-  archived: fc.constantFrom<ArchivedFilter>("false", "true", "all", "all"),
-  name: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: nameArb }),
-  config: fc.oneof(
-    { weight: 2, arbitrary: fc.constant([]) },
-    { weight: 1, arbitrary: fc.array(fc.tuple(configKeyArb, configValueArb), { minLength: 1, maxLength: 2 }) },
-  ),
-});
-
-const pagingArb = fc.oneof(
-  fc.constant({ kind: "walk" as const }),
-  fc.nat(6).map((offset) => ({ kind: "offset" as const, offset })),
-  fc.record({
-    kind: fc.constant("after" as const),
-    name: nameArb,
-    time: timestampArb,
-    id: fc.oneof(fc.constantFrom(LOWEST_ID, HIGHEST_ID), refArb),
-  }),
-);
-
 const listCommand = fc
   .record({
     filter: filterArb,
@@ -301,30 +281,6 @@ const historyCommand = fc
   );
 
 const tickCommand = fc.constantFrom(1, 500, 86_400_000).map((ms) => new Step(`tick(${ms})`, async (w) => w.clock.advance(ms), "nothing"));
-
-/** The workspaces of a run: each command runs in one of them, against that workspace's model. */
-const WORKSPACES = ["default", "second"];
-
-/** A step in one workspace of the run. */
-class InWorkspace implements fc.AsyncCommand<World[], World[]> {
-  constructor(
-    private readonly index: number,
-    private readonly step: Step,
-  ) {}
-  check() {
-    return true;
-  }
-  async run(_model: World[], worlds: World[]) {
-    const world = worlds[this.index] as World;
-    await this.step.run(world, world);
-  }
-  toString() {
-    return `${WORKSPACES[this.index]}: ${this.step}`;
-  }
-}
-
-const inSomeWorkspace = (step: fc.Arbitrary<Step>) =>
-  fc.tuple(fc.nat({ max: WORKSPACES.length - 1 }), step).map(([index, one]) => new InWorkspace(index, one));
 
 const commandsArb = fc.commands(
   [

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import type { MetricsInput } from "../../src/domain/metrics";
 import type { NewPipeline, NewStage, StageType } from "../../src/domain/pipeline";
-import type { WriteOptions } from "../../src/domain/repository";
-import { START, type World } from "./model-world";
+import type { ArchivedFilter, WriteOptions } from "../../src/domain/repository";
+import { HIGHEST_ID, LOWEST_ID, START, type World } from "./model-world";
 
 /** What the model-based test generates: names, configuration, stages, pipelines, versions, metrics. */
 
@@ -86,3 +86,24 @@ export const metricsArb: fc.Arbitrary<MetricsInput> = fc.record({
 });
 
 // ---- commands ----
+
+/** Mostly no name or configuration filter, so that listings hold several names to sort. */
+export const filterArb = fc.record({
+  archived: fc.constantFrom<ArchivedFilter>("false", "true", "all", "all"),
+  name: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: nameArb }),
+  config: fc.oneof(
+    { weight: 2, arbitrary: fc.constant([]) },
+    { weight: 1, arbitrary: fc.array(fc.tuple(configKeyArb, configValueArb), { minLength: 1, maxLength: 2 }) },
+  ),
+});
+
+export const pagingArb = fc.oneof(
+  fc.constant({ kind: "walk" as const }),
+  fc.nat(6).map((offset) => ({ kind: "offset" as const, offset })),
+  fc.record({
+    kind: fc.constant("after" as const),
+    name: nameArb,
+    time: timestampArb,
+    id: fc.oneof(fc.constantFrom(LOWEST_ID, HIGHEST_ID), refArb),
+  }),
+);

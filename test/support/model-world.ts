@@ -1,4 +1,4 @@
-import type fc from "fast-check";
+import fc from "fast-check";
 import { expect } from "vitest";
 import { ConflictError, NotFoundError, ValidationError, VersionMismatchError } from "../../src/domain/errors";
 import type { AuditQuery } from "../../src/domain/history";
@@ -198,3 +198,27 @@ export class Step implements fc.AsyncCommand<World, World> {
     return this.description;
   }
 }
+
+/** The workspaces of a run: each command runs in one of them, against that workspace's model. */
+export const WORKSPACES = ["default", "second"];
+
+/** A step in one workspace of the run. */
+class InWorkspace implements fc.AsyncCommand<World[], World[]> {
+  constructor(
+    private readonly index: number,
+    private readonly step: Step,
+  ) {}
+  check() {
+    return true;
+  }
+  async run(_model: World[], worlds: World[]) {
+    const world = worlds[this.index] as World;
+    await this.step.run(world, world);
+  }
+  toString() {
+    return `${WORKSPACES[this.index]}: ${this.step}`;
+  }
+}
+
+export const inSomeWorkspace = (step: fc.Arbitrary<Step>) =>
+  fc.tuple(fc.nat({ max: WORKSPACES.length - 1 }), step).map(([index, one]) => new InWorkspace(index, one));
