@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import type { Storage } from "../../domain/storage";
 import { WORKSPACES_LIMIT } from "../../domain/workspace";
 import type { AppEnv, WithBody } from "../context";
 import { decodeWorkspaceCursor, encodeWorkspaceCursor } from "../shared/cursors";
@@ -38,7 +37,7 @@ const STEPS_PER_REQUEST = 50;
  * the last has run. A failed step leaves it unreachable, and DELETE again resumes.
  */
 export async function remove(c: Context<AppEnv>) {
-  const { workspaces } = c.get("store").storage as Storage;
+  const { workspaces } = c.get("store").storage;
   const id = c.req.param("workspace") ?? "";
   for (let step = 0; step < STEPS_PER_REQUEST; step++) {
     if ((await workspaces.deleteStep(id, new Date())) === "deleted") break;
