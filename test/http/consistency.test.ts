@@ -31,7 +31,7 @@ describe("consistency tokens", () => {
     expect((read.headers.get(TOKEN) ?? "") >= (token ?? "")).toBe(true);
   });
 
-  it("refuses a malformed token with a 400 problem, before any database work", async () => {
+  it("refuses a malformed token with a 400 problem, reading nothing with it", async () => {
     for (const bad of [
       "garbage",
       "first-primary",
@@ -49,7 +49,25 @@ describe("consistency tokens", () => {
         type: "application/problem+json",
       });
       expect(reply.body.detail).toContain(TOKEN);
-      expect(recorder.sessions).toEqual([]);
+      // The workspace is checked first (its 404 comes before a bad header), in a session the token had no part in.
+      expect(recorder.sessions.map((session) => session.constraint)).toEqual(["first-unconstrained"]);
+    }
+  });
+
+  it("judges the route, the method, the credentials, the scope and the workspace before a malformed token", async () => {
+    const bad = { [TOKEN]: "0" };
+    const { key } = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "reader", scopes: ["read"] } })).body;
+    for (const [method, path, options, expected] of [
+      ["GET", "/v1/nowhere", {}, 404],
+      ["DELETE", "/v1/workspaces/default/pipelines", {}, 405],
+      ["GET", "/v1/workspaces/default/pipelines", { token: null }, 401],
+      ["POST", "/v1/workspaces/default/pipelines", { token: key, body: {} }, 403],
+      ["GET", "/v1/workspaces/nowhere/pipelines", {}, 404],
+      ["GET", "/v1/workspaces/default/pipelines", {}, 400],
+    ] as const) {
+      const reply = await call(method, path, { ...options, headers: bad });
+      expect({ method, path, status: reply.status }).toEqual({ method, path, status: expected });
+      if (expected === 401) expect(reply.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
     }
   });
 

@@ -24,10 +24,11 @@ export const CONSISTENCY_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{
  * sent, if any. The connection is closed after the answer.
  */
 export const requestStorage: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const token = c.req.header(CONSISTENCY_HEADER);
-  if (token !== undefined && !CONSISTENCY_TOKEN.test(token)) {
-    throw badRequest(`${CONSISTENCY_HEADER} must be a token from an earlier response of this API, sent back unchanged.`);
-  }
+  const sent = c.req.header(CONSISTENCY_HEADER);
+  // A malformed token is refused by `consistencyTokenShape`, after the route, the credentials and
+  // the workspace are judged (a bad header never hides a 404, 405, 401 or 403); nothing is read with it.
+  const token = sent !== undefined && CONSISTENCY_TOKEN.test(sent) ? sent : undefined;
+  c.set("malformedToken", sent !== undefined && token === undefined);
   const store = openStorage(c.env, {
     token,
     readOnly: readsOnly(c),
@@ -50,6 +51,15 @@ export const requestStorage: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const bookmark = store.token();
   if (bookmark) c.res.headers.set(CONSISTENCY_HEADER, bookmark);
+};
+
+/** The 400 of a malformed `X-Consistency-Token`, once everything that comes before it has been judged. */
+export const consistencyTokenShape: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // No caller: no route serves the path, and its 404 or 405 comes first.
+  if (c.get("malformedToken") && c.get("caller")) {
+    throw badRequest(`${CONSISTENCY_HEADER} must be a token from an earlier response of this API, sent back unchanged.`);
+  }
+  await next();
 };
 
 /** Hands every database round trip of the request to `observer` too (tests count them). */
