@@ -67,8 +67,8 @@ const created = "($3::bigint + n.i * 50000)";
 /** The statements bench/seed.ts runs on D1, in PostgreSQL's dialect (types, booleans, timestamps); those marked take $3. */
 const STATEMENTS: [sql: string, timed: boolean][] = [
   [
-    `INSERT INTO pipelines (id, name, archived, version, created_at, updated_at)
-     SELECT ${pipelineIdSql("n.i")}, 'pipeline-' || lpad(n.i::text, 6, '0'), n.i % 10 = 0, 1, ${at(created)},
+    `INSERT INTO pipelines (id, workspace, name, archived, version, created_at, updated_at)
+     SELECT ${pipelineIdSql("n.i")}, 'default', 'pipeline-' || lpad(n.i::text, 6, '0'), n.i % 10 = 0, 1, ${at(created)},
        ${at(`${created} + (n.i % 1000) * 1000`)}
      FROM ${numbers}`,
     true,
@@ -118,7 +118,7 @@ export async function seedPostgres(db: BenchPostgres, from: number, to: number, 
       `UPDATE pipeline_counts c SET total = c.total + n.total
        FROM (SELECT archived, count(*) AS total FROM pipelines
              WHERE id BETWEEN ${pipelineIdSql("$1::bigint")} AND ${pipelineIdSql("$2::bigint")} GROUP BY archived) n
-       WHERE c.archived = n.archived`,
+       WHERE c.workspace = 'default' AND c.archived = n.archived`,
       [from, to],
     );
     await db.query("COMMIT");

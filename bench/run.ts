@@ -22,12 +22,15 @@ import { postgresBench } from "./pg-bench.ts";
 import { startBenchPostgres } from "./pg-seed.ts";
 import { type Breakdown, PROFILE, profileScenarios } from "./profile.ts";
 import { markdown, quickMarkdown } from "./report.ts";
-import { removeBenchPipelines, seedPipelines } from "./seed.ts";
+import { removeBenchPipelines, seedPipelines, seedWorkspaces } from "./seed.ts";
 import { measureStartup, STARTUP } from "./startup.ts";
 import { ROOT, startWorkers } from "./workers.ts";
 
 const quick = process.argv.includes("--quick");
 const SIZES = quick ? [1_000] : [1_000, 100_000];
+/** Workspaces seeded beside default, and where their pipelines' numbers start (above every size). */
+const OTHER_WORKSPACES = 1_000;
+const OTHERS_FROM = 9_000_000;
 const DAY = 86_400_000;
 // Seeded pipelines were all updated in the last 60 days: the archive job finds none due.
 const epoch = Date.now() - 60 * DAY;
@@ -78,6 +81,10 @@ try {
   throw error;
 }
 try {
+  // 1,000 other workspaces, two pipelines each, so every measured read has neighbours to skip.
+  log(`seeding ${OTHER_WORKSPACES} other workspaces`);
+  await seedWorkspaces(workers.db, OTHER_WORKSPACES);
+  await seedPipelines(workers.db, OTHERS_FROM, OTHERS_FROM + 2 * OTHER_WORKSPACES - 1, epoch, OTHER_WORKSPACES);
   let seeded = 0;
   for (const size of SIZES) {
     log(`seeding pipelines ${seeded + 1} to ${size}`);

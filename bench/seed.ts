@@ -79,9 +79,11 @@ const parameterRows = `p(key, value) AS (VALUES ${Object.entries(PARAMETERS)
   .map(([key, value]) => `('${key}', '${value}')`)
   .join(", ")})`;
 
+// ?4: 0 puts the pipelines in the workspace default, k > 0 spreads them over ws-0000 … ws-<k-1>.
+const workspaceOf = "CASE WHEN CAST(?4 AS INTEGER) = 0 THEN 'default' ELSE printf('ws-%04d', i % CAST(?4 AS INTEGER)) END";
 const PIPELINES = `${numbers}
-INSERT INTO pipelines (id, name, archived, version, created_at, updated_at)
-SELECT printf('01P%023d', i), printf('pipeline-%06d', i), i % 10 = 0, 1, ${created}, ${created} + (i % 1000) * 1000 FROM n`;
+INSERT INTO pipelines (id, workspace, name, archived, version, created_at, updated_at)
+SELECT printf('01P%023d', i), ${workspaceOf}, printf('pipeline-%06d', i), i % 10 = 0, 1, ${created}, ${created} + (i % 1000) * 1000 FROM n`;
 
 const PIPELINE_STAGES = `${numbers}, ${stageKinds}
 INSERT INTO pipeline_stages (id, pipeline_id, position, name, stage_type, algorithm, enabled, parallel_processing, chunk_size, created_at, updated_at)
@@ -97,20 +99,34 @@ const CONFIGURATION = `${numbers}, c(pipeline_id, key, value) AS (
 SELECT printf('01P%023d', i), 'env', CASE i % ${ENVIRONMENTS.length} ${ENVIRONMENTS.map((env, k) => `WHEN ${k} THEN '${env}'`).join(" ")} END FROM n
 UNION ALL SELECT printf('01P%023d', i), 'team', printf('team-%02d', i % ${TEAMS}) FROM n
 UNION ALL SELECT printf('01P%023d', i), 'region', 'region-' || (i % ${REGIONS}) FROM n)
-INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
-SELECT c.pipeline_id, c.key, c.value, p.archived, p.name, p.created_at, p.updated_at FROM c JOIN pipelines p ON p.id = c.pipeline_id`;
+INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_workspace, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
+SELECT c.pipeline_id, c.key, c.value, p.workspace, p.archived, p.name, p.created_at, p.updated_at FROM c JOIN pipelines p ON p.id = c.pipeline_id`;
 
 // Every version has its revision (docs/history.md): the seeded version 1 gets its own, as the migration backfills them.
 const REVISIONS = `INSERT INTO pipeline_revisions (pipeline_id, version, change, actor_type, actor_id, request_id, changed_at, pipeline, write_id)
 SELECT p.id, p.version, 'created', 'system', NULL, 'bench-seed', p.updated_at, ${PIPELINE_JSON_SQL}, 'bench-seed'
 FROM pipelines p WHERE p.id BETWEEN printf('01P%023d', CAST(?1 AS INTEGER)) AND printf('01P%023d', CAST(?2 AS INTEGER))`;
 
-/** Seeds pipelines `from` to `to` (inclusive); `epoch` is the creation time of pipeline 0. */
-export async function seedPipelines(db: D1, from: number, to: number, epoch: number): Promise<void> {
+/** Workspaces ws-0000 … ws-<count-1>, beside default (which the migrations make). */
+export async function seedWorkspaces(db: D1, count: number): Promise<void> {
+  await db
+    .prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < CAST(?1 AS INTEGER) - 1)
+       INSERT INTO workspaces (id, display_name, created_at, deleted_at) SELECT printf('ws-%04d', i), 'bench ' || i, 0, NULL FROM n`,
+    )
+    .bind(count)
+    .run();
+}
+
+/**
+ * Seeds pipelines `from` to `to` (inclusive) into the workspace default, or spread over the
+ * first `workspaces` of seedWorkspaces; `epoch` is the creation time of pipeline 0.
+ */
+export async function seedPipelines(db: D1, from: number, to: number, epoch: number, workspaces = 0): Promise<void> {
   for (let start = from; start <= to; start += CHUNK) {
     const end = Math.min(start + CHUNK - 1, to);
     await db.batch([
-      db.prepare(PIPELINES).bind(start, end, epoch),
+      db.prepare(PIPELINES).bind(start, end, epoch, workspaces),
       db.prepare(PIPELINE_STAGES).bind(start, end, epoch),
       db.prepare(STAGE_PARAMETERS).bind(start, end),
       db.prepare(CONFIGURATION).bind(start, end),

@@ -13,6 +13,7 @@ export interface Env {
   DB: D1Database;
   ADMIN_TOKEN?: string;
   RATE_LIMITER?: RateLimit;
+  WORKSPACE_RATE_LIMITER?: RateLimit;
   AUTH_FAILURE_LIMITER?: RateLimit;
 }
 
@@ -105,11 +106,13 @@ export interface Caller {
   /** Scope bits as keys carry them: read 1, write 2, admin 4; write includes read, admin everything. */
   bits: number;
   key?: { hash: string };
+  /** The workspace a key names; none for the admin token. */
+  workspace?: string;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const KEY_PREFIX = "plk_";
-const KEY_FORMAT = /^plk_([0-7][0-9A-HJKMNP-TV-Z]{25})([1-7])[A-Za-z0-9_-]{43}$/;
+const KEY_FORMAT = /^plk_(?:([a-z][a-z0-9-]{0,61}[a-z0-9]|[a-z])_)?([0-7][0-9A-HJKMNP-TV-Z]{25})([1-7])[A-Za-z0-9_-]{43}$/;
 const SCOPE_BITS = { read: 1, write: 2, admin: 4 } as const;
 const ADMIN = 7;
 
@@ -139,17 +142,19 @@ export async function identify(authorization: string | null, env: Env, db: D1Dat
   const [given, expected] = await Promise.all([digest(token), secret]);
   if (crypto.subtle.timingSafeEqual(given, expected)) return { id: "admin", bits: ADMIN };
   const named = KEY_FORMAT.exec(token);
-  if (named?.[1] && named[2]) return { id: named[1], bits: Number(named[2]), key: { hash: hex(await digest(token)) } };
+  if (named?.[2] && named[3]) {
+    return { id: named[2], bits: Number(named[3]), workspace: named[1] ?? "default", key: { hash: hex(await digest(token)) } };
+  }
   if (token.startsWith(KEY_PREFIX)) {
     // A key of the old format names no id: looked up by hash (a call of its own), and checked again with the work.
     const hash = hex(await digest(token));
     const row = await db
-      .prepare("SELECT id, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
+      .prepare("SELECT id, workspace, scopes FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL")
       .bind(hash)
-      .first<{ id: string; scopes: string }>();
+      .first<{ id: string; workspace: string; scopes: string }>();
     if (row) {
       const bits = row.scopes.split(" ").reduce((sum, scope) => sum | (SCOPE_BITS[scope as Scope] ?? 0), 0);
-      return { id: row.id, bits, key: { hash } };
+      return { id: row.id, bits, workspace: row.workspace, key: { hash } };
     }
   }
   throw unauthorized("The bearer token is not valid.");
@@ -186,4 +191,11 @@ export async function rateLimit(env: Env, caller: Caller): Promise<void> {
   if (!env.RATE_LIMITER) return;
   const { success } = await env.RATE_LIMITER.limit({ key: caller.id });
   if (!success) throw rateLimited(RATE_LIMIT_PERIOD_SECONDS, "This token has used its request budget; retry later.");
+}
+
+/** The workspace's own budget, spent by every request in it. */
+export async function limitWorkspace(env: Env, workspace: string): Promise<void> {
+  if (!env.WORKSPACE_RATE_LIMITER) return;
+  const { success } = await env.WORKSPACE_RATE_LIMITER.limit({ key: workspace });
+  if (!success) throw rateLimited(RATE_LIMIT_PERIOD_SECONDS, "This workspace has used its request budget; retry later.");
 }

@@ -20,7 +20,7 @@ export const PIPELINE_JSON = `json_object(
     FROM (SELECT * FROM pipeline_stages WHERE pipeline_id = p.id ORDER BY position) s)),
   'version', p.version, 'createdAt', ${time("p.created_at")}, 'updatedAt', ${time("p.updated_at")})`;
 
-export const SELECT_ONE = `SELECT p.version, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.id = ?`;
+export const SELECT_ONE = `SELECT p.version, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.id = ? AND p.workspace = ?`;
 
 /** Multi-row inserts of `columns`, chunked under D1's 100 bound parameters per statement. */
 function insertRows(db: D1DatabaseSession, head: string, columns: number, rows: unknown[][], tail = ""): D1PreparedStatement[] {
@@ -79,8 +79,8 @@ function configurationRows(db: D1DatabaseSession, rows: unknown[][]): D1Prepared
     statements.push(
       db
         .prepare(
-          `INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
-           SELECT v.column1, v.column2, v.column3, p.archived, p.name, p.created_at, p.updated_at
+          `INSERT INTO pipeline_configuration (pipeline_id, key, value, pipeline_workspace, pipeline_archived, pipeline_name, pipeline_created_at, pipeline_updated_at)
+           SELECT v.column1, v.column2, v.column3, p.workspace, p.archived, p.name, p.created_at, p.updated_at
            FROM (VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}) v JOIN pipelines p ON p.id = v.column1`,
         )
         .bind(...chunk.flat()),
@@ -117,8 +117,8 @@ export function history(
       .bind(id, change, actor.type, actor.id, requestId, writeId),
     db
       .prepare(
-        `INSERT INTO audit_events (id, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)
-         SELECT ?2, r.changed_at, 'pipeline.' || r.change, r.actor_type, r.actor_id, 'pipeline', r.pipeline_id, r.version, r.request_id
+        `INSERT INTO audit_events (id, workspace, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)
+         SELECT ?2, p.workspace, r.changed_at, 'pipeline.' || r.change, r.actor_type, r.actor_id, 'pipeline', r.pipeline_id, r.version, r.request_id
          FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version = p.version WHERE p.id = ?1 AND r.write_id = ?3`,
       )
       .bind(id, eventId, writeId),
@@ -133,9 +133,15 @@ const GRANTORS = { read: ["read", "write", "admin"], write: ["write", "admin"] }
 const held = (scope: keyof typeof GRANTORS) =>
   GRANTORS[scope].map((grantor) => `instr(' ' || k.scopes || ' ', ' ${grantor} ') > 0`).join(" OR ");
 const keyFailure = (scope: keyof typeof GRANTORS) =>
-  `CASE WHEN k.id IS NULL THEN 'key_invalid' WHEN NOT (${held(scope)}) THEN 'key_scope' END`;
-const KEY_ROW = "FROM (SELECT 1) LEFT JOIN api_keys k ON k.id = ? AND k.key_hash = ? AND k.revoked_at IS NULL";
-const KEY_CHECKS = {
+  `CASE WHEN k.id IS NULL THEN 'key_invalid' WHEN w.id IS NULL OR k.workspace <> w.id THEN 'workspace_missing' WHEN NOT (${held(scope)}) THEN 'key_scope' END`;
+const LIVE = "LEFT JOIN workspaces w ON w.id = ? AND w.deleted_at IS NULL";
+const KEY_ROW = `FROM (SELECT 1) LEFT JOIN api_keys k ON k.id = ? AND k.key_hash = ? AND k.revoked_at IS NULL ${LIVE}`;
+const WORKSPACE_FAILURE = `CASE WHEN w.id IS NULL THEN 'workspace_missing' END FROM (SELECT 1) ${LIVE}`;
+const CHECKS = {
+  admin: {
+    read: `SELECT ${WORKSPACE_FAILURE.replace(" END", " END AS reason")}`,
+    write: `INSERT INTO write_guard SELECT ${WORKSPACE_FAILURE}`,
+  },
   read: {
     read: `SELECT ${keyFailure("read")} AS reason ${KEY_ROW}`,
     write: `INSERT INTO write_guard SELECT ${keyFailure("read")} ${KEY_ROW}`,
@@ -147,9 +153,15 @@ const KEY_CHECKS = {
 } as const;
 
 /**
- * An API key's check at the head of the request's one batch (as src/storage/d1/key-check.ts
- * does): for a write, a guard that aborts the batch; for a read, a SELECT of the first failing
- * check, judged before any row is handed back.
+ * The check at the head of the request's one batch (as src/storage/d1/key-check.ts does): the
+ * workspace live and, for an API key, the key active, of this workspace, with the scope; for a
+ * write a guard that aborts the batch, for a read a SELECT of the first failing check, judged
+ * before any row is handed back.
  */
-export const keyCheck = (db: D1DatabaseSession, id: string, hash: string, scope: "read" | "write", mode: "read" | "write") =>
-  db.prepare(KEY_CHECKS[scope][mode]).bind(id, hash);
+export const workspaceCheck = (
+  db: D1DatabaseSession,
+  workspace: string,
+  key: { id: string; hash: string } | undefined,
+  scope: "read" | "write",
+  mode: "read" | "write",
+) => (key ? db.prepare(CHECKS[scope][mode]).bind(key.id, key.hash, workspace) : db.prepare(CHECKS.admin[mode]).bind(workspace));

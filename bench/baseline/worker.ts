@@ -7,6 +7,7 @@ import {
   grants,
   Invalid,
   identify,
+  limitWorkspace,
   newId,
   notFound,
   problem,
@@ -18,7 +19,7 @@ import {
   respond,
   unauthorized,
 } from "./http";
-import { type Actor, childRows, history, keyCheck, PIPELINE_JSON, SELECT_ONE } from "./sql";
+import { type Actor, childRows, history, PIPELINE_JSON, SELECT_ONE, workspaceCheck } from "./sql";
 import { type PipelineInput, validatePipeline } from "./validate";
 
 /**
@@ -34,7 +35,7 @@ import { type PipelineInput, validatePipeline } from "./validate";
  */
 
 const MAX_BODY_BYTES = 256 * 1024;
-const ITEM = /^\/v1\/pipelines\/([^/]+)$/;
+const PIPELINES = /^\/v1\/workspaces\/([^/]+)\/pipelines(?:\/([^/]+))?$/;
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 interface Ctx {
@@ -42,8 +43,9 @@ interface Ctx {
   db: D1DatabaseSession;
   requestId: string;
   actor: Actor;
-  /** An API key's check, put at the head of the request's one call. */
-  check: D1PreparedStatement | undefined;
+  workspace: string;
+  /** The workspace's (and an API key's) check, put at the head of the request's one call. */
+  check: D1PreparedStatement;
   sent: boolean;
 }
 
@@ -53,13 +55,15 @@ function refusal(error: unknown, id = ""): unknown {
   const message = String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error);
   const reason = /guard:([a-z_]+)/.exec(message)?.[1];
   if (reason) return guardRefusal(reason, id);
-  if (message.includes("UNIQUE constraint failed: pipelines.name")) return new Refusal(409, "conflict", "Conflict", "The name is taken.");
+  if (message.includes("UNIQUE constraint failed: pipelines.workspace, pipelines.name"))
+    return new Refusal(409, "conflict", "Conflict", "The name is taken.");
   return error;
 }
 
 function guardRefusal(reason: string, id: string): Refusal {
   if (reason === "key_invalid") return unauthorized("The API key is not valid (unknown or revoked).");
   if (reason === "key_scope") return forbidden("The API key lacks the scope this route needs.");
+  if (reason === "workspace_missing") return notFound("No workspace has the id in this path (or this key is not one of its keys).");
   if (reason === "not_found") return notFound(`No pipeline has the id ${id}.`);
   if (reason === "archived") return new Refusal(409, "conflict", "Conflict", "The pipeline is archived.");
   if (reason === "foreign_stage")
@@ -67,11 +71,10 @@ function guardRefusal(reason: string, id: string): Refusal {
   return new Refusal(500, "internal", "Internal server error", `unmapped guard ${reason}`);
 }
 
-/** The request's one D1 call: its statements, behind the key's check for a key caller. */
+/** The request's one D1 call: its statements, behind the workspace's (and key's) check. */
 async function call(ctx: Ctx, statements: D1PreparedStatement[], id?: string): Promise<D1Result[]> {
   ctx.sent = true;
   try {
-    if (!ctx.check) return await ctx.db.batch(statements);
     const results = await ctx.db.batch([ctx.check, ...statements]);
     const reason = (results[0]?.results[0] as { reason?: string | null } | undefined)?.reason;
     if (reason) throw guardRefusal(reason, "");
@@ -81,11 +84,9 @@ async function call(ctx: Ctx, statements: D1PreparedStatement[], id?: string): P
   }
 }
 
-/** One read statement: on its own for the admin token, in a batch behind the check for a key. */
+/** One read statement, in a batch behind the check. */
 async function read<T>(ctx: Ctx, statement: D1PreparedStatement): Promise<T[]> {
-  if (ctx.check) return ((await call(ctx, [statement]))[0]?.results ?? []) as T[];
-  ctx.sent = true;
-  return (await statement.all<T>()).results;
+  return ((await call(ctx, [statement]))[0]?.results ?? []) as T[];
 }
 
 async function readBody(request: Request, withIds: boolean): Promise<PipelineInput> {
@@ -109,7 +110,7 @@ async function readBody(request: Request, withIds: boolean): Promise<PipelineInp
 }
 
 async function getPipeline(ctx: Ctx, id: string): Promise<Reply> {
-  const [row] = await read<{ version: number; body: string }>(ctx, ctx.db.prepare(SELECT_ONE).bind(id));
+  const [row] = await read<{ version: number; body: string }>(ctx, ctx.db.prepare(SELECT_ONE).bind(id, ctx.workspace));
   if (!row) throw notFound(`No pipeline has the id ${id}.`);
   return { status: 200, body: row.body, headers: { ETag: `"${row.version}"` } };
 }
@@ -135,16 +136,17 @@ async function listPipelines(ctx: Ctx, url: URL): Promise<Reply> {
   );
   const sql = first
     ? `SELECT p.id, p.name, ${PIPELINE_JSON} AS body FROM pipeline_configuration f CROSS JOIN pipelines p ON p.id = f.pipeline_id
-       WHERE f.key = ? AND f.value = ? AND f.pipeline_archived = 0 ${alsoHas.join(" ")}
+       WHERE f.pipeline_workspace = ? AND f.key = ? AND f.value = ? AND f.pipeline_archived = 0 ${alsoHas.join(" ")}
        ORDER BY f.pipeline_name, f.pipeline_id LIMIT ?`
-    : `SELECT p.id, p.name, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.archived = 0 ORDER BY p.name, p.id LIMIT ?`;
-  const results = await read<{ id: string; name: string; body: string }>(ctx, ctx.db.prepare(sql).bind(...config.flat(), limit + 1));
+    : `SELECT p.id, p.name, ${PIPELINE_JSON} AS body FROM pipelines p WHERE p.workspace = ? AND p.archived = 0 ORDER BY p.name, p.id LIMIT ?`;
+  const statement = ctx.db.prepare(sql).bind(ctx.workspace, ...config.flat(), limit + 1);
+  const results = await read<{ id: string; name: string; body: string }>(ctx, statement);
   const page = results.slice(0, limit);
   const last = page.at(-1);
   let nextCursor: string | null = null;
   const headers: Record<string, string> = {};
   if (results.length > limit && last) {
-    const filters = JSON.stringify(["false", null, config.map(([k, v]) => `${k}=${v}`).sort()]);
+    const filters = JSON.stringify([ctx.workspace, "false", null, config.map(([k, v]) => `${k}=${v}`).sort()]);
     nextCursor = toBase64Url(JSON.stringify({ sort: "name", filters, value: last.name, id: last.id }));
     const next = new URL(url);
     next.searchParams.delete("offset");
@@ -163,8 +165,8 @@ async function createPipeline(ctx: Ctx): Promise<Reply> {
   const { db } = ctx;
   await call(ctx, [
     db
-      .prepare("INSERT INTO pipelines (id, name, archived, version, created_at, updated_at) VALUES (?, ?, 0, 1, ?, ?)")
-      .bind(id, input.name, now, now),
+      .prepare("INSERT INTO pipelines (id, workspace, name, archived, version, created_at, updated_at) VALUES (?, ?, ?, 0, 1, ?, ?)")
+      .bind(id, ctx.workspace, input.name, now, now),
     ...childRows(db, id, input, stageIds, now, false),
     ...history(db, id, "created", ctx.actor, ctx.requestId, newId(), newId()),
   ]);
@@ -191,7 +193,11 @@ async function createPipeline(ctx: Ctx): Promise<Reply> {
     createdAt: at,
     updatedAt: at,
   };
-  return { status: 201, body: JSON.stringify(pipeline), headers: { Location: `/v1/workspaces/default/pipelines/${id}`, ETag: '"1"' } };
+  return {
+    status: 201,
+    body: JSON.stringify(pipeline),
+    headers: { Location: `/v1/workspaces/${ctx.workspace}/pipelines/${id}`, ETag: '"1"' },
+  };
 }
 
 /** PUT: guards (exists, not archived, stage ids its own), the content replaced, its history, the result read; one batch. */
@@ -207,15 +213,15 @@ async function replacePipeline(ctx: Ctx, id: string): Promise<Reply> {
     ctx,
     [
       db
-        .prepare("UPDATE pipelines SET name = ?, version = version + 1, updated_at = ? WHERE id = ? AND archived = 0")
-        .bind(input.name, now, id),
+        .prepare("UPDATE pipelines SET name = ?, version = version + 1, updated_at = ? WHERE id = ? AND workspace = ? AND archived = 0")
+        .bind(input.name, now, id, ctx.workspace),
       db
         .prepare(
           `INSERT INTO write_guard SELECT CASE WHEN changes() > 0 THEN NULL
-             WHEN NOT EXISTS (SELECT 1 FROM pipelines WHERE id = ?1) THEN 'not_found'
+             WHEN NOT EXISTS (SELECT 1 FROM pipelines WHERE id = ?1 AND workspace = ?2) THEN 'not_found'
              WHEN (SELECT archived FROM pipelines WHERE id = ?1) = 1 THEN 'archived' END`,
         )
-        .bind(id),
+        .bind(id, ctx.workspace),
       db
         .prepare(
           `INSERT INTO write_guard SELECT CASE WHEN (SELECT count(*) FROM pipeline_stages WHERE pipeline_id = ? AND id IN (${marks})) <> ? THEN 'foreign_stage' END`,
@@ -244,9 +250,10 @@ interface State {
 
 /** The project's middleware order: 405, consistency token, 401 (counted), rate limit, 403, then the route. */
 async function serve(request: Request, env: Env, url: URL, state: State): Promise<Reply> {
-  const path = url.pathname;
-  const item = path.startsWith("/v1/workspaces/default/pipelines/") ? ITEM.exec(path)?.[1] : undefined;
-  if (path !== "/v1/workspaces/default/pipelines" && item === undefined) throw notFound();
+  const matched = PIPELINES.exec(url.pathname);
+  if (!matched?.[1]) throw notFound();
+  const workspace = decodeURIComponent(matched[1]);
+  const item = matched[2];
   const allowed = item === undefined ? ["GET", "HEAD", "POST"] : ["GET", "HEAD", "PUT"];
   if (!allowed.includes(request.method)) {
     throw new Refusal(405, "method-not-allowed", "Method not allowed", `This path allows ${allowed.join(", ")}.`, {
@@ -275,13 +282,18 @@ async function serve(request: Request, env: Env, url: URL, state: State): Promis
     throw error;
   }
   await rateLimit(env, caller);
+  if (caller.workspace !== undefined && caller.workspace !== workspace) {
+    throw notFound("No workspace has the id in this path (or this key is not one of its keys).");
+  }
+  await limitWorkspace(env, workspace);
   const scope = reads ? "read" : "write";
-  const check = caller.key && keyCheck(db, caller.id, caller.key.hash, scope, reads ? "read" : "write");
+  const key = caller.key && { id: caller.id, hash: caller.key.hash };
+  const check = workspaceCheck(db, workspace, key, scope, reads ? "read" : "write");
   const actor: Actor = caller.key ? { type: "apiKey", id: caller.id } : { type: "admin", id: null };
-  const ctx: Ctx = { request, db, requestId: state.requestId, actor, check, sent: false };
+  const ctx: Ctx = { request, db, requestId: state.requestId, actor, workspace, check, sent: false };
   try {
     if (!grants(caller.bits, scope)) {
-      if (check) await call(ctx, []);
+      await call(ctx, []);
       throw forbidden(`This route needs the ${scope} scope.`);
     }
     try {
@@ -290,12 +302,12 @@ async function serve(request: Request, env: Env, url: URL, state: State): Promis
       if (!ULID.test(item)) throw notFound(`No pipeline has the id ${item}.`);
       return await getPipeline(ctx, item);
     } catch (error) {
-      // A key refused nothing yet (the request failed on its input) is checked alone: a revoked key is a 401 whatever else is wrong.
-      if (check && !ctx.sent) await call(ctx, []);
+      // A request refused on its input is checked alone: a revoked key is a 401, an unknown workspace a 404, whatever else is wrong.
+      if (!ctx.sent) await call(ctx, []);
       throw error;
     }
   } catch (error) {
-    if (check && error instanceof Refusal && error.status === 401) await countAuthFailure(request, env);
+    if (key && error instanceof Refusal && error.status === 401) await countAuthFailure(request, env);
     throw error;
   }
 }
