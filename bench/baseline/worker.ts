@@ -232,7 +232,7 @@ async function replacePipeline(ctx: Ctx, id: string): Promise<Reply> {
       db.prepare("DELETE FROM pipeline_configuration WHERE pipeline_id = ?").bind(id),
       ...childRows(db, id, input, stageIds, now, true),
       ...history(db, id, "replaced", ctx.actor, ctx.requestId, newId(), newId()),
-      db.prepare(SELECT_ONE).bind(id),
+      db.prepare(SELECT_ONE).bind(id, ctx.workspace),
     ],
     id,
   );
