@@ -93,7 +93,8 @@ export function benchSettings() {
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,
     // No access log: a line per request would be measured too.
-    bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off" },
+    // The measured workspace holds 100,000 seeded pipelines and the bench's own creates: above the default quota.
+    bindings: { ...config.vars, ADMIN_TOKEN: TOKEN, ACCESS_LOG: "off", WORKSPACE_MAX_PIPELINES: "1000000" },
     // The built static assets (scripts/docs-assets.ts) behind the ASSETS binding, which the
     // project reads its OpenAPI document through; served from Node (Miniflare's own assets
     // option would put its router in front of the Worker).
