@@ -33,7 +33,7 @@ describe("consistency tokens on PostgreSQL", () => {
     expect(position(toToken(lsn))).toBeGreaterThanOrEqual(position(patched.headers.get(TOKEN)));
   });
 
-  it("sent back, serve the read in one call that sees the write; a malformed one is a 400 before any", async () => {
+  it("sent back, serve the read in one call that sees the write; a malformed one is a 400 after the workspace check, reading nothing with it", async () => {
     const created = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("read-your-write") });
     const counter = countingApp();
     const read = await callWith(counter.fetch, "GET", `/v1/workspaces/default/pipelines/${created.body.id}`, {
@@ -43,6 +43,6 @@ describe("consistency tokens on PostgreSQL", () => {
     expect(read.headers.get(TOKEN)).toMatch(CONSISTENCY_TOKEN);
     counter.reset();
     const bad = await callWith(counter.fetch, "GET", "/v1/workspaces/default/pipelines", { headers: { [TOKEN]: "0/16B374D8" } });
-    expect({ status: bad.status, calls: counter.calls }).toEqual({ status: 400, calls: 0 });
+    expect({ status: bad.status, calls: counter.calls }).toEqual({ status: 400, calls: 1 });
   });
 });
