@@ -15,6 +15,11 @@ export interface Env extends WranglerEnv {
    */
   ADMIN_TOKEN?: string;
   /**
+   * The key that signs consistency tokens (`wrangler secret put CONSISTENCY_KEY`); without it
+   * they are signed with ADMIN_TOKEN (src/settings.ts, `tokenSecret`).
+   */
+  CONSISTENCY_KEY?: string;
+  /**
    * "epoch" when the rate-limit bindings count in fixed windows aligned to the Unix epoch, as
    * Miniflare's do (`wrangler dev`, the tests): a 429's Retry-After is then the time to the end
    * of the window. Unset in production, where the binding's windows are not known.

@@ -140,3 +140,10 @@ export const accessLogOn = (env: Pick<Env, "ACCESS_LOG">): boolean => env.ACCESS
 
 /** `RATE_LIMIT_WINDOWS=epoch`: the rate-limit bindings' windows are known (see Env); anything else, they are not. */
 export const rateLimitWindowsKnown = (env: Pick<Env, "RATE_LIMIT_WINDOWS">): boolean => env.RATE_LIMIT_WINDOWS === "epoch";
+
+/**
+ * The key consistency tokens are signed with: `CONSISTENCY_KEY` when set, so the operator's token
+ * can be rotated without turning every client's token into a 400; else `ADMIN_TOKEN`.
+ */
+export const tokenSecret = (env: Pick<Env, "CONSISTENCY_KEY" | "ADMIN_TOKEN">): string | undefined =>
+  env.CONSISTENCY_KEY || env.ADMIN_TOKEN || undefined;

@@ -95,9 +95,6 @@ export const requestIdOf = (request: Request) => {
   return incoming && VALID_REQUEST_ID.test(incoming) ? incoming : newId();
 };
 
-/** The shape of a D1 bookmark (src/http/middleware/request-storage.ts): anything else is a 400. */
-export const CONSISTENCY_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
-
 export type Scope = "read" | "write" | "admin";
 
 /** Who calls: the admin token (every scope) or an API key, whose row is checked in the request's D1 call. */

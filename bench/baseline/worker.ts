@@ -1,6 +1,6 @@
+import { issueToken, readToken, type TokenState } from "../../src/http/shared/consistency-tokens";
 import {
   type Caller,
-  CONSISTENCY_TOKEN,
   countAuthFailure,
   type Env,
   forbidden,
@@ -26,7 +26,7 @@ import { type PipelineInput, validatePipeline } from "./validate";
  * The bench's baseline: the routes the bench loads (get, list page, filtered list, create,
  * replace) written by hand, with no framework and no ORM, doing the project's work per request:
  * the request id (echoed or made, and recorded in history), the security headers, the
- * consistency token (checked for shape, a D1 session from it, the bookmark answered), the
+ * consistency token (its HMAC verified, a D1 session from it, the bookmark answered signed), the
  * bearer check of the admin token or an API key (the key's row checked in the request's own D1
  * call: a SELECT at the head of a read's batch, a guard at the head of a write's), the rate
  * limits, the body limit and validation, the same rows written (history and audit included,
@@ -245,7 +245,7 @@ async function replacePipeline(ctx: Ctx, id: string): Promise<Reply> {
 interface State {
   requestId: string;
   session?: D1DatabaseSession;
-  token?: string;
+  token?: TokenState;
 }
 
 /** The project's middleware order: 405, consistency token, 401 (counted), rate limit, 403, then the route. */
@@ -260,8 +260,9 @@ async function serve(request: Request, env: Env, url: URL, state: State): Promis
       Allow: allowed.join(", "),
     });
   }
-  const token = request.headers.get("X-Consistency-Token") ?? undefined;
-  if (token !== undefined && !CONSISTENCY_TOKEN.test(token)) {
+  const sent = request.headers.get("X-Consistency-Token") ?? undefined;
+  const token = sent === undefined ? undefined : await readToken(sent, env.ADMIN_TOKEN ?? "");
+  if (sent !== undefined && token === undefined) {
     throw new Refusal(
       400,
       "bad-request",
@@ -270,7 +271,8 @@ async function serve(request: Request, env: Env, url: URL, state: State): Promis
     );
   }
   const reads = request.method === "GET" || request.method === "HEAD";
-  const db = env.DB.withSession(token ?? (reads ? "first-unconstrained" : "first-primary"));
+  const from = token === undefined || token === "none" ? undefined : token === "primary" ? "first-primary" : token.position;
+  const db = env.DB.withSession(from ?? (reads ? "first-unconstrained" : "first-primary"));
   state.session = db;
   state.token = token;
   refuseOverBudgetAddress(request);
@@ -324,6 +326,8 @@ export default {
       reply = problem(error, requestId);
     }
     const v1 = url.pathname === "/v1" || url.pathname.startsWith("/v1/");
-    return respond(reply, requestId, v1, state.session ? (state.session.getBookmark() ?? state.token) : undefined);
+    const bookmark = state.session?.getBookmark();
+    const seen: TokenState = bookmark ? { position: bookmark } : (state.token ?? "none");
+    return respond(reply, requestId, v1, v1 && env.ADMIN_TOKEN ? await issueToken(seen, env.ADMIN_TOKEN) : undefined);
   },
 } satisfies ExportedHandler<Env>;

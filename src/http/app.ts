@@ -18,7 +18,7 @@ import { corsForConfiguredOrigins } from "./middleware/cors";
 import { noStore } from "./middleware/no-store";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
-import { consistencyTokenShape, observeDatabaseCalls, pipelineRepository, requestStorage } from "./middleware/request-storage";
+import { observeDatabaseCalls, pipelineRepository, refuseForeignToken, requestStorage } from "./middleware/request-storage";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
 import { workspaceRoutes } from "./workspaces/routes";
@@ -61,7 +61,7 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
   app.use("/v1/*", authenticate);
   app.use("/v1/*", rateLimit);
   app.use("/v1/*", authorize);
-  app.use("/v1/*", consistencyTokenShape);
+  app.use("/v1/*", refuseForeignToken);
   app.use(
     "/v1/*",
     bodyLimit({

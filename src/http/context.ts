@@ -31,8 +31,8 @@ export interface AppVariables {
   requestId: string;
   /** Counts the request's database round trips, when the access log is on. */
   onDatabaseCall?: () => void;
-  /** The client sent an `X-Consistency-Token` of no shape this API issues (refused after authorization). */
-  malformedToken: boolean;
+  /** The client sent an `X-Consistency-Token` this deployment did not issue (refused after authorization). */
+  foreignToken: boolean;
   /** The request's storage: its session (src/http/middleware/request-storage.ts). */
   store: RequestStorage;
   /** The path's workspace, for a route under /v1/workspaces/{workspace}. */

@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONSISTENCY_TOKEN } from "../../src/http/middleware/request-storage";
+import { CONSISTENCY_TOKEN, readToken } from "../../src/http/shared/consistency-tokens";
+import { tokenSecret } from "../../src/settings";
 import { toToken } from "../../src/storage/postgres/connection";
 import { countingApp, resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, pipelineBody } from "../support/http";
@@ -19,9 +21,8 @@ const position = (token: string | null) => {
 describe("consistency tokens on PostgreSQL", () => {
   beforeAll(() => resetDatabase());
 
-  it("write the WAL position as a D1-shaped token", () => {
+  it("hold the WAL position in the shape of a D1 bookmark", () => {
     expect(toToken("16/B374D848")).toBe(`00000016-b374d848-00000000-${"0".repeat(32)}`);
-    expect(toToken("0/0")).toMatch(CONSISTENCY_TOKEN);
   });
 
   it("come with every answer that reached the database, later writes at later positions", async () => {
@@ -44,5 +45,19 @@ describe("consistency tokens on PostgreSQL", () => {
     counter.reset();
     const bad = await callWith(counter.fetch, "GET", "/v1/workspaces/default/pipelines", { headers: { [TOKEN]: "0/16B374D8" } });
     expect({ status: bad.status, calls: counter.calls }).toEqual({ status: 400, calls: 1 });
+  });
+
+  it("are the Worker's own: a forged position is a 400, and a write refused in the database answers the primary's state", async () => {
+    const created = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("refused-here") });
+    const forged = `ffffffff-ffffffff-00000000-${"0".repeat(32)}.${(created.headers.get(TOKEN) ?? "").split(".")[1]}`;
+    const bad = await call("GET", "/v1/workspaces/default/pipelines", { headers: { [TOKEN]: forged } });
+    expect(bad.status).toBe(400);
+    const refused = await call("POST", "/v1/workspaces/default/pipelines", { body: pipelineBody("refused-here") });
+    expect(refused.status).toBe(409);
+    expect(await readToken(refused.headers.get(TOKEN) ?? "", tokenSecret(env) ?? "")).toBe("primary");
+    const read = await call("GET", `/v1/workspaces/default/pipelines/${created.body.id}`, {
+      headers: { [TOKEN]: refused.headers.get(TOKEN) ?? "" },
+    });
+    expect(read.status).toBe(200);
   });
 });

@@ -1,36 +1,31 @@
 import type { MiddlewareHandler } from "hono";
 import type { PipelineRepository } from "../../domain/repository";
 import type { Env } from "../../env";
-import { readStorageSettings } from "../../settings";
+import { readStorageSettings, tokenSecret } from "../../settings";
 import { openStorage } from "../../storage/open-storage";
 import { type AppEnv, readsOnly } from "../context";
 import { badRequest } from "../errors";
+import { issueToken, readToken } from "../shared/consistency-tokens";
 
 /** The header of the consistency token: a client sends back the one an earlier answer carried. */
 export const CONSISTENCY_HEADER = "X-Consistency-Token";
 
 /**
- * The token's one shape, a D1 bookmark as D1 writes them (`00000000-00000006-00000000-<32 hex>`);
- * the PostgreSQL backend writes its WAL positions in it too. D1 accepts any text as a bookmark
- * and echoes it back, so the shape is checked here: anything else is a 400 rather than a
- * session that promises nothing.
- */
-export const CONSISTENCY_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
-
-/**
  * Opens the request's storage (src/storage/open-storage.ts): a D1 session at least as fresh
- * as the client's token, or a PostgreSQL connection. The answer carries the token after the
- * request's work, errors included; a request that read nothing carries back the token it
- * sent, if any. The connection is closed after the answer.
+ * as the client's token, or a PostgreSQL connection. The answer carries the token of what the
+ * request saw (src/http/shared/consistency-tokens.ts), errors included; a request that read
+ * nothing carries back the token it sent, if any. The connection is closed after the answer.
  */
 export const requestStorage: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const secret = tokenSecret(c.env);
   const sent = c.req.header(CONSISTENCY_HEADER);
-  // A malformed token is refused by `consistencyTokenShape`, after the route, the credentials and
-  // the workspace are judged (a bad header never hides a 404, 405, 401 or 403); nothing is read with it.
-  const token = sent !== undefined && CONSISTENCY_TOKEN.test(sent) ? sent : undefined;
-  c.set("malformedToken", sent !== undefined && token === undefined);
+  // A token this deployment did not issue is refused by `refuseForeignToken`, after the route,
+  // the credentials and the workspace are judged (a bad header never hides a 404, 405, 401 or
+  // 403); nothing is read with it.
+  const state = sent !== undefined && secret ? await readToken(sent, secret) : undefined;
+  c.set("foreignToken", sent !== undefined && state === undefined);
   const store = openStorage(c.env, {
-    token,
+    token: state === "none" ? undefined : state,
     readOnly: readsOnly(c),
     ...readStorageSettings(c.env),
     onCall: c.get("onDatabaseCall"),
@@ -49,14 +44,14 @@ export const requestStorage: MiddlewareHandler<AppEnv> = async (c, next) => {
       }
     }
   }
-  const bookmark = store.token();
-  if (bookmark) c.res.headers.set(CONSISTENCY_HEADER, bookmark);
+  // Without a secret every /v1 request is refused (src/http/middleware/auth.ts): nothing to sign.
+  if (secret) c.res.headers.set(CONSISTENCY_HEADER, await issueToken(store.token() ?? state ?? "none", secret));
 };
 
-/** The 400 of a malformed `X-Consistency-Token`, once everything that comes before it has been judged. */
-export const consistencyTokenShape: MiddlewareHandler<AppEnv> = async (c, next) => {
+/** The 400 of a consistency token this deployment did not issue, once everything that comes before it has been judged. */
+export const refuseForeignToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   // No caller: no route serves the path, and its 404 or 405 comes first.
-  if (c.get("malformedToken") && c.get("caller")) {
+  if (c.get("foreignToken") && c.get("caller")) {
     throw badRequest(`${CONSISTENCY_HEADER} must be a token from an earlier response of this API, sent back unchanged.`);
   }
   await next();

@@ -2,8 +2,8 @@ import { AUDIT_ACTIONS } from "../../domain/history";
 import { ID_PATTERN } from "../../domain/ids";
 import { LIMITS, MAP_KEY_PATTERN } from "../../domain/pipeline";
 import { WORKSPACE_ID_PATTERN } from "../../domain/workspace";
-import { CONSISTENCY_TOKEN } from "../middleware/request-storage";
 import { MAX_CONFIG_FILTERS } from "../pipelines/query";
+import { CONSISTENCY_TOKEN } from "../shared/consistency-tokens";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../shared/query";
 import type { Parameter, Ref } from "./types";
 
@@ -54,7 +54,7 @@ export const PARAMETERS = {
     name: "X-Consistency-Token",
     in: "header",
     description:
-      "The `X-Consistency-Token` of an earlier response: this request is served from a database copy at least that fresh. Malformed is a 400.",
+      "The `X-Consistency-Token` of an earlier response: this request is served from a database copy at least that fresh. A token this deployment did not issue (malformed, altered or forged) is a 400.",
     schema: { type: "string", pattern: CONSISTENCY_TOKEN.source },
   },
   archived: {

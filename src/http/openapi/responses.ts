@@ -1,6 +1,6 @@
 import type * as v from "valibot";
-import { CONSISTENCY_TOKEN } from "../middleware/request-storage";
 import { PROBLEM_TYPE_BASE, ProblemSchema } from "../problem";
+import { CONSISTENCY_TOKEN } from "../shared/consistency-tokens";
 import { EXAMPLES, schemaName } from "./named";
 import type { Header, MediaType, Ref, Response } from "./types";
 
@@ -13,7 +13,7 @@ export const HEADERS = {
   },
   "X-Consistency-Token": {
     description:
-      "Opaque token for the database state this request saw (after its write, for a write). Send it back in `X-Consistency-Token` to read at least that fresh. Absent when the request read no data and sent none.",
+      "Opaque token for the database state this request saw (after its write, for a write). Send it back unchanged in `X-Consistency-Token` to read at least that fresh. On every /v1 response, errors included.",
     schema: { type: "string", pattern: CONSISTENCY_TOKEN.source },
   },
   "Cache-Control": { description: "`no-store` on every /v1 response.", required: true, schema: { type: "string", const: "no-store" } },

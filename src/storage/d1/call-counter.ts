@@ -20,3 +20,35 @@ export const countingHooks = (onCall: () => void): D1Hooks => ({
 export function d1CallCounter(db: D1Database, onCall: () => void): D1Database {
   return d1Intercept(db, countingHooks(onCall));
 }
+
+/** What a request's round trips came to, for its consistency token. */
+export interface CallOutcome {
+  /** Whether any round trip was sent. */
+  made: boolean;
+  /** Whether the last one failed (a batch a trigger aborted): D1 then gives no new bookmark. */
+  lastFailed: boolean;
+}
+
+/** Wraps a D1 binding so that `outcome` follows its round trips, and `onCall` hears of each. */
+export function d1CallOutcome(db: D1Database, onCall?: () => void): { db: D1Database; outcome: CallOutcome } {
+  const outcome: CallOutcome = { made: false, lastFailed: false };
+  const follow = <T>(sent: () => Promise<T>): Promise<T> => {
+    outcome.made = true;
+    onCall?.();
+    return sent().then(
+      (result) => {
+        outcome.lastFailed = false;
+        return result;
+      },
+      (error: unknown) => {
+        outcome.lastFailed = true;
+        throw error;
+      },
+    );
+  };
+  const wrapped = d1Intercept(db, {
+    batch: (statements, send) => follow(() => send(statements)),
+    statement: (_method, _statement, _args, send) => follow(send),
+  });
+  return { db: wrapped, outcome };
+}

@@ -3,7 +3,7 @@ import type { WorkspaceCheck } from "../shared/key-check";
 import type { OpenOptions, RepositorySettings, RequestStorage } from "../shared/request-storage";
 import { d1ApiKeys, d1FindKeyByHash } from "./api-keys";
 import { d1ArchiveRuns } from "./archive-runs";
-import { d1CallCounter } from "./call-counter";
+import { d1CallOutcome } from "./call-counter";
 import { d1WorkspaceCheck } from "./key-check";
 import { d1PipelineRepository } from "./pipeline-repository";
 import { d1DescribeWorkspace, d1Workspaces } from "./workspaces";
@@ -51,8 +51,17 @@ export function d1Storage(
  * when it sends one, else anywhere for reads and from the primary for writes.
  */
 export function openD1Storage(binding: D1Database, options: OpenOptions): RequestStorage {
-  const counted = options.onCall ? d1CallCounter(binding, options.onCall) : binding;
-  const session = counted.withSession(options.token ?? (options.readOnly ? "first-unconstrained" : "first-primary"));
+  const { db: followed, outcome } = d1CallOutcome(binding, options.onCall);
+  const sent = options.token;
+  const session = followed.withSession(
+    sent === undefined
+      ? options.readOnly
+        ? "first-unconstrained"
+        : "first-primary"
+      : sent === "primary"
+        ? "first-primary"
+        : sent.position,
+  );
   // A session has prepare and batch, which is all the D1 stores use: it stands in for the binding.
   const db = session as unknown as D1Database;
   let storage: Storage | undefined;
@@ -71,6 +80,12 @@ export function openD1Storage(binding: D1Database, options: OpenOptions): Reques
         verify: checked.verify,
       };
     },
-    token: () => session.getBookmark() ?? options.token,
+    token() {
+      if (!outcome.made) return sent;
+      // A failed call leaves the bookmark where it was, older than the primary state that call saw.
+      if (outcome.lastFailed) return "primary";
+      const bookmark = session.getBookmark();
+      return bookmark ? { position: bookmark } : "primary";
+    },
   };
 }

@@ -6,6 +6,7 @@ import Client from "pg/lib/client.js";
 import { CloudflareSocket } from "pg-cloudflare";
 import type { WorkspaceCheck } from "../shared/key-check";
 import { domainError } from "../shared/refusals";
+import type { Freshness } from "../shared/request-storage";
 import { type SQL, sql, toPostgres } from "../shared/sql";
 import { workspaceCheckArgument } from "./key-check";
 
@@ -41,8 +42,8 @@ export interface CheckedCalls extends PostgresCalls {
 export interface PostgresConnection extends PostgresCalls {
   /** Calls over this connection with `check` in each one's statement. */
   checked(check: WorkspaceCheck): CheckedCalls;
-  /** The token of the last call, if any was made. */
-  token(): string | undefined;
+  /** The freshness after the last call: its WAL position, or "primary" when it failed; none before any call. */
+  token(): Freshness | undefined;
   close(): Promise<void>;
 }
 
@@ -71,7 +72,7 @@ export function postgresClient(connectionString: string): Client {
 export function postgresConnection(connectionString: string, onCall?: () => void): PostgresConnection {
   const client = postgresClient(connectionString);
   let connected: Promise<unknown> | undefined;
-  let lastToken: string | undefined;
+  let lastToken: Freshness | undefined;
 
   async function call(payload: SQL, id: string | undefined, workspace: WorkspaceCheck | undefined): Promise<unknown> {
     connected ??= client.connect();
@@ -86,11 +87,13 @@ export function postgresConnection(connectionString: string, onCall?: () => void
         ),
       );
     } catch (error) {
+      // A refused statement answers no position; the server it ran on, the primary, saw every commit.
+      lastToken = "primary";
       throw domainError(error, id);
     }
     const [row] = result.rows;
     if (!row) throw new Error("PostgreSQL answered no row to a one-row statement");
-    lastToken = toToken(row.token);
+    lastToken = { position: toToken(row.token) };
     // A function that returns void answers '' as text: no value, like NULL.
     return row.result === null || row.result === "" ? null : JSON.parse(row.result);
   }

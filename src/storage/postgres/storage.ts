@@ -54,8 +54,8 @@ export function postgresStorage(
 /**
  * A request's PostgreSQL storage through Hyperdrive: a connection per request (Workers cannot
  * share one across requests; Hyperdrive pools the real ones). Hyperdrive reaches one server,
- * the primary, so every read already sees every committed write: a token sent back is checked
- * for shape (400 otherwise) and needs nothing more.
+ * the primary, so every read already sees every committed write: a token sent back needs
+ * nothing more (the HTTP layer has verified it).
  */
 export function openPostgresStorage(hyperdrive: { connectionString: string }, options: OpenOptions): RequestStorage {
   const connection = postgresConnection(hyperdrive.connectionString, options.onCall);

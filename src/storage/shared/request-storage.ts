@@ -11,10 +11,18 @@ export interface RepositorySettings {
   deleteStepPipelines?: number;
 }
 
+/**
+ * How new a state a request must see: at least a backend position (a D1 bookmark, a PostgreSQL
+ * WAL position), or at least the primary's newest state when the promise was made ("primary":
+ * what a request whose calls came back with no position saw, such as a write refused inside the
+ * database, since every write is sent to the primary).
+ */
+export type Freshness = { readonly position: string } | "primary";
+
 /** How a request (or a job run) opens storage. */
 export interface OpenOptions extends RepositorySettings {
-  /** The client's `X-Consistency-Token`, already checked for shape. */
-  token?: string;
+  /** What the client's `X-Consistency-Token` promised (the HTTP layer verifies and reads it). */
+  token?: Freshness;
   /** GET and HEAD: may be served by a replica. */
   readOnly: boolean;
   /** Called once per database round trip (the access log counts them). */
@@ -27,8 +35,12 @@ export interface RequestStorage {
   readonly storage: Storage;
   /** One workspace's stores with `check` in every call, in that call's own round trip. */
   scope(check: WorkspaceCheck): Checked<WorkspaceStorage>;
-  /** The consistency token after the request's work: D1's bookmark, or PostgreSQL's WAL position. */
-  token(): string | undefined;
+  /**
+   * The freshness of what the request saw, after its work: the position of its last call, or
+   * "primary" when that call came back with none (refused inside the database); the freshness it
+   * was opened with when it made no call.
+   */
+  token(): Freshness | undefined;
   /** Ends the request's connection; absent when there is none (D1), so nothing waits on it. */
   readonly close?: () => Promise<void>;
 }
