@@ -16,12 +16,15 @@ import { expectStatus, type Reply, send } from "./http.ts";
  *       ends) to know whether there is a next page;
  *     driving entries: a page selected by a configuration filter reads that entry's index row
  *       besides the pipeline row, per pipeline (look-ahead included);
- *     C: a constant, SLACK;
- * - the unfiltered count reads at most SLACK rows (the counter rows), whatever the table's size.
+ *     C: a constant, SLACK, and the workspace's row, which every call checks (WORKSPACE_CHECK);
+ * - the unfiltered count reads at most SLACK rows (the counter rows) and the workspace's, whatever the table's size.
  * Every one of these is the same at both sizes: none depends on how many pipelines there are.
  */
 
 export const SLACK = 2;
+/** The workspace's row, read by the check at the head of every call. */
+export const WORKSPACE_CHECK = 1;
+const ALLOWANCE = SLACK + WORKSPACE_CHECK;
 
 export interface CostRow {
   endpoint: string;
@@ -52,22 +55,22 @@ const header = (reply: Reply, name: string) => Number(reply.headers.get(name) ??
 /** The rows a read returned and the most it may read; null where it has no read budget. */
 async function readBudget(base: string, c: Case, reply: Reply): Promise<{ returned: number; budget: number } | null> {
   if (typeof c.reads === "object") return null;
-  if (c.reads === "counter") return { returned: 1, budget: SLACK };
-  if (c.reads === "exists") return { returned: 1, budget: 1 + SLACK };
-  if (c.reads === "revision") return { returned: 1, budget: 1 + SLACK };
+  if (c.reads === "counter") return { returned: 1, budget: ALLOWANCE };
+  if (c.reads === "exists") return { returned: 1, budget: 1 + ALLOWANCE };
+  if (c.reads === "revision") return { returned: 1, budget: 1 + ALLOWANCE };
   if (c.reads === "history page") {
     const returned = (reply.body.data as unknown[]).length;
     const lookAhead = reply.body.nextCursor ? 1 : 0;
     const pipelineRow = c.call.path.includes("/revisions") ? 1 : 0;
-    return { returned, budget: returned + lookAhead + pipelineRow + SLACK };
+    return { returned, budget: returned + lookAhead + pipelineRow + ALLOWANCE };
   }
   if (c.reads === "one") {
     const pipeline = reply.body as PipelineJson;
-    return { returned: rowsOf(pipeline), budget: rowsOf(pipeline) + rangeEndsOf(pipeline) + SLACK };
+    return { returned: rowsOf(pipeline), budget: rowsOf(pipeline) + rangeEndsOf(pipeline) + ALLOWANCE };
   }
   const items = reply.body.data as PipelineJson[];
   const returned = items.reduce((sum, p) => sum + rowsOf(p), 0);
-  let allowance = items.reduce((sum, p) => sum + rangeEndsOf(p), 0) + SLACK;
+  let allowance = items.reduce((sum, p) => sum + rangeEndsOf(p), 0) + ALLOWANCE;
   const next: string | null = reply.body.nextCursor;
   if (next) {
     const path = withParams(c.call.path, { cursor: next, limit: "1" });

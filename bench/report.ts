@@ -1,5 +1,5 @@
 import type { BULK, BulkResult } from "./bulk.ts";
-import { type CostRow, SLACK } from "./cost.ts";
+import { type CostRow, SLACK, WORKSPACE_CHECK } from "./cost.ts";
 import { CALLS_PER_REQUEST, LOCAL_MS, modelledLatency, PRIMARY, RTT_TO_PRIMARY_MS } from "./edge-latency.ts";
 import type { LOAD, LoadResult } from "./load.ts";
 import type { PostgresResults } from "./pg-bench.ts";
@@ -134,8 +134,8 @@ Budgets (the bench exits non-zero when one is broken):
   *Range ends:* SQLite steps onto the row after the last one of each index range it scans, and D1 counts it: 2 per pipeline (its stages, its configuration) and 1 per stage (its parameters).
   *Look-ahead:* a page reads the first pipeline of the next page, with its children, to know whether there is one.
   *Driving entries:* a page selected by a \`config.<key>=<value>\` filter also reads that entry's index row, per pipeline.
-  **C = ${SLACK}.**
-- **Unfiltered count:** at most C = ${SLACK} rows read (the counter rows kept by triggers).
+  **C = ${SLACK} + ${WORKSPACE_CHECK}**: a constant, and the workspace's row, which the check at the head of every call reads (other workspaces' rows are seeded beside the measured one's, and no read touches them).
+- **Unfiltered count:** at most C = ${SLACK} + ${WORKSPACE_CHECK} rows read (the counter rows kept by triggers, and the workspace's).
 ${results.unmeasured.length === 0 ? "" : `\nNot measured (in the OpenAPI document, no case in the bench): ${results.unmeasured.map((o) => `\`${o}\``).join(", ")}.\n`}
 ${perfSections(results)}
 ${postgresSection(results.postgres)}

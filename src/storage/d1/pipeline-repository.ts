@@ -241,8 +241,9 @@ export function d1PipelineRepository(
 
     async count(filter) {
       if (filter.name === undefined && filter.config.length === 0) {
-        // The counter rows kept by triggers (migrations/0001): O(1) whatever the table's size.
-        const which = filter.archived === "all" ? sql`` : sql`AND archived = ${filter.archived === "true"}`;
+        // The counter rows kept by triggers (migrations/0001): O(1) whatever the table's size. Both
+        // values named, so each is a lookup of the whole key, with no range to step past the end of.
+        const which = filter.archived === "all" ? sql`AND archived IN (0, 1)` : sql`AND archived = ${filter.archived === "true"}`;
         const row = await prepare(
           db,
           sql`SELECT coalesce(sum(total), 0) AS total FROM pipeline_counts WHERE workspace = ${workspace} ${which}`,
