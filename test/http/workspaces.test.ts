@@ -99,8 +99,13 @@ describe("two workspaces", () => {
       expect(events.text).not.toContain(own === a ? b.pipelineId : a.pipelineId);
     }
     for (const [name, cursor] of Object.entries(b.cursors)) {
-      const rest = { pipelines: "/pipelines", events: "/audit-events", revisions: `/pipelines/${a.pipelineId}/revisions` }[name];
-      const reply = await call("GET", path("team-a", `${rest}?limit=1&cursor=${cursor}`));
+      const rest = {
+        pipelines: "/pipelines?limit=1&cursor=",
+        events: "/audit-events?limit=1&cursor=",
+        revisions: `/pipelines/${a.pipelineId}/revisions?limit=1&cursor=`,
+        changes: "/events?limit=1&after=",
+      }[name];
+      const reply = await call("GET", path("team-a", `${rest}${cursor}`));
       expect({ name, status: reply.status }).toEqual({ name, status: 400 });
     }
   });
