@@ -11,7 +11,7 @@ export type ReadBudget =
   | "counter"
   /** One revision: its row, the pipeline's revision read by primary key. */
   | "revision"
-  /** A page of revisions or audit events: one row per item, plus the pipeline's row (revisions) and the look-ahead. */
+  /** A page of revisions, audit events or change events: one row per item, plus the pipeline's row (revisions) and the look-ahead (the feed's watermark row instead). */
   | "history page"
   /** No read budget, and why. */
   | { unbudgeted: string };
@@ -337,6 +337,20 @@ export async function cases(size: number, project: string): Promise<Case[]> {
       endpoint: "GET /v1/workspaces/default/audit-events",
       case: "resourceId=<one pipeline>",
       call: get(`/v1/workspaces/default/audit-events?resourceId=${putTarget}`),
+      status: 200,
+      reads: "history page",
+    },
+    {
+      endpoint: "GET /v1/workspaces/default/events",
+      case: "from the start (limit 20)",
+      call: get("/v1/workspaces/default/events"),
+      status: 200,
+      reads: "history page",
+    },
+    {
+      endpoint: "GET /v1/workspaces/default/events",
+      case: "resourceId=<one pipeline>",
+      call: get(`/v1/workspaces/default/events?resourceId=${putTarget}`),
       status: 200,
       reads: "history page",
     },

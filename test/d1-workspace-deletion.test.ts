@@ -16,7 +16,16 @@ import { createKey, createWorkspace, path } from "./support/workspaces";
  * workspace is unreachable from the first step that commits, and the next step resumes.
  */
 
-const OWNED = ["pipelines", "api_keys", "audit_events", "idempotency_keys", "archive_runs", "pipeline_counts"];
+const OWNED = [
+  "pipelines",
+  "api_keys",
+  "audit_events",
+  "change_events",
+  "change_feeds",
+  "idempotency_keys",
+  "archive_runs",
+  "pipeline_counts",
+];
 const settings = { revisionsKeep: 100 };
 
 async function rowsLeft(workspace: string) {
@@ -32,7 +41,12 @@ beforeEach(async () => {
     const created = await call("POST", path("big", "/pipelines"), { body: pipelineBody(`p${i}`), headers: { "Idempotency-Key": `k${i}` } });
     expect(created.status).toBe(201);
   }
+  // One change event past its retention, so the run's pruning gives the workspace its feed row too.
+  await env.DB.prepare(
+    "UPDATE change_events SET at = at - 400 * 86400000 WHERE seq = (SELECT min(seq) FROM change_events WHERE workspace = 'big')",
+  ).run();
   await call("POST", path("big", "/archive-runs"), { body: { olderThanDays: 0 } });
+  expect(await sqlRows("SELECT 1 FROM change_feeds WHERE workspace = 'big'")).toHaveLength(1);
 });
 
 describe("a workspace deleted in bounded steps", () => {

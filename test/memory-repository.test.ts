@@ -1,4 +1,5 @@
 import { memoryPipelineRepository } from "../src/storage/memory/pipeline-repository";
+import { changeEventsContract } from "./contract/change-events-contract";
 import { historyContract } from "./contract/history-contract";
 import { pipelineRepositoryContract } from "./contract/pipeline-repository-contract";
 import { manualClock } from "./support/clock";
@@ -11,4 +12,9 @@ pipelineRepositoryContract("in-memory", async () => {
 historyContract("in-memory", async (revisionsKeep) => {
   const clock = manualClock();
   return { repo: memoryPipelineRepository(clock, { revisionsKeep }), clock };
+});
+
+changeEventsContract("in-memory", async () => {
+  const clock = manualClock();
+  return { repo: memoryPipelineRepository(clock), clock };
 });

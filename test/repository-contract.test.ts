@@ -1,3 +1,4 @@
+import { changeEventsContract } from "./contract/change-events-contract";
 import { historyContract } from "./contract/history-contract";
 import { pipelineRepositoryContract } from "./contract/pipeline-repository-contract";
 import { backendName, resetDatabase, testRepository } from "./support/backend";
@@ -14,4 +15,10 @@ historyContract(backendName, async (revisionsKeep) => {
   await resetDatabase();
   const clock = manualClock();
   return { repo: testRepository(clock, { revisionsKeep }), clock };
+});
+
+changeEventsContract(backendName, async () => {
+  await resetDatabase();
+  const clock = manualClock();
+  return { repo: testRepository(clock), clock };
 });

@@ -97,7 +97,7 @@ export interface Actor {
 
 /**
  * The history a change records (docs/history.md): its revision (by the request's id and
- * actor), its audit event, and the pruning of old revisions.
+ * actor), its audit event and change event (docs/events.md), and the pruning of old revisions.
  */
 export function history(
   db: D1DatabaseSession,
@@ -119,6 +119,14 @@ export function history(
       .prepare(
         `INSERT INTO audit_events (id, workspace, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)
          SELECT ?2, p.workspace, r.changed_at, 'pipeline.' || r.change, r.actor_type, r.actor_id, 'pipeline', r.pipeline_id, r.version, r.request_id
+         FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version = p.version WHERE p.id = ?1 AND r.write_id = ?3`,
+      )
+      .bind(id, eventId, writeId),
+    db
+      .prepare(
+        `INSERT INTO change_events (id, workspace, type, at, actor_type, actor_id, request_id, resource_type, resource_id, version, pipeline)
+         SELECT ?2, p.workspace, 'pipeline.' || r.change, r.changed_at, r.actor_type, r.actor_id, r.request_id, 'pipeline', r.pipeline_id, r.version,
+           r.pipeline
          FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version = p.version WHERE p.id = ?1 AND r.write_id = ?3`,
       )
       .bind(id, eventId, writeId),

@@ -28,6 +28,11 @@ export class VersionMismatchError extends Error {
   readonly kind = "version_mismatch";
 }
 
+/** A feed position older than what retention keeps: events after it were pruned unseen (docs/events.md). */
+export class CursorExpiredError extends Error {
+  readonly kind = "cursor_expired";
+}
+
 export class ValidationError extends Error {
   readonly kind = "validation";
   constructor(
@@ -69,3 +74,5 @@ export const pipelineArchived = () => new ConflictError("The pipeline is archive
 export const quotaExceeded = () =>
   new QuotaExceededError("The workspace holds as many pipelines as its quota allows (archived ones count); delete some first.");
 export const versionMismatch = () => new VersionMismatchError("The pipeline has changed since the version given in If-Match.");
+export const cursorExpired = () =>
+  new CursorExpiredError("Events after this cursor are past their retention and were pruned; start again from a full list.");

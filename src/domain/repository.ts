@@ -1,3 +1,4 @@
+import type { ChangeEventPage, ChangeEventQuery } from "./events";
 import {
   type AuditPage,
   type AuditQuery,
@@ -152,6 +153,8 @@ export interface PipelineRepository {
   getRevisions(pipelineId: string, versions: readonly number[]): Promise<Revision[]>;
   /** The pipelines' audit events (API keys and archive runs add theirs), newest first in commit order. */
   listAuditEvents(query: AuditQuery): Promise<AuditPage>;
+  /** The change feed (./events.ts), oldest first in commit order; a CursorExpiredError for a position older than what is kept. */
+  listChangeEvents(query: ChangeEventQuery): Promise<ChangeEventPage>;
 }
 
 /**

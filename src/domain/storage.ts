@@ -51,7 +51,7 @@ export interface WorkspaceStore {
   unfinishedDeletions(limit: number): Promise<string[]>;
   /** Workspaces with an active pipeline updated before `cutoff`, by id after `after`: where the archive job has work. */
   withStalePipelines(cutoff: string, query: WorkspaceQuery): Promise<string[]>;
-  /** Deletes audit events recorded before `cutoff`, in every workspace. */
+  /** Deletes audit events and change events recorded before `cutoff`, in every workspace. */
   pruneAuditEvents(cutoff: string): Promise<void>;
 }
 
@@ -75,7 +75,7 @@ export interface ArchiveRunStore {
   /**
    * Archives up to `batchSize` active pipelines updated strictly before the cutoff, oldest
    * first, as a manual archive does (a revision and an event each), records the run and its
-   * event, and prunes audit events past their retention: atomic, one round trip.
+   * event, and prunes audit and change events past their retention: atomic, one round trip.
    */
   archiveStale(run: PendingArchiveRun, batch: ArchiveBatch): Promise<ArchiveRun>;
   /** Records a run that did not archive (a failed one), with its event. */

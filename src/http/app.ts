@@ -10,6 +10,7 @@ import { auditEventRoutes } from "./audit-events/routes";
 import type { AppEnv } from "./context";
 import { docsRoutes } from "./docs";
 import { methodNotAllowed, payloadTooLarge, routeNotFound } from "./errors";
+import { changeEventRoutes } from "./events/routes";
 import { healthRoutes } from "./health/routes";
 import { historyRoutes } from "./history/routes";
 import { accessLog } from "./middleware/access-log";
@@ -79,6 +80,7 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
     .route(`${IN_WORKSPACE}/pipelines`, pipelineRoutes)
     .route(`${IN_WORKSPACE}/pipelines`, historyRoutes)
     .route(`${IN_WORKSPACE}/audit-events`, auditEventRoutes)
+    .route(`${IN_WORKSPACE}/events`, changeEventRoutes)
     .route(`${IN_WORKSPACE}/archive-runs`, archiveRunRoutes)
     .route(`${IN_WORKSPACE}/api-keys`, apiKeyRoutes);
   // Outside the typed routes: hono/client has no use for the document or its page.

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
 import {
   ConflictError,
+  CursorExpiredError,
   type FieldIssue,
   keyRefusalIn,
   NotFoundError,
@@ -91,6 +92,7 @@ function mapError(error: unknown): Mapped | null {
     return { status: 409, slug: "conflict/quota-exceeded", title: "Quota exceeded", detail: error.message };
   }
   if (error instanceof ConflictError) return { status: 409, slug: "conflict", title: "Conflict", detail: error.message };
+  if (error instanceof CursorExpiredError) return { status: 410, slug: "cursor-expired", title: "Cursor expired", detail: error.message };
   if (error instanceof VersionMismatchError) {
     return { status: 412, slug: "precondition-failed", title: "Precondition failed", detail: error.message };
   }

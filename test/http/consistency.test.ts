@@ -132,6 +132,7 @@ describe("every route runs its database work in one session", () => {
     ["GET", `/v1/workspaces/default/pipelines/${id}/revisions/1`, {}],
     ["GET", `/v1/workspaces/default/pipelines/${id}/diff?from=1&to=1`, {}],
     ["GET", "/v1/workspaces/default/audit-events", {}],
+    ["GET", "/v1/workspaces/default/events", {}],
     ["GET", "/v1/workspaces/default/api-keys", {}],
     ["GET", "/v1/workspaces/default/archive-runs", {}],
     ["PUT", `/v1/workspaces/default/pipelines/${id}`, { body: pipelineBody("sessions") }],

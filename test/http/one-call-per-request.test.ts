@@ -50,6 +50,9 @@ const steps = (id: string, suffix: string): [string, string, Options, number][] 
   ["GET", `/v1/workspaces/default/pipelines/${id}/diff?from=1&to=5`, {}, 200],
   ["POST", `/v1/workspaces/default/pipelines/${id}/rollback`, { body: { version: 1 }, headers: { "If-Match": '"5"' } }, 200],
   ["GET", `/v1/workspaces/default/audit-events?resourceId=${id}&limit=3`, {}, 200],
+  ["GET", `/v1/workspaces/default/events?resourceId=${id}&limit=3`, {}, 200],
+  // A wait that finds an event answers at once, in the one call.
+  ["GET", `/v1/workspaces/default/events?type=pipeline.patched&wait=5`, {}, 200],
   ["POST", "/v1/workspaces/default/api-keys", { body: { name: "k", scopes: ["read"] } }, 201],
   ["GET", "/v1/workspaces/default/api-keys", {}, 200],
   ["GET", "/v1/workspaces/default/archive-runs", {}, 200],
@@ -71,6 +74,7 @@ describe(`one ${backendName} call per request`, () => {
     ["GET", "/v1/workspaces/default/pipelines?offset=10&archived=all"],
     ["GET", "/v1/workspaces/default/pipelines/count"],
     ["GET", "/v1/workspaces/default/pipelines/count?config.team=a"],
+    ["GET", "/v1/workspaces/default/events?limit=100"],
   ])("%s %s", async (method, path) => {
     const { calls, status } = await callsFor(method, path);
     expect(status).toBe(200);

@@ -101,6 +101,17 @@ describe("every route of the OpenAPI document keeps workspaces apart", () => {
     expect(await dumpWorkspace("team-b")).toEqual(bBefore);
   });
 
+  it("shows nothing of B in A's change feed, read whole from the start with any of A's tokens", async () => {
+    for (const token of [a.key.key, undefined]) {
+      const feed = await call("GET", "/v1/workspaces/team-a/events?limit=100", { token });
+      expect(feed.status).toBe(200);
+      expect(feed.body.data.length).toBeGreaterThan(0);
+      expect(feed.text).not.toContain(b.pipelineId);
+      const theirs = (await call("GET", "/v1/workspaces/team-b/events?limit=100")).body.data as { id: string }[];
+      expect(feed.body.data.filter((event: { id: string }) => theirs.some((other) => other.id === event.id))).toEqual([]);
+    }
+  });
+
   it("would catch a repository that leaks: with A's requests served from B's pipelines, B's ids answer 200", async () => {
     const leaking = createApp({ repository: () => testRepository(undefined, undefined, "team-b") });
     const op = operations.find((one) => one.method === "GET" && one.template.endsWith("/pipelines/{id}"));
@@ -110,14 +121,20 @@ describe("every route of the OpenAPI document keeps workspaces apart", () => {
   });
 
   it("refuses B's cursors in A on every listing that takes one", async () => {
-    for (const op of operations.filter((one) => one.method === "GET" && JSON.stringify(one.operation.parameters).includes("cursor"))) {
+    const cursorParameter = (op: Operation) =>
+      ["cursor", "after"].find((name) => JSON.stringify(op.operation.parameters).includes(`/${name}"`));
+    const listings = operations.filter((one) => one.method === "GET" && cursorParameter(one));
+    expect(listings.map((op) => op.template)).toContain("/v1/workspaces/{workspace}/events");
+    for (const op of listings) {
       const cursor = op.template.includes("revisions")
         ? b.cursors.revisions
         : op.template.includes("audit")
           ? b.cursors.events
-          : b.cursors.pipelines;
+          : op.template.endsWith("/events")
+            ? b.cursors.changes
+            : b.cursors.pipelines;
       const own = urlOf(op, "team-a").replace(b.pipelineId, a.pipelineId);
-      const url = `${own}${own.includes("?") ? "&" : "?"}cursor=${cursor}`;
+      const url = `${own}${own.includes("?") ? "&" : "?"}${cursorParameter(op)}=${cursor}`;
       const reply = await call("GET", url);
       expect({ url, status: reply.status }).toEqual({ url, status: 400 });
     }

@@ -99,8 +99,13 @@ describe("two workspaces", () => {
       expect(events.text).not.toContain(own === a ? b.pipelineId : a.pipelineId);
     }
     for (const [name, cursor] of Object.entries(b.cursors)) {
-      const rest = { pipelines: "/pipelines", events: "/audit-events", revisions: `/pipelines/${a.pipelineId}/revisions` }[name];
-      const reply = await call("GET", path("team-a", `${rest}?limit=1&cursor=${cursor}`));
+      const rest = {
+        pipelines: "/pipelines?limit=1&cursor=",
+        events: "/audit-events?limit=1&cursor=",
+        revisions: `/pipelines/${a.pipelineId}/revisions?limit=1&cursor=`,
+        changes: "/events?limit=1&after=",
+      }[name];
+      const reply = await call("GET", path("team-a", `${rest}${cursor}`));
       expect({ name, status: reply.status }).toEqual({ name, status: 400 });
     }
   });
@@ -148,7 +153,16 @@ describe("deleting a workspace", () => {
     expect((await call("GET", path("team-a", "/pipelines"), { token: a.key.key })).status).toBe(401);
     expect((await call("GET", "/v1/workspaces/team-a")).status).toBe(404);
     expect((await call("DELETE", "/v1/workspaces/team-a")).status).toBe(404);
-    for (const table of ["pipelines", "api_keys", "audit_events", "idempotency_keys", "archive_runs", "pipeline_counts"]) {
+    for (const table of [
+      "pipelines",
+      "api_keys",
+      "audit_events",
+      "change_events",
+      "change_feeds",
+      "idempotency_keys",
+      "archive_runs",
+      "pipeline_counts",
+    ]) {
       expect(await sqlRows(`SELECT * FROM ${table} WHERE workspace = 'team-a'`), table).toEqual([]);
     }
     expect(await sqlRows("SELECT * FROM workspaces WHERE id = 'team-a'")).toEqual([]);
@@ -156,6 +170,7 @@ describe("deleting a workspace", () => {
     await createWorkspace("team-a");
     expect((await call("GET", "/v1/workspaces/team-a")).body.pipelineCount).toBe(0);
     expect((await call("GET", path("team-a", "/audit-events"))).body.data).toEqual([]);
+    expect((await call("GET", path("team-a", "/events"))).body.data).toEqual([]);
     expect((await call("GET", path("team-a", "/api-keys"))).body.data).toEqual([]);
     expect((await call("GET", path("team-a", `/pipelines/${a.pipelineId}`))).status).toBe(404);
     // The old key stays refused in the new workspace of the same id.
@@ -176,7 +191,7 @@ describe("deleting a workspace", () => {
     // A write answered after the DELETE may have committed before it; whatever committed, nothing is left.
     await Promise.all(writes);
     expect((await call("POST", path("racing", "/pipelines"), { token: key, body: pipelineBody("late") })).status).toBe(401);
-    for (const table of ["pipelines", "api_keys", "audit_events", "idempotency_keys", "archive_runs"]) {
+    for (const table of ["pipelines", "api_keys", "audit_events", "change_events", "idempotency_keys", "archive_runs"]) {
       expect(await sqlRows(`SELECT * FROM ${table} WHERE workspace = 'racing'`), table).toEqual([]);
     }
     await expectConsistentDatabase();

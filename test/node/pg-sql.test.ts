@@ -108,6 +108,8 @@ async function statements(renderer: "own" | "drizzle"): Promise<Sent[]> {
     () => pipelines.getRevisions(id, [1, 2]),
     () => pipelines.listAuditEvents({ limit: 10 } as never),
     () => pipelines.listAuditEvents({ limit: 10, resourceId: id, action: "create", actorId: "admin", before: 9 } as never),
+    () => pipelines.listChangeEvents({ limit: 10 }),
+    () => pipelines.listChangeEvents({ limit: 10, after: 7, type: "pipeline.created", resourceId: id }),
     () => workspace.apiKeys.create({ name: "ci", scopes: ["read"] } as never, new Date("2026-01-02T00:00:00Z"), context as never),
     () => workspace.apiKeys.list(),
     () => workspace.apiKeys.revoke(id, new Date("2026-01-02T00:00:00Z"), context as never),

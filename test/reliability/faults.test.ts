@@ -283,9 +283,9 @@ describe("a write whose batch fails at any statement leaves no trace", () => {
       expect(after.tables.archive_runs?.length, context).toBe((before.tables.archive_runs?.length ?? 0) + 1);
       expect(after.tables.audit_events?.length, context).toBe((before.tables.audit_events?.length ?? 0) + 1);
     }
-    // Two kinds of fault at each of the batch's statements: the workspace check, archive, run record, revisions, their events,
-    // pruning, the run's event, retention.
-    expect(positions).toBe(2 * 8);
+    // Two kinds of fault at each of the batch's statements: the workspace check, archive, run record, revisions, their audit
+    // and change events, pruning, the run's event, retention (audit events, the feed's watermark, change events).
+    expect(positions).toBe(2 * 11);
     faulty.plan(undefined);
     const reply = await callWith(overFaultyD1, "POST", "/v1/workspaces/default/archive-runs", { body: { olderThanDays: 30 } });
     expect(reply.body).toMatchObject({ status: "succeeded", archivedCount: 2 });

@@ -179,6 +179,7 @@ const WORKSPACE_COLUMNS = [
   ["pipeline_configuration", "pipeline_workspace"],
   ["api_keys", "workspace"],
   ["audit_events", "workspace"],
+  ["change_events", "workspace"],
   ["idempotency_keys", "workspace"],
   ["archive_runs", "workspace"],
 ] as const;

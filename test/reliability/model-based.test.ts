@@ -29,7 +29,8 @@ import { propertyParameters, propertyTimeout } from "../support/properties";
  * this test project's backend (D1, or PostgreSQL in the workers-pg project; the database
  * emptied before each sequence) and on the in-memory model, which
  * must agree after every step: the same result or the same error class, and the same stored
- * state (every pipeline, the counts, every pipeline's metrics).
+ * state (every pipeline, the counts, every pipeline's metrics,
+ * revisions, audit log and change feed).
  *
  * Both read one manual clock that commands advance, so timestamps are equal. Ids differ (each
  * repository makes its own ULIDs), so results are compared with ids replaced by labels: the

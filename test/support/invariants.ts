@@ -17,7 +17,7 @@ export async function expectConsistentDatabase(d1?: D1Database) {
             (SELECT count(*) FROM processing_metrics WHERE pipeline_id NOT IN (SELECT id FROM pipelines)) AS metrics`,
   );
   const strays = await rows(
-    `SELECT ${["pipelines", "api_keys", "audit_events", "idempotency_keys", "archive_runs"]
+    `SELECT ${["pipelines", "api_keys", "audit_events", "change_events", "change_feeds", "idempotency_keys", "archive_runs"]
       .map((table) => `(SELECT count(*) FROM ${table} WHERE workspace NOT IN (SELECT id FROM workspaces)) AS ${table}`)
       .join(", ")}`,
   );
@@ -28,7 +28,9 @@ export async function expectConsistentDatabase(d1?: D1Database) {
      FROM workspaces w CROSS JOIN (SELECT ${ACTIVE} AS archived UNION ALL SELECT ${ARCHIVED}) a ORDER BY w.id, a.archived`,
   );
   expect(orphans, "orphan rows").toEqual([{ stages: 0, parameters: 0, configuration: 0, metrics: 0 }]);
-  expect(strays, "rows of no workspace").toEqual([{ pipelines: 0, api_keys: 0, audit_events: 0, idempotency_keys: 0, archive_runs: 0 }]);
+  expect(strays, "rows of no workspace").toEqual([
+    { pipelines: 0, api_keys: 0, audit_events: 0, change_events: 0, change_feeds: 0, idempotency_keys: 0, archive_runs: 0 },
+  ]);
   for (const row of counters) {
     expect(row.counter, `pipeline_counts of ${row.workspace} for archived = ${row.archived}`).toBe(row.actual);
   }

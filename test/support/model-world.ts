@@ -84,6 +84,24 @@ export async function auditPage(repo: PipelineRepository, query: AuditQuery) {
   return { items, more: next !== null };
 }
 
+/**
+ * The whole change feed, oldest first, page by page from the start: positions are each store's
+ * own (the database's never reused) and not comparable, so they are checked to grow and left out.
+ */
+export async function changeFeed(repo: PipelineRepository) {
+  const events = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await repo.listChangeEvents({ limit: 100, after });
+    if (page.items.length === 0) break;
+    events.push(...page.items);
+    after = page.next;
+  }
+  const seqs = events.map((event) => event.seq);
+  expect(seqs, "the feed's positions grow").toEqual([...new Set(seqs)].sort((a, b) => a - b));
+  return events.map(({ seq: _, ...event }) => event);
+}
+
 /** Revisions kept per pipeline in this test. */
 export const KEEP = 3;
 
@@ -140,7 +158,7 @@ export class World {
       after = page.next ?? undefined;
     } while (after);
     const counts = [await repo.count({ archived: "false", config: [] }), await repo.count({ archived: "true", config: [] })];
-    // History: each pipeline's kept revisions (listed, and read whole), and the audit log.
+    // History: each pipeline's kept revisions (listed, and read whole), the audit log, and the change feed.
     const history = [];
     for (const pipeline of pipelines) {
       const listed = await repo.listRevisions(pipeline.id, { limit: 100 });
@@ -151,7 +169,15 @@ export class World {
       history.push({ listed, kept: kept.sort((a, b) => a.version - b.version) });
     }
     const events = await auditPage(repo, { limit: 100 });
-    return { pipelines, counts, history, events, metrics: metrics ? await Promise.all(pipelines.map((p) => repo.getMetrics(p.id))) : [] };
+    const changes = await changeFeed(repo);
+    return {
+      pipelines,
+      counts,
+      history,
+      events,
+      changes,
+      metrics: metrics ? await Promise.all(pipelines.map((p) => repo.getMetrics(p.id))) : [],
+    };
   }
 
   async expectSameState({ metrics }: { metrics: boolean }) {

@@ -35,19 +35,22 @@ export async function populate(workspace: string) {
   const page = await call("GET", path(workspace, "/pipelines?limit=1"));
   const events = await call("GET", path(workspace, "/audit-events?limit=1"));
   const revisions = await call("GET", path(workspace, `/pipelines/${pipeline.id}/revisions?limit=1`));
+  const changes = await call("GET", path(workspace, "/events?limit=1"));
   return {
     pipelineId: pipeline.id,
     key,
-    cursors: { pipelines: page.body.nextCursor, events: events.body.nextCursor, revisions: revisions.body.nextCursor } as Record<
-      string,
-      string
-    >,
+    cursors: {
+      pipelines: page.body.nextCursor,
+      events: events.body.nextCursor,
+      revisions: revisions.body.nextCursor,
+      changes: changes.body.nextCursor,
+    } as Record<string, string>,
   };
 }
 
 /**
  * Everything a workspace holds, as its operator reads it through the API: every pipeline
- * (archived too) with its revisions, each revision, its metrics, its keys, runs and audit log.
+ * (archived too) with its revisions, each revision, its metrics, its keys, runs, audit log and change feed.
  */
 export async function dumpWorkspace(workspace: string): Promise<unknown> {
   const read = async (rest: string) => {
@@ -70,5 +73,6 @@ export async function dumpWorkspace(workspace: string): Promise<unknown> {
     keys: await read("/api-keys"),
     runs: await read("/archive-runs"),
     events: await read("/audit-events?limit=100"),
+    changes: await read("/events?limit=100"),
   };
 }

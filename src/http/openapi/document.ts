@@ -14,6 +14,10 @@ const TAGS = [
   { name: "Metrics", description: "The latest processing metrics of a pipeline." },
   { name: "History", description: "A pipeline's revisions, what changed between two, and rollback." },
   { name: "Audit log", description: "Every change made through the API or the archive job (admin only)." },
+  {
+    name: "Change events",
+    description: "The workspace's change feed: every change of its pipelines, with the pipeline after it, in commit order.",
+  },
   { name: "API keys", description: "Revocable bearer tokens with scopes (admin only)." },
   { name: "Archive runs", description: "The job that archives stale pipelines (admin only)." },
   { name: "Operations", description: "Liveness and documentation; no token needed." },

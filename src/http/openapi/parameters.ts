@@ -1,3 +1,4 @@
+import { CHANGE_EVENT_TYPES, FEED_WAIT } from "../../domain/events";
 import { AUDIT_ACTIONS } from "../../domain/history";
 import { ID_PATTERN } from "../../domain/ids";
 import { LIMITS, MAP_KEY_PATTERN } from "../../domain/pipeline";
@@ -129,6 +130,21 @@ export const PARAMETERS = {
     in: "query",
     description: "Events of this API key (by its id).",
     schema: { type: "string", minLength: 1, maxLength: 128 },
+  },
+  after: {
+    name: "after",
+    in: "query",
+    description:
+      "The `nextCursor` of an earlier answer of this workspace's feed: the events after that position (whatever the filters were). Left out, the feed starts at the oldest event kept. A cursor older than what is kept is a 410.",
+    schema: { type: "string" },
+  },
+  type: { name: "type", in: "query", description: "Events of this type.", schema: { type: "string", enum: [...CHANGE_EVENT_TYPES] } },
+  wait: {
+    name: "wait",
+    in: "query",
+    description:
+      "Seconds to wait, when no event is newer than the position, for one to commit before answering an empty page (the request looks twice a second, and answers as soon as it finds one).",
+    schema: { type: "integer", minimum: 0, maximum: FEED_WAIT.maxSeconds, default: 0 },
   },
   offset: { name: "offset", in: "query", description: "Rows to skip; not with `cursor`.", schema: { type: "integer", minimum: 0 } },
 } satisfies Record<string, Parameter>;

@@ -73,6 +73,11 @@ const PROBLEMS = {
   403: ["Forbidden", "forbidden", "The token lacks the scope."],
   404: ["Not found", "not-found", "No such resource."],
   409: ["Conflict", "conflict", "An active pipeline already has the name, or the pipeline is archived."],
+  410: [
+    "Cursor expired",
+    "cursor-expired",
+    "The cursor is older than what is kept: events after it were pruned. Start again without `after`.",
+  ],
   412: ["Precondition failed", "precondition-failed", "`If-Match` does not match the current ETag."],
   413: ["Payload too large", "payload-too-large", "Body over 256 KiB."],
   415: ["Unsupported media type", "unsupported-media-type", "Not a JSON content type."],
@@ -118,3 +123,4 @@ export const conflictError = problemResponses(409);
 export const preconditionError = problemResponses(412);
 export const notFoundError = problemResponses(404);
 export const idempotencyError = problemResponses(422);
+export const goneError = problemResponses(410);

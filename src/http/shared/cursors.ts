@@ -40,6 +40,28 @@ export function decodePosition(filters: unknown, text: string): number {
   return before;
 }
 
+/**
+ * The change feed's cursors: the position to list after (a seq, 0 before any event), bound to the
+ * workspace like the others, but not to the filters: a position means the same whatever is
+ * filtered, so a consumer may change its filters and go on from where it was.
+ */
+export const encodeFeedCursor = (workspace: string, after: number) => toBase64Url(JSON.stringify({ after, workspace }));
+
+export function decodeFeedCursor(workspace: string, text: string): number {
+  let cursor: unknown;
+  try {
+    cursor = JSON.parse(fromBase64Url(text));
+  } catch {
+    throw badRequest("The cursor is not one this API issued.");
+  }
+  const { after, workspace: taken } = (cursor ?? {}) as { after?: unknown; workspace?: unknown };
+  if (typeof after !== "number" || !Number.isSafeInteger(after) || after < 0 || typeof taken !== "string") {
+    throw badRequest("The cursor is not one this API issued.");
+  }
+  if (taken !== workspace) throw badRequest("The cursor belongs to another workspace's feed.");
+  return after;
+}
+
 const WORKSPACE_CURSOR = /^[a-z][a-z0-9-]{0,62}$/;
 
 /** The workspaces' listing: the last id of the page (operator only, so it names no workspace of its own). */

@@ -2,6 +2,7 @@ import { ARCHIVE_RUNS_LIMIT, type ArchiveBatch, type ArchiveRun, type PendingArc
 import type { WriteContext } from "../../domain/history";
 import type { ArchiveRunStore } from "../../domain/storage";
 import { type SQL, sql } from "../shared/sql";
+import { pruneChangeEvents } from "./change-events";
 import { recordEvent, recordRevisions } from "./history-statements";
 import { prepare } from "./statement";
 import { iso, ms } from "./time";
@@ -57,8 +58,8 @@ export function d1ArchiveRuns(db: D1Database, workspace: string): ArchiveRunStor
   /**
    * Archives up to `batchSize` active pipelines updated strictly before the cutoff, oldest first
    * (updatedAt, then id), exactly as a manual archive does (version + 1, updatedAt = the run's
-   * start, a revision and an audit event each), records the run and its event, and prunes audit
-   * events past their retention, in one batch: one round trip, atomic, and a constant number of
+   * start, a revision, an audit event and a change event each), records the run and its event, and
+   * prunes audit and change events past their retention, in one batch: one round trip, atomic, and a constant number of
    * bound parameters whatever the batch size. The selection is a subquery of the UPDATE itself,
    * so a pipeline changed before the statement runs is judged on its new updatedAt.
    */
@@ -84,6 +85,8 @@ export function d1ArchiveRuns(db: D1Database, workspace: string): ArchiveRunStor
       ),
       recordEvent(workspace, finishedEvent(run), batch.context),
       sql`DELETE FROM audit_events WHERE workspace = ${workspace} AND at < ${ms(batch.auditCutoff)}`,
+      // Change events are kept as long as audit events are.
+      ...pruneChangeEvents(workspace, ms(batch.auditCutoff)),
     ];
     const [, inserted] = await db.batch(statements.map((statement) => prepare(db, statement)));
     const recorded = inserted?.results[0] as Row | undefined;

@@ -16,10 +16,14 @@ const INSERT_REVISION = sql.raw(
 const INSERT_EVENT = sql.raw(
   "INSERT INTO audit_events (seq, id, workspace, at, action, actor_type, actor_id, resource_type, resource_id, version, request_id)",
 );
+/** Change events (./change-events.ts): a pipeline's audit event and its change event are one, under one id. */
+export const INSERT_CHANGE = sql.raw(
+  "INSERT INTO change_events (seq, id, workspace, type, at, actor_type, actor_id, request_id, resource_type, resource_id, version, pipeline)",
+);
 
 /**
  * Revisions of the pipelines `p` matching `which`, as they are now (after the batch's
- * change), their audit events, and the pruning of revisions beyond the newest `keep`. A
+ * change), their audit events and change events, and the pruning of revisions beyond the newest `keep`. A
  * pipeline whose current version already has its revision (a change that changed nothing,
  * such as archiving what is archived) gets none: the primary key makes it a no-op, and its
  * event follows only revisions this write recorded (`write_id`). `count` bounds the events.
@@ -32,15 +36,21 @@ export function recordRevisions(
 ): SQL[] {
   const writeId = options.writeId ?? newId();
   const eventIds = JSON.stringify(Array.from({ length: options.count }, () => newId()));
+  // The revisions this write recorded, numbered in the order of their pipelines' ids, each with its event id.
+  const recorded = sql`(SELECT r.*, p.workspace, row_number() OVER (ORDER BY r.pipeline_id) AS n
+              FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version = p.version
+              WHERE ${which} AND r.write_id = ${writeId}) r
+        JOIN (SELECT value, key + 1 AS n FROM json_each(${eventIds})) ids ON ids.n = r.n`;
   return [
     sql`${INSERT_REVISION} SELECT p.id, p.version, ${change}, ${context.actor.type}, ${context.actor.id}, ${context.requestId},
           p.updated_at, ${PIPELINE_JSON}, ${writeId} FROM pipelines p WHERE ${which} ON CONFLICT DO NOTHING`,
     sql`${INSERT_EVENT} SELECT NULL, ids.value, r.workspace, r.changed_at, 'pipeline.' || r.change, r.actor_type, r.actor_id, 'pipeline',
           r.pipeline_id, r.version, r.request_id
-        FROM (SELECT r.*, p.workspace, row_number() OVER (ORDER BY r.pipeline_id) AS n
-              FROM pipelines p JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version = p.version
-              WHERE ${which} AND r.write_id = ${writeId}) r
-        JOIN (SELECT value, key + 1 AS n FROM json_each(${eventIds})) ids ON ids.n = r.n`,
+        FROM ${recorded}`,
+    // The change events, with the pipeline as its revision holds it (the projection after the change), in the same order.
+    sql`${INSERT_CHANGE} SELECT NULL, ids.value, r.workspace, 'pipeline.' || r.change, r.changed_at, r.actor_type, r.actor_id,
+          r.request_id, 'pipeline', r.pipeline_id, r.version, r.pipeline
+        FROM ${recorded} ORDER BY r.n`,
     sql`DELETE FROM pipeline_revisions WHERE (pipeline_id, version) IN (SELECT r.pipeline_id, r.version FROM pipelines p
           JOIN pipeline_revisions r ON r.pipeline_id = p.id AND r.version <= p.version - ${options.keep} WHERE ${which})`,
   ];
@@ -55,8 +65,8 @@ export interface EventInput {
 }
 
 /** One audit event of `workspace`, inserted only where `onlyIf` holds (when the change did happen). */
-export function recordEvent(workspace: string, event: EventInput, context: WriteContext, onlyIf: SQL = sql`1`): SQL {
-  return sql`${INSERT_EVENT} SELECT NULL, ${newId()}, ${workspace}, ${event.at}, ${event.action}, ${context.actor.type}, ${context.actor.id},
+export function recordEvent(workspace: string, event: EventInput, context: WriteContext, onlyIf: SQL = sql`1`, id = newId()): SQL {
+  return sql`${INSERT_EVENT} SELECT NULL, ${id}, ${workspace}, ${event.at}, ${event.action}, ${context.actor.type}, ${context.actor.id},
     ${event.resource.type}, ${event.resource.id}, ${event.version ?? sql`NULL`}, ${context.requestId} WHERE ${onlyIf}`;
 }
 

@@ -17,10 +17,11 @@ import { WORKSPACE_DEFAULTS } from "../../domain/workspace";
 import { domainError } from "../shared/refusals";
 import type { RepositorySettings } from "../shared/request-storage";
 import { type SQL, sql } from "../shared/sql";
+import { d1ChangeFeed, recordPipelineEvent } from "./change-events";
 import { insertConfiguration, insertPipelines, replaceContent } from "./content-statements";
 import { type Check, firstFailure, INSERT_GUARD, reason } from "./guard";
 import { d1HistoryQueries } from "./history-queries";
-import { recordEvent, recordRevisions } from "./history-statements";
+import { recordRevisions } from "./history-statements";
 import { countQuery, pageQuery } from "./list-queries";
 import { METRICS_COLUMNS, METRICS_INSERT, METRICS_ON_CONFLICT, METRICS_SELECT, type MetricsRow, toMetrics } from "./metrics-rows";
 import { PIPELINE_JSON } from "./projection";
@@ -222,7 +223,11 @@ export function d1PipelineRepository(
       const event = { action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null, at: clock().getTime() } as const;
       await runBatch(
         db,
-        [guard(id, options), recordEvent(workspace, event, writeContextOf(options)), sql`DELETE FROM pipelines WHERE id = ${id}`],
+        [
+          guard(id, options),
+          ...recordPipelineEvent(workspace, event, writeContextOf(options), "deleted"),
+          sql`DELETE FROM pipelines WHERE id = ${id}`,
+        ],
         id,
       );
     },
@@ -295,7 +300,7 @@ export function d1PipelineRepository(
         [
           guard(pipelineId, {}, [notArchived]),
           sql`${METRICS_INSERT} VALUES (${pipelineId}, ${sql.join(row, ", ")}) ${METRICS_ON_CONFLICT}`,
-          recordEvent(workspace, event, writeContextOf(meta)),
+          ...recordPipelineEvent(workspace, event, writeContextOf(meta), "current"),
         ],
         pipelineId,
       );
@@ -303,5 +308,6 @@ export function d1PipelineRepository(
     },
 
     ...d1HistoryQueries(db, workspace),
+    ...d1ChangeFeed(db, workspace),
   };
 }

@@ -285,3 +285,45 @@ export const auditEvents = sqliteTable(
     index("audit_events_at_idx").on(t.at),
   ],
 );
+
+/**
+ * Change events (docs/events.md): one row per change of a pipeline, in the same batch as the
+ * change and its audit event (whose id it takes), with the pipeline as GET answers it after the
+ * change (null after a delete). `seq` is the order of commit (an autoincrement: D1 runs one write
+ * at a time, and AUTOINCREMENT never hands a seq out twice, even after the rows are deleted), and
+ * the feed's position. Kept as long as the audit log keeps its events; deleted with the workspace.
+ */
+export const changeEvents = sqliteTable(
+  "change_events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    workspace: workspaceColumn(),
+    type: text("type").notNull(),
+    at: integer("at").notNull(),
+    actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    requestId: text("request_id").notNull(),
+    resourceType: text("resource_type", { enum: ["pipeline"] }).notNull(),
+    resourceId: text("resource_id").notNull(),
+    version: integer("version"),
+    /** The projection's JSON (../d1/projection.ts), or NULL after a delete. */
+    pipeline: text("pipeline"),
+  },
+  (t) => [
+    uniqueIndex("change_events_id_key").on(t.workspace, t.id),
+    index("change_events_workspace_idx").on(t.workspace, t.seq),
+    index("change_events_type_idx").on(t.workspace, t.type, t.seq),
+    index("change_events_resource_idx").on(t.workspace, t.resourceId, t.seq),
+    index("change_events_at_idx").on(t.workspace, t.at),
+  ],
+);
+
+/**
+ * Each workspace's feed beside its events: `pruned_through` is the highest seq retention has
+ * pruned, so a cursor before it is known to have missed events (410). Made by the first pruning.
+ */
+export const changeFeeds = sqliteTable("change_feeds", {
+  workspace: text("workspace").primaryKey(),
+  prunedThrough: integer("pruned_through").notNull().default(0),
+});

@@ -2,6 +2,7 @@ import type { DeletionProgress, WorkspaceStore } from "../../domain/storage";
 import { type Workspace, type WorkspaceWithCount, workspaceTaken } from "../../domain/workspace";
 import { domainError } from "../shared/refusals";
 import { type SQL, sql } from "../shared/sql";
+import { pruneAllChangeEvents } from "./change-events";
 import { INSERT_GUARD, reason } from "./guard";
 import { prepare } from "./statement";
 import { iso } from "./time";
@@ -20,7 +21,7 @@ export const DELETE_STEP_PIPELINES = 200;
 const DELETE_STEP_ROWS = 5000;
 
 /** The tables whose rows carry their workspace, besides pipelines (whose children go with them). */
-const OWNED = ["api_keys", "audit_events", "idempotency_keys", "archive_runs"] as const;
+const OWNED = ["api_keys", "audit_events", "change_events", "change_feeds", "idempotency_keys", "archive_runs"] as const;
 
 /** At most `limit` rows of `table` in `workspace`, deleted. */
 const deleteSome = (table: string, workspace: string, limit: number) =>
@@ -103,7 +104,8 @@ export function d1Workspaces(db: D1Database, stepPipelines = DELETE_STEP_PIPELIN
     },
 
     async pruneAuditEvents(cutoff) {
-      await prepare(db, sql`DELETE FROM audit_events WHERE at < ${Date.parse(cutoff)}`).run();
+      // Change events go with the audit log's retention, in the same batch.
+      await run([sql`DELETE FROM audit_events WHERE at < ${Date.parse(cutoff)}`, ...pruneAllChangeEvents(Date.parse(cutoff))]);
     },
   };
 }

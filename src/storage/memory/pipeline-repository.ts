@@ -7,6 +7,7 @@ import {
   ValidationError,
   versionMismatch,
 } from "../../domain/errors";
+import { type ChangeEvent, type ChangeEventType, feedPage } from "../../domain/events";
 import { type AuditEvent, type Change, HISTORY_DEFAULTS, type Revision } from "../../domain/history";
 import { newId } from "../../domain/ids";
 import type { Metrics } from "../../domain/metrics";
@@ -62,10 +63,20 @@ export function memoryPipelineRepository(
   const revisions = new Map<string, Revision[]>();
   /** The audit log in commit order; `seq` is its position. */
   const events: (AuditEvent & { seq: number })[] = [];
+  /** The change feed in commit order; `seq` is its position. Nothing is pruned here, so nothing expires. */
+  const changes: ChangeEvent[] = [];
 
-  function audit(event: Omit<AuditEvent, "id" | "actor" | "requestId">, meta: WriteMeta) {
+  /** A change's audit event and, for a pipeline (`after` it: as it now is, or null once deleted), its change event of the same id. */
+  function audit(event: Omit<AuditEvent, "id" | "actor" | "requestId">, meta: WriteMeta, after?: Pipeline | null) {
     const { actor, requestId } = writeContextOf(meta);
-    events.push({ ...event, id: newId(), actor: { ...actor }, requestId, seq: events.length + 1 });
+    const id = newId();
+    events.push({ ...event, id, actor: { ...actor }, requestId, seq: events.length + 1 });
+    if (after === undefined) return;
+    const { at, version } = event;
+    const type = event.action as ChangeEventType;
+    const resource = { type: "pipeline", id: event.resource.id } as const;
+    const pipeline = after && structuredClone(after);
+    changes.push({ id, seq: changes.length + 1, type, at, actor: { ...actor }, requestId, resource, version, pipeline });
   }
 
   /** Stores a changed pipeline with its revision and audit event, pruning the oldest revisions beyond the kept number. */
@@ -88,6 +99,7 @@ export function memoryPipelineRepository(
     audit(
       { at: pipeline.updatedAt, action: `pipeline.${change}`, resource: { type: "pipeline", id: pipeline.id }, version: pipeline.version },
       meta,
+      pipeline,
     );
     return store(pipeline);
   }
@@ -232,7 +244,7 @@ export function memoryPipelineRepository(
 
     async delete(id, options = {}) {
       current(id, options);
-      audit({ at: clock().toISOString(), action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null }, options);
+      audit({ at: clock().toISOString(), action: "pipeline.deleted", resource: { type: "pipeline", id }, version: null }, options, null);
       pipelines.delete(id);
       metrics.delete(id);
       revisions.delete(id);
@@ -269,7 +281,7 @@ export function memoryPipelineRepository(
       const recorded: Metrics = { ...input, pipelineId, updatedAt: clock().toISOString() };
       metrics.set(pipelineId, structuredClone(recorded));
       const resource = { type: "pipeline", id: pipelineId } as const;
-      audit({ at: recorded.updatedAt, action: "pipeline.metricsRecorded", resource, version: pipeline.version }, meta);
+      audit({ at: recorded.updatedAt, action: "pipeline.metricsRecorded", resource, version: pipeline.version }, meta, pipeline);
       return recorded;
     },
 
@@ -302,6 +314,17 @@ export function memoryPipelineRepository(
         items: page.map(({ seq: _, ...event }) => structuredClone(event)),
         next: matching.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
       };
+    },
+
+    async listChangeEvents(query) {
+      const after = query.after ?? 0;
+      const matching = changes.filter(
+        (event) =>
+          event.seq > after &&
+          (query.type === undefined || event.type === query.type) &&
+          (query.resourceId === undefined || event.resource.id === query.resourceId),
+      );
+      return feedPage(structuredClone(matching.slice(0, query.limit)), query.after, 0);
     },
   };
 }

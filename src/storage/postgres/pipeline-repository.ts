@@ -8,13 +8,14 @@ import { WORKSPACE_DEFAULTS } from "../../domain/workspace";
 import type { RepositorySettings } from "../shared/request-storage";
 import { sql } from "../shared/sql";
 import { contextJson, eventIds, textArray } from "./arguments";
+import { postgresChangeFeed } from "./change-events";
 import type { PostgresCalls } from "./connection";
 import { postgresHistoryQueries } from "./history-queries";
 import { countQuery, pageQuery } from "./list-queries";
 
 /**
  * The PostgreSQL repository: each write is one call of its function in functions/pipelines.sql
- * (checks on locked rows, the change, its revision and audit event, one transaction), each
+ * (checks on locked rows, the change, its revision, audit event and change event, one transaction), each
  * read one SELECT; the connection (./connection.ts) makes either one round trip. Ids, times
  * and new content are made here, as the D1 repository makes them, so both answer alike. Every
  * function and every read is given the workspace, and reaches that workspace's rows only.
@@ -157,5 +158,6 @@ export function postgresPipelineRepository(
     },
 
     ...postgresHistoryQueries(connection, workspace),
+    ...postgresChangeFeed(connection, workspace),
   };
 }

@@ -258,3 +258,47 @@ export const auditEvents = pgTable(
     index("audit_events_at_idx").on(t.at),
   ],
 );
+
+/**
+ * Change events (docs/events.md), as on D1. `seq` comes from the column's sequence, but only after
+ * the write has locked its workspace's feed row (registry_lock_feed, functions/history.sql), which
+ * it holds to its commit: a sequence alone hands numbers out in the order transactions ask, not
+ * the order they commit, and a consumer paging past a lower seq that commits later would miss it.
+ * Under the lock a workspace's seqs are handed out in the order its writes commit. The sequence
+ * is shared by every workspace, so seqs never start again (a workspace made again under an old
+ * id starts above any cursor of the old one).
+ */
+export const changeEvents = pgTable(
+  "change_events",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: text("id").notNull(),
+    workspace: workspaceColumn(),
+    type: text("type").notNull(),
+    at: at("at").notNull(),
+    actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    requestId: text("request_id").notNull(),
+    resourceType: text("resource_type", { enum: ["pipeline"] }).notNull(),
+    resourceId: text("resource_id").notNull(),
+    version: integer("version"),
+    /** The projection (registry_pipeline_json), or NULL after a delete. */
+    pipeline: json("pipeline"),
+  },
+  (t) => [
+    uniqueIndex("change_events_id_key").on(t.workspace, t.id),
+    index("change_events_workspace_idx").on(t.workspace, t.seq),
+    index("change_events_type_idx").on(t.workspace, t.type, t.seq),
+    index("change_events_resource_idx").on(t.workspace, t.resourceId, t.seq),
+    index("change_events_at_idx").on(t.workspace, t.at),
+  ],
+);
+
+/**
+ * Each workspace's feed: the row every write that makes change events locks first (the order of
+ * commit), and `pruned_through`, the highest seq retention has pruned (a cursor before it is a 410).
+ */
+export const changeFeeds = pgTable("change_feeds", {
+  workspace: codePointText("workspace").primaryKey(),
+  prunedThrough: bigint("pruned_through", { mode: "number" }).notNull().default(0),
+});

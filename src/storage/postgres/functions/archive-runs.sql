@@ -2,7 +2,7 @@
 
 -- The archive job's batch in workspace `ws`: up to `batch_size` active pipelines updated before
 -- the cutoff, oldest first, archived as a manual archive does, the run recorded with its event,
--- and the workspace's audit events older than `audit_cutoff` pruned. Answers how many it archived.
+-- and the workspace's audit and change events older than `audit_cutoff` pruned. Answers how many it archived.
 CREATE FUNCTION registry_archive_stale(ws text, run json, batch_size integer, keep integer, ctx json, event_ids text[], run_event_id text,
   audit_cutoff timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -23,6 +23,7 @@ BEGIN
   PERFORM registry_record(ws, archived_ids, 'archived', ctx, keep, event_ids);
   PERFORM registry_event(ws, run_event_id, (run->>'finishedAt')::timestamptz, 'archiveRun.finished', ctx, 'archiveRun', run->>'id', NULL);
   DELETE FROM audit_events WHERE workspace = ws AND at < audit_cutoff;
+  PERFORM registry_prune_change_events(ws, audit_cutoff);
   RETURN cardinality(archived_ids);
 END
 $$;

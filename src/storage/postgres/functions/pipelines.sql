@@ -1,5 +1,6 @@
 -- The pipeline writes of pipeline-repository.ts: create and import, PUT and rollback
--- (registry_replace), merge patch, delete, archive and restore, metrics. Each is given its
+-- (registry_replace), merge patch, delete, archive and restore, metrics, each with its change
+-- event (history.sql). Each is given its
 -- workspace `ws` first, and reaches only that workspace's pipelines.
 
 -- The current row of pipeline `pid` of workspace `ws`, locked, after the checks every pipeline
@@ -160,6 +161,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM registry_lock_pipeline(ws, pid, expected);
   PERFORM registry_event(ws, event_id, now, 'pipeline.deleted', ctx, 'pipeline', pid, NULL);
+  PERFORM registry_change_event(ws, event_id, now, 'pipeline.deleted', ctx, pid, NULL, NULL);
   DELETE FROM pipelines WHERE id = pid;
 END
 $$;
@@ -202,5 +204,6 @@ BEGIN
       output_file_size_bytes = excluded.output_file_size_bytes, input_file_checksum = excluded.input_file_checksum,
       output_file_checksum = excluded.output_file_checksum, updated_at = excluded.updated_at;
   PERFORM registry_event(ws, event_id, now, 'pipeline.metricsRecorded', ctx, 'pipeline', pid, p.version);
+  PERFORM registry_change_event(ws, event_id, now, 'pipeline.metricsRecorded', ctx, pid, p.version, registry_pipeline_json(pid));
 END
 $$;

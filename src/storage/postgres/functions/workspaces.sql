@@ -25,6 +25,10 @@ CREATE TRIGGER archive_runs_workspace_live AFTER INSERT ON archive_runs
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
 CREATE TRIGGER audit_events_workspace_live AFTER INSERT ON audit_events
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
+CREATE TRIGGER change_events_workspace_live AFTER INSERT ON change_events
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
+CREATE TRIGGER change_feeds_workspace_live AFTER INSERT ON change_feeds
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
 CREATE TRIGGER idempotency_keys_workspace_live AFTER INSERT ON idempotency_keys
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
 
@@ -62,21 +66,44 @@ BEGIN
   DELETE FROM pipelines WHERE id IN (SELECT id FROM pipelines WHERE workspace = ws LIMIT pipeline_limit);
   DELETE FROM api_keys WHERE id IN (SELECT id FROM api_keys WHERE workspace = ws LIMIT row_limit);
   DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE workspace = ws LIMIT row_limit);
+  DELETE FROM change_events WHERE seq IN (SELECT seq FROM change_events WHERE workspace = ws LIMIT row_limit);
   DELETE FROM idempotency_keys
     WHERE workspace = ws AND (scope, key) IN (SELECT scope, key FROM idempotency_keys WHERE workspace = ws LIMIT row_limit);
   DELETE FROM archive_runs WHERE id IN (SELECT id FROM archive_runs WHERE workspace = ws LIMIT row_limit);
   IF EXISTS (SELECT 1 FROM pipelines WHERE workspace = ws) OR EXISTS (SELECT 1 FROM api_keys WHERE workspace = ws)
     OR EXISTS (SELECT 1 FROM audit_events WHERE workspace = ws) OR EXISTS (SELECT 1 FROM idempotency_keys WHERE workspace = ws)
-    OR EXISTS (SELECT 1 FROM archive_runs WHERE workspace = ws) THEN
+    OR EXISTS (SELECT 1 FROM archive_runs WHERE workspace = ws) OR EXISTS (SELECT 1 FROM change_events WHERE workspace = ws) THEN
     RETURN 'more';
   END IF;
   DELETE FROM pipeline_counts WHERE workspace = ws;
+  DELETE FROM change_feeds WHERE workspace = ws;
   DELETE FROM workspaces WHERE id = ws;
   RETURN 'deleted';
 END
 $$;
 
--- Retention, in every workspace at once (the archive job).
-CREATE FUNCTION registry_prune_audit_events(cutoff timestamptz) RETURNS void LANGUAGE sql AS $$
-  DELETE FROM audit_events WHERE at < cutoff
+-- Change events' retention in workspace `ws`, the audit log's: the highest seq pruned is kept as
+-- the feed's watermark (a cursor before it is a 410), then the events before `cutoff` go.
+CREATE FUNCTION registry_prune_change_events(ws text, cutoff timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  through bigint;
+BEGIN
+  SELECT max(seq) INTO through FROM change_events WHERE workspace = ws AND at < cutoff;
+  IF through IS NOT NULL THEN
+    INSERT INTO change_feeds AS f (workspace, pruned_through) VALUES (ws, through)
+      ON CONFLICT (workspace) DO UPDATE SET pruned_through = greatest(f.pruned_through, excluded.pruned_through);
+    DELETE FROM change_events WHERE workspace = ws AND at < cutoff;
+  END IF;
+END
+$$;
+
+-- Retention, in every workspace at once (the archive job): audit events, and change events
+-- of each live workspace (a deletion takes the others'), through its own part of the index on (workspace, at). A writer
+-- like the others, so no deletion step runs meanwhile.
+CREATE FUNCTION registry_prune_audit_events(cutoff timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM registry_begin_write();
+  DELETE FROM audit_events WHERE at < cutoff;
+  PERFORM registry_prune_change_events(w.id, cutoff) FROM workspaces w WHERE w.deleted_at IS NULL;
+END
 $$;
