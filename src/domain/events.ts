@@ -1,5 +1,5 @@
 import { cursorExpired } from "./errors";
-import type { Actor, AuditAction } from "./history";
+import { type Actor, PIPELINE_ACTIONS } from "./history";
 import type { Pipeline } from "./pipeline";
 
 /**
@@ -8,16 +8,7 @@ import type { Pipeline } from "./pipeline";
  * shares), and read in commit order from the pull feed.
  */
 
-export const CHANGE_EVENT_TYPES = [
-  "pipeline.created",
-  "pipeline.replaced",
-  "pipeline.patched",
-  "pipeline.archived",
-  "pipeline.restored",
-  "pipeline.rolledBack",
-  "pipeline.deleted",
-  "pipeline.metricsRecorded",
-] as const satisfies readonly AuditAction[];
+export const CHANGE_EVENT_TYPES = PIPELINE_ACTIONS;
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 
 export interface ChangeEvent {

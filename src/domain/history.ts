@@ -40,7 +40,8 @@ export interface Revision extends RevisionSummary {
   pipeline: Pipeline;
 }
 
-export const AUDIT_ACTIONS = [
+/** What changes a pipeline: each is an audit action and a change event's type (./events.ts). */
+export const PIPELINE_ACTIONS = [
   "pipeline.created",
   "pipeline.replaced",
   "pipeline.patched",
@@ -49,10 +50,9 @@ export const AUDIT_ACTIONS = [
   "pipeline.rolledBack",
   "pipeline.deleted",
   "pipeline.metricsRecorded",
-  "apiKey.created",
-  "apiKey.revoked",
-  "archiveRun.finished",
 ] as const;
+
+export const AUDIT_ACTIONS = [...PIPELINE_ACTIONS, "apiKey.created", "apiKey.revoked", "archiveRun.finished"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type ResourceType = "pipeline" | "apiKey" | "archiveRun";

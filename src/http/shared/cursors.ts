@@ -23,14 +23,17 @@ export function encodePosition(filters: unknown, before: number): string {
   return toBase64Url(JSON.stringify({ before, filters: JSON.stringify(filters) }));
 }
 
-export function decodePosition(filters: unknown, text: string): number {
-  let cursor: unknown;
+/** A cursor's JSON members; text that is not base64url JSON is a 400. */
+function cursorMembers<T extends object>(text: string): Partial<Record<keyof T, unknown>> {
   try {
-    cursor = JSON.parse(fromBase64Url(text));
+    return (JSON.parse(fromBase64Url(text)) ?? {}) as Partial<Record<keyof T, unknown>>;
   } catch {
     throw badRequest("The cursor is not one this API issued.");
   }
-  const { before, filters: taken } = (cursor ?? {}) as { before?: unknown; filters?: unknown };
+}
+
+export function decodePosition(filters: unknown, text: string): number {
+  const { before, filters: taken } = cursorMembers<{ before: number; filters: string }>(text);
   if (typeof before !== "number" || !Number.isSafeInteger(before) || before < 1 || typeof taken !== "string") {
     throw badRequest("The cursor is not one this API issued.");
   }
@@ -48,13 +51,7 @@ export function decodePosition(filters: unknown, text: string): number {
 export const encodeFeedCursor = (workspace: string, after: number) => toBase64Url(JSON.stringify({ after, workspace }));
 
 export function decodeFeedCursor(workspace: string, text: string): number {
-  let cursor: unknown;
-  try {
-    cursor = JSON.parse(fromBase64Url(text));
-  } catch {
-    throw badRequest("The cursor is not one this API issued.");
-  }
-  const { after, workspace: taken } = (cursor ?? {}) as { after?: unknown; workspace?: unknown };
+  const { after, workspace: taken } = cursorMembers<{ after: number; workspace: string }>(text);
   if (typeof after !== "number" || !Number.isSafeInteger(after) || after < 0 || typeof taken !== "string") {
     throw badRequest("The cursor is not one this API issued.");
   }
