@@ -75,7 +75,7 @@ export default defineConfig(async () => {
               "test/http/**/*.test.ts",
               "test/reliability/{model-based,concurrency,http-fuzz,data-edges,linearizability}*.test.ts",
             ],
-            exclude: ["test/http/consistency.test.ts", "test/http/consistency-tokens.test.ts", "test/reliability/replica-lag.test.ts"],
+            exclude: ["test/http/consistency.test.ts", "test/http/consistency-tokens.test.ts"],
             globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/postgres.ts"],
             // One database for the whole project, which each file resets: one file at a time.
             fileParallelism: false,
