@@ -165,6 +165,10 @@ describe("deleting a workspace", () => {
     ]) {
       expect(await sqlRows(`SELECT * FROM ${table} WHERE workspace = 'team-a'`), table).toEqual([]);
     }
+    // Rows that carry their workspace through their pipeline go with it.
+    for (const table of ["metrics_history"]) {
+      expect(await sqlRows(`SELECT * FROM ${table} WHERE pipeline_id = ?`, a.pipelineId), table).toEqual([]);
+    }
     expect(await sqlRows("SELECT * FROM workspaces WHERE id = 'team-a'")).toEqual([]);
     expect(await dumpWorkspace("team-b")).toEqual(before);
     await createWorkspace("team-a");

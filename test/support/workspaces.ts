@@ -50,7 +50,7 @@ export async function populate(workspace: string) {
 
 /**
  * Everything a workspace holds, as its operator reads it through the API: every pipeline
- * (archived too) with its revisions, each revision, its metrics, its keys, runs, audit log and change feed.
+ * (archived too) with its revisions, each revision, its metrics and their history, its keys, runs, audit log and change feed.
  */
 export async function dumpWorkspace(workspace: string): Promise<unknown> {
   const read = async (rest: string) => {
@@ -63,6 +63,7 @@ export async function dumpWorkspace(workspace: string): Promise<unknown> {
     pipelines.map(async ({ id }) => ({
       pipeline: await read(`/pipelines/${id}`),
       metrics: await read(`/pipelines/${id}/metrics`),
+      metricsHistory: await read(`/pipelines/${id}/metrics/history?limit=100`),
       revisions: await read(`/pipelines/${id}/revisions?limit=100`),
     })),
   );
