@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
+import { readStorageSettings, SettingsError } from "../../src/settings";
 import { resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, createPipeline, metricsBody } from "../support/http";
 import { createKey, createWorkspace, path } from "../support/workspaces";
@@ -84,6 +85,18 @@ describe("the metrics history", () => {
       `cursor=${otherCursor}`,
     ]) {
       expect({ query, status: (await call("GET", of(id, `/history?${query}`))).status }).toEqual({ query, status: 400 });
+    }
+  });
+});
+
+describe("METRICS_KEEP", () => {
+  it("is 1000 when unset or empty, and a whole number from 1 to 100000 otherwise, an error naming it if not", () => {
+    expect(readStorageSettings({}).metricsKeep).toBe(1000);
+    expect(readStorageSettings({ METRICS_KEEP: "" }).metricsKeep).toBe(1000);
+    expect(readStorageSettings({ METRICS_KEEP: "7" }).metricsKeep).toBe(7);
+    for (const bad of ["0", "100001", "-1", "1.5", "1e3", "abc"]) {
+      expect(() => readStorageSettings({ METRICS_KEEP: bad }), bad).toThrow(SettingsError);
+      expect(() => readStorageSettings({ METRICS_KEEP: bad }), bad).toThrow(/METRICS_KEEP/);
     }
   });
 });

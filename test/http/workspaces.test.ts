@@ -103,6 +103,7 @@ describe("two workspaces", () => {
         pipelines: "/pipelines?limit=1&cursor=",
         events: "/audit-events?limit=1&cursor=",
         revisions: `/pipelines/${a.pipelineId}/revisions?limit=1&cursor=`,
+        metricsHistory: `/pipelines/${a.pipelineId}/metrics/history?limit=1&cursor=`,
         changes: "/events?limit=1&after=",
       }[name];
       const reply = await call("GET", path("team-a", `${rest}${cursor}`));
