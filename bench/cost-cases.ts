@@ -11,7 +11,7 @@ export type ReadBudget =
   | "counter"
   /** One revision: its row, the pipeline's revision read by primary key. */
   | "revision"
-  /** A page of revisions, audit events or change events: one row per item, plus the pipeline's row (revisions) and the look-ahead (the feed's watermark row instead). */
+  /** A page of revisions, metrics history, audit events or change events: one row per item, plus the pipeline's row (revisions, metrics history) and the look-ahead (the feed's watermark row instead). */
   | "history page"
   /** No read budget, and why. */
   | { unbudgeted: string };
@@ -290,6 +290,13 @@ export async function cases(size: number, project: string): Promise<Case[]> {
       call: get(`/v1/workspaces/default/pipelines/${metricsTarget}/metrics`),
       status: 200,
       reads: unbudgeted("one metrics row and its pipeline"),
+    },
+    {
+      endpoint: "GET /v1/workspaces/default/pipelines/{id}/metrics/history",
+      case: "newest first (limit 20)",
+      call: get(`/v1/workspaces/default/pipelines/${metricsTarget}/metrics/history`),
+      status: 200,
+      reads: "history page",
     },
     {
       endpoint: "POST /v1/workspaces/default/archive-runs",

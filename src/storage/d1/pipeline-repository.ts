@@ -1,7 +1,7 @@
 import { pipelineNotFound } from "../../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
-import type { MetricsInput } from "../../domain/metrics";
+import { METRICS_DEFAULTS, type MetricsInput } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
 import {
   type ListQuery,
@@ -23,6 +23,7 @@ import { type Check, firstFailure, INSERT_GUARD, reason } from "./guard";
 import { d1HistoryQueries } from "./history-queries";
 import { recordRevisions } from "./history-statements";
 import { countQuery, pageQuery } from "./list-queries";
+import { d1MetricsHistory, recordMetricsHistory } from "./metrics-history";
 import { METRICS_COLUMNS, METRICS_INSERT, METRICS_ON_CONFLICT, METRICS_SELECT, type MetricsRow, toMetrics } from "./metrics-rows";
 import { PIPELINE_JSON } from "./projection";
 import { prepare } from "./statement";
@@ -70,6 +71,7 @@ export function d1PipelineRepository(
   settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
   const keep = settings.revisionsKeep;
+  const metricsKeep = settings.metricsKeep ?? METRICS_DEFAULTS.keep;
   const maxPipelines = settings.maxPipelines ?? WORKSPACE_DEFAULTS.maxPipelines;
   const guard = (id: string, options: WriteOptions, checks?: Check[]) => pipelineGuard(workspace, id, options, checks);
 
@@ -286,7 +288,10 @@ export function d1PipelineRepository(
         endTime: input.endTime === null ? null : ms(input.endTime),
         updatedAt: ms(updatedAt),
       };
-      const row = (Object.keys(METRICS_COLUMNS) as (keyof typeof METRICS_COLUMNS)[]).map((member) => sql`${values[member]}`);
+      const row = sql.join(
+        (Object.keys(METRICS_COLUMNS) as (keyof typeof METRICS_COLUMNS)[]).map((member) => sql`${values[member]}`),
+        ", ",
+      );
       const event = {
         action: "pipeline.metricsRecorded",
         resource: { type: "pipeline", id: pipelineId },
@@ -297,7 +302,8 @@ export function d1PipelineRepository(
         db,
         [
           guard(pipelineId, {}, [notArchived]),
-          sql`${METRICS_INSERT} VALUES (${pipelineId}, ${sql.join(row, ", ")}) ${METRICS_ON_CONFLICT}`,
+          sql`${METRICS_INSERT} VALUES (${pipelineId}, ${row}) ${METRICS_ON_CONFLICT}`,
+          ...recordMetricsHistory(pipelineId, row, metricsKeep),
           ...recordPipelineEvent(workspace, event, writeContextOf(meta), "current"),
         ],
         pipelineId,
@@ -306,6 +312,7 @@ export function d1PipelineRepository(
     },
 
     ...d1HistoryQueries(db, workspace),
+    ...d1MetricsHistory(db, workspace),
     ...d1ChangeFeed(db, workspace),
   };
 }
