@@ -1,4 +1,5 @@
-import { type Case, cases, withParams } from "./cost-cases.ts";
+import { type Case, withParams } from "./cost-case.ts";
+import { cases } from "./cost-cases.ts";
 import { expectStatus, type Reply, send } from "./http.ts";
 
 /**
