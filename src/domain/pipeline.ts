@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { FieldIssue } from "./errors";
 import { IdSchema, newId } from "./ids";
 import { boundedArray, isPlainObject as isRecord, jsonObject, stringMap } from "./json-schemas";
+import { CC, trimmedTextPattern } from "./text-patterns";
 
 /** The rules of the API's pipeline rules (docs/api.md), written once; the HTTP layer reuses these schemas. */
 
@@ -69,10 +70,12 @@ const textOfLength = (max: number, what: string) =>
     v.metadata({ minLength: 1, maxLength: max }),
   );
 
+/** A name: no control character (Unicode's Cc), and no white space at either end. */
+export const NAME_PATTERN = trimmedTextPattern(CC);
+
 export const NameSchema = v.pipe(
   textOfLength(LIMITS.nameLength, "name"),
-  v.regex(/^[^\p{Cc}]*$/u, "name may not contain control characters"),
-  v.check((s) => s.trim() === s, "name may not start or end with white space"),
+  v.regex(NAME_PATTERN, "name may not contain control characters, or start or end with white space"),
 );
 
 /** Keys of configuration and parameters (and of `config.<key>` filters). */
@@ -99,12 +102,14 @@ export const StringMapSchema = v.pipe(
   mapDocumentation<Record<string, string>>(valueDocumentation),
 );
 
+const ALGORITHM_RULE =
+  "algorithm is 1 to 64 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen";
+
+/** No lookahead: generators of valid values (fast-check's among them) cannot draw from one. */
 export const AlgorithmSchema = v.pipe(
   v.string(),
-  v.regex(
-    /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,63}$/,
-    "algorithm is 1 to 64 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen",
-  ),
+  v.maxLength(LIMITS.algorithmLength, ALGORITHM_RULE),
+  v.regex(/^[a-z](?:-?[a-z0-9])*$/, ALGORITHM_RULE),
 );
 
 const stageEntries = {
