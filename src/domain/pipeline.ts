@@ -134,9 +134,29 @@ const stageEntries = {
   parameters: v.optional(StringMapSchema, {}),
 };
 
-export const NewStageSchema = jsonObject(stageEntries);
+/**
+ * The rules of stageSequenceIssues, for the document: the algorithms of a type as `if`/`then`
+ * (a rule JSON Schema can say), the rules across stages in prose.
+ */
+const stageDocumentation = {
+  description:
+    "Within a pipeline, stage names are unique, `order` (when given) equals the stage's position, and a compression or encryption stage may not directly follow a stage of its own type (each a 400).",
+  allOf: Object.entries(ALGORITHMS).map(([stageType, allowed]) => ({
+    if: { properties: { stageType: { const: stageType } }, required: ["stageType"] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, in a document never awaited.
+    then: { properties: { algorithm: { enum: allowed } } },
+  })),
+};
+
+export const NewStageSchema = jsonObject(stageEntries, stageDocumentation);
 /** In a replacement (PUT), a stage may carry the id of one of the pipeline's stages to keep it. */
-export const ReplacementStageSchema = jsonObject({ id: v.optional(IdSchema), ...stageEntries });
+export const ReplacementStageSchema = jsonObject(
+  { id: v.optional(IdSchema), ...stageEntries },
+  {
+    ...stageDocumentation,
+    description: `${stageDocumentation.description} An \`id\` is that of one of the pipeline's stages, each at most once.`,
+  },
+);
 
 const stagesOf = <S extends typeof NewStageSchema | typeof ReplacementStageSchema>(stage: S) =>
   boundedArray(stage, 1, LIMITS.stages, {
@@ -169,12 +189,15 @@ export const PipelinePatchSchema = jsonObject({
   ),
 });
 
-export const PipelineImportSchema = jsonObject({
-  pipelines: boundedArray(NewPipelineSchema, 1, LIMITS.importSize, {
-    min: "import at least one pipeline",
-    max: `import at most ${LIMITS.importSize} pipelines at once`,
-  }),
-});
+export const PipelineImportSchema = jsonObject(
+  {
+    pipelines: boundedArray(NewPipelineSchema, 1, LIMITS.importSize, {
+      min: "import at least one pipeline",
+      max: `import at most ${LIMITS.importSize} pipelines at once`,
+    }),
+  },
+  { description: "The pipelines' names are unique within the import (a 400)." },
+);
 
 export type NewPipeline = v.InferOutput<typeof NewPipelineSchema>;
 export type NewStage = v.InferOutput<typeof NewStageSchema>;

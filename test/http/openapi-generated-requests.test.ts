@@ -21,7 +21,6 @@ const CROSS_MEMBER_RULES = [
   /^a stage id must be the id of one of this pipeline's stages$/,
   /is used twice$/,
   /^order must equal the stage's position/,
-  /stage takes one of/,
   /stage may not directly follow another$/,
   /appears twice in the import$/,
   /may not exceed (bytes|chunks)Total$/,

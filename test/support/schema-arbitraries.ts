@@ -4,7 +4,7 @@ import fc from "fast-check";
  * Values a JSON Schema allows, as fast-check arbitraries, for the subset the OpenAPI document
  * uses: type, enum, const, string lengths (in code points) and pattern, number bounds, arrays
  * with item bounds and uniqueItems, closed and open objects, propertyNames, anyOf and oneOf,
- * and `$ref` into components.schemas. Every string is well-formed Unicode without U+0000, a rule
+ * `allOf` of `if`/`then` on members' constants, and `$ref` into components.schemas. Every string is well-formed Unicode without U+0000, a rule
  * the document states once for all strings.
  */
 
@@ -44,6 +44,17 @@ function numberOf(schema: Schema): fc.Arbitrary<number> {
     );
   }
   return fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((value) => (Object.is(value, -0) ? 0 : value));
+}
+
+/** Whether `value` meets an `if` of the subset: members required, and members equal to constants. */
+function meets(condition: Schema, value: Record<string, unknown>): boolean {
+  const unknown = Object.keys(condition).filter((keyword) => keyword !== "properties" && keyword !== "required");
+  if (unknown.length > 0) throw new Error(`No reading of the condition ${JSON.stringify(condition)}`);
+  const required: string[] = condition.required ?? [];
+  return (
+    required.every((name) => name in value) &&
+    Object.entries(condition.properties ?? {}).every(([name, member]) => !(name in value) || (member as Schema).const === value[name])
+  );
 }
 
 export class SchemaArbitraries {
@@ -91,11 +102,29 @@ export class SchemaArbitraries {
       : fc.array(item, { minLength, maxLength });
   }
 
+  /** `objects` with each `then` whose `if` an object meets drawn anew for the members it names that the object has. */
+  private conditional(schema: Schema, objects: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> {
+    const parts: Schema[] = schema.allOf ?? [];
+    if (parts.some((part) => !part.if || !part.then)) throw new Error(`No arbitrary for allOf ${JSON.stringify(parts)}`);
+    if (parts.length === 0) return objects;
+    return objects.chain((object) => {
+      const redrawn = parts
+        .filter((part) => meets(part.if, object))
+        .flatMap((part) => Object.entries(part.then.properties ?? {}) as [string, Schema][])
+        .filter(([name]) => name in object);
+      const members = Object.fromEntries(redrawn.map(([name, member]) => [name, this.of(member)]));
+      return fc.record(members).map((drawn) => ({ ...object, ...drawn }));
+    });
+  }
+
   private objectOf(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
     const properties: Record<string, Schema> = schema.properties ?? {};
     const required = new Set<string>(schema.required ?? []);
     const members = Object.fromEntries(Object.entries(properties).map(([name, member]) => [name, this.of(member)]));
-    const known = fc.record(members, { requiredKeys: Object.keys(properties).filter((name) => required.has(name)) });
+    const known = this.conditional(
+      schema,
+      fc.record(members, { requiredKeys: Object.keys(properties).filter((name) => required.has(name)) }),
+    );
     if (typeof schema.additionalProperties !== "object") return known;
     const key = stringOf({ type: "string", ...(schema.propertyNames ?? {}) }).filter((name) => !(name in properties));
     const rest = fc.dictionary(key, this.of(schema.additionalProperties), {
