@@ -13,11 +13,12 @@ export const C0_AND_DEL = "\\u0000-\\u001f\\u007f";
 export const CC = "\\u0000-\\u001f\\u007f-\\u009f";
 
 /**
- * Text of at least one character, free of the `control` ranges, that neither starts nor ends
- * with white space (`s.trim() === s`). A character outside the BMP is two UTF-16 units here
- * and one code point in Python; neither is in a range, so both engines accept it.
+ * Text free of the `control` ranges that neither starts nor ends with white space
+ * (`s.trim() === s`). The empty text matches: lengths are the schemas' own rule, so an empty
+ * name is one issue, not two. A character outside the BMP is two UTF-16 units here and one
+ * code point in Python; neither is in a range, so both engines accept it.
  */
 export function trimmedTextPattern(control: string): RegExp {
   const edge = `[^${control}${WHITE_SPACE}]`;
-  return new RegExp(`^${edge}(?:[^${control}]*${edge})?$`);
+  return new RegExp(`^(?:${edge}(?:[^${control}]*${edge})?)?$`);
 }
