@@ -64,6 +64,7 @@ export const NewApiKeySchema = jsonObject({
     v.array(v.picklist(SCOPES, `scopes are ${SCOPES.join(", ")}`)),
     v.minLength(1, "give at least one scope"),
     v.check((scopes) => new Set(scopes).size === scopes.length, "each scope once"),
+    v.metadata({ uniqueItems: true, maxItems: SCOPES.length }),
   ),
 });
 

@@ -68,11 +68,13 @@ function forward(
 /**
  * A closed JSON object: every unknown member is named as an error (valibot's strictObject
  * stops at the first), the special members included, and an array is refused. Typed as a
- * plain object schema: the `never` rest would otherwise add an index signature.
+ * plain object schema: the `never` rest would otherwise add an index signature. `documentation`
+ * is JSON Schema the document adds to the object's (rules across members, in keywords or prose).
  */
-export function jsonObject<E extends v.ObjectEntries>(entries: E) {
+export function jsonObject<E extends v.ObjectEntries>(entries: E, documentation?: Record<string, unknown>) {
   const closed = v.objectWithRest(entries, v.never(UNKNOWN_MEMBER)) as unknown as v.ObjectSchema<E, undefined>;
-  const twin = v.objectWithRest(documentedEntries(entries), v.never(UNKNOWN_MEMBER));
+  const plainTwin = v.objectWithRest(documentedEntries(entries), v.never(UNKNOWN_MEMBER));
+  const twin = documentation ? v.pipe(plainTwin, v.metadata(documentation)) : plainTwin;
   const schema = v.pipe(
     anObject<v.InferInput<typeof closed>>(),
     v.rawCheck(({ dataset, addIssue }) => {

@@ -33,7 +33,10 @@ export const metricsEntries = {
 };
 
 export const MetricsInputSchema = v.pipe(
-  jsonObject(metricsEntries),
+  jsonObject(metricsEntries, {
+    description:
+      "`bytesProcessed` is at most `bytesTotal`, `chunksProcessed` at most `chunksTotal`, and `endTime` is not before `startTime` (each a 400).",
+  }),
   v.forward(
     v.partialCheck(
       [["bytesProcessed"], ["bytesTotal"]],

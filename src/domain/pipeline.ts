@@ -2,6 +2,7 @@ import * as v from "valibot";
 import type { FieldIssue } from "./errors";
 import { IdSchema, newId } from "./ids";
 import { boundedArray, isPlainObject as isRecord, jsonObject, stringMap } from "./json-schemas";
+import { CC, trimmedTextPattern } from "./text-patterns";
 
 /** The rules of the API's pipeline rules (docs/api.md), written once; the HTTP layer reuses these schemas. */
 
@@ -69,10 +70,12 @@ const textOfLength = (max: number, what: string) =>
     v.metadata({ minLength: 1, maxLength: max }),
   );
 
+/** A name: no control character (Unicode's Cc), and no white space at either end. */
+export const NAME_PATTERN = trimmedTextPattern(CC);
+
 export const NameSchema = v.pipe(
   textOfLength(LIMITS.nameLength, "name"),
-  v.regex(/^[^\p{Cc}]*$/u, "name may not contain control characters"),
-  v.check((s) => s.trim() === s, "name may not start or end with white space"),
+  v.regex(NAME_PATTERN, "name may not contain control characters, or start or end with white space"),
 );
 
 /** Keys of configuration and parameters (and of `config.<key>` filters). */
@@ -99,12 +102,14 @@ export const StringMapSchema = v.pipe(
   mapDocumentation<Record<string, string>>(valueDocumentation),
 );
 
+const ALGORITHM_RULE =
+  "algorithm is 1 to 64 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen";
+
+/** No lookahead: generators of valid values (fast-check's among them) cannot draw from one. */
 export const AlgorithmSchema = v.pipe(
   v.string(),
-  v.regex(
-    /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,63}$/,
-    "algorithm is 1 to 64 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen",
-  ),
+  v.maxLength(LIMITS.algorithmLength, ALGORITHM_RULE),
+  v.regex(/^[a-z](?:-?[a-z0-9])*$/, ALGORITHM_RULE),
 );
 
 const stageEntries = {
@@ -129,9 +134,29 @@ const stageEntries = {
   parameters: v.optional(StringMapSchema, {}),
 };
 
-export const NewStageSchema = jsonObject(stageEntries);
+/**
+ * The rules of stageSequenceIssues, for the document: the algorithms of a type as `if`/`then`
+ * (a rule JSON Schema can say), the rules across stages in prose.
+ */
+const stageDocumentation = {
+  description:
+    "Within a pipeline, stage names are unique, `order` (when given) equals the stage's position, and a compression or encryption stage may not directly follow a stage of its own type (each a 400).",
+  allOf: Object.entries(ALGORITHMS).map(([stageType, allowed]) => ({
+    if: { properties: { stageType: { const: stageType } }, required: ["stageType"] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, in a document never awaited.
+    then: { properties: { algorithm: { enum: allowed } } },
+  })),
+};
+
+export const NewStageSchema = jsonObject(stageEntries, stageDocumentation);
 /** In a replacement (PUT), a stage may carry the id of one of the pipeline's stages to keep it. */
-export const ReplacementStageSchema = jsonObject({ id: v.optional(IdSchema), ...stageEntries });
+export const ReplacementStageSchema = jsonObject(
+  { id: v.optional(IdSchema), ...stageEntries },
+  {
+    ...stageDocumentation,
+    description: `${stageDocumentation.description} An \`id\` is that of one of the pipeline's stages, each at most once.`,
+  },
+);
 
 const stagesOf = <S extends typeof NewStageSchema | typeof ReplacementStageSchema>(stage: S) =>
   boundedArray(stage, 1, LIMITS.stages, {
@@ -164,12 +189,15 @@ export const PipelinePatchSchema = jsonObject({
   ),
 });
 
-export const PipelineImportSchema = jsonObject({
-  pipelines: boundedArray(NewPipelineSchema, 1, LIMITS.importSize, {
-    min: "import at least one pipeline",
-    max: `import at most ${LIMITS.importSize} pipelines at once`,
-  }),
-});
+export const PipelineImportSchema = jsonObject(
+  {
+    pipelines: boundedArray(NewPipelineSchema, 1, LIMITS.importSize, {
+      min: "import at least one pipeline",
+      max: `import at most ${LIMITS.importSize} pipelines at once`,
+    }),
+  },
+  { description: "The pipelines' names are unique within the import (a 400)." },
+);
 
 export type NewPipeline = v.InferOutput<typeof NewPipelineSchema>;
 export type NewStage = v.InferOutput<typeof NewStageSchema>;

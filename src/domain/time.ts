@@ -33,11 +33,25 @@ export function parseInstant(text: string): Date | null {
   return utcYear >= 0 && utcYear <= 9999 ? instant : null;
 }
 
+/**
+ * The rule of parseInstant as a pattern for the OpenAPI document, in a syntax that ECMA-262 and
+ * Python's `re` both read (`[0-9]`, not `\d`, which is any Unicode digit in Python). It is
+ * stricter than parseInstant at the edges it cannot say simply: years 0000 and 9999, whose
+ * instant an offset can carry out of range, are left out, and so February 29 of year 0000.
+ */
+const YEAR = "(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])";
+const MONTH_DAY = "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))";
+const LEAP_DAY = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29";
+const CLOCK = "[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,9})?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])";
+export const TIME_PATTERN = `^(?:${YEAR}-${MONTH_DAY}|${LEAP_DAY})${CLOCK}$`;
+
 export const TIME_RULE = "must be an RFC 3339 time of a real date, with Z or a ±hh:mm offset (2026-11-26T12:00:00Z)";
 
 /** A client's time: checked with parseInstant, given back as RFC 3339 UTC with milliseconds. */
 export const TimeInputSchema = v.pipe(
   v.string(TIME_RULE),
+  // Before the transform: the document describes what a client sends.
+  v.metadata({ format: "date-time", pattern: TIME_PATTERN }),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const instant = parseInstant(dataset.value);
     if (instant === null) {
@@ -46,5 +60,4 @@ export const TimeInputSchema = v.pipe(
     }
     return instant.toISOString();
   }),
-  v.metadata({ format: "date-time" }),
 );

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { ConflictError, NotFoundError } from "./errors";
 import { jsonObject } from "./json-schemas";
+import { C0_AND_DEL, trimmedTextPattern } from "./text-patterns";
 
 /**
  * Workspaces (docs/workspaces.md): tenants that share nothing. Everything stored belongs to one,
@@ -27,6 +28,9 @@ export interface WorkspaceWithCount extends Workspace {
   pipelineCount: number;
 }
 
+/** A display name: no C0 control or DEL, and no white space at either end. */
+const DISPLAY_NAME_PATTERN = trimmedTextPattern(C0_AND_DEL);
+
 export const NewWorkspaceSchema = jsonObject({
   id: v.pipe(
     v.string(),
@@ -37,9 +41,7 @@ export const NewWorkspaceSchema = jsonObject({
       v.string(),
       v.minLength(1, "at least 1 character"),
       v.maxLength(100, "at most 100 characters"),
-      v.regex(/^\S(?:.*\S)?$/su, "no leading or trailing white space"),
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-      v.regex(/^[^\u0000-\u001f\u007f]*$/u, "no control characters"),
+      v.regex(DISPLAY_NAME_PATTERN, "no control characters, and no leading or trailing white space"),
     ),
   ),
 });

@@ -1,8 +1,10 @@
+import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { MAX_IF_MATCH_VERSIONS, parseEntityTags } from "../../src/http/shared/preconditions";
+import { entityTagListPattern, MAX_IF_MATCH_VERSIONS, parseEntityTags } from "../../src/http/shared/preconditions";
 import { resetDatabase } from "../support/backend";
 import { call, createPipeline, pipelineBody } from "../support/http";
 import { pipelinePath } from "../support/pipeline-paths";
+import { propertyParameters } from "../support/properties";
 
 /**
  * If-Match and If-None-Match by RFC 9110: `*` or a list of entity tags, a comma inside the
@@ -36,6 +38,26 @@ describe("the entity-tag grammar", () => {
     ]);
     expect(parseEntityTags(",")).toEqual([]);
     expect(parseEntityTags(" * ")).toBe("*");
+  });
+
+  it("has a pattern in the document that admits only values the parser reads, the If-Match one at most the versions it allows", () => {
+    const pattern = new RegExp(entityTagListPattern());
+    const bounded = new RegExp(entityTagListPattern(MAX_IF_MATCH_VERSIONS));
+    for (const value of [' , "1",W/"2" ,\t, "" ,', '"a,b"', " * ", ",", ""]) expect(pattern.test(value), value).toBe(true);
+    for (const value of ['"1', 'w/"1"', '*, "1"', '"a b"', '"1" "2"']) expect(pattern.test(value), value).toBe(false);
+    fc.assert(
+      fc.property(fc.stringMatching(pattern), (value) => {
+        expect(parseEntityTags(value)).not.toBeNull();
+      }),
+      propertyParameters(200),
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(bounded), (value) => {
+        const tags = parseEntityTags(value);
+        expect(tags === "*" || (tags !== null && tags.length <= MAX_IF_MATCH_VERSIONS)).toBe(true);
+      }),
+      propertyParameters(200),
+    );
   });
 
   it("refuses what is off the grammar: bare or unclosed tags, a missing comma, a lowercase w/, a space or quote inside, * in a list", () => {
@@ -86,6 +108,19 @@ describe("If-Match", () => {
     expect((await writes.archive(id, '"1"')).status).toBe(200);
     expect((await patch(id, '"1", "2", "5"')).status).toBe(409);
     expect((await patch("01JD3ZK5Q8W7V6T5S4R3P2N1M0", '"1", "2"')).status).toBe(404);
+  });
+
+  it("answers 404, not 400, for a malformed value on a pipeline that does not exist, on every conditional write", async () => {
+    for (const [kind, write] of Object.entries(writes)) {
+      expect((await write("01JD3ZK5Q8W7V6T5S4R3P2N1M0", '"2')).status, kind).toBe(404);
+    }
+  });
+
+  it("refuses a malformed value with 400 on an archived pipeline too, and changes nothing", async () => {
+    const { id } = await createPipeline("archived-malformed");
+    expect((await writes.archive(id, '"1"')).status).toBe(200);
+    expect((await patch(id, '"2')).status).toBe(400);
+    expect((await call("GET", pipelinePath(id))).body).toMatchObject({ name: "archived-malformed", version: 2, archived: true });
   });
 
   it(`takes * as any pipeline, and refuses a malformed value or more than ${MAX_IF_MATCH_VERSIONS} distinct versions with 400`, async () => {

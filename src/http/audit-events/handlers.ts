@@ -3,12 +3,11 @@ import { AUDIT_ACTIONS, type AuditAction, type AuditFilter } from "../../domain/
 import type { AppEnv } from "../context";
 import { decodePosition, encodePosition } from "../shared/cursors";
 import { setNextLink } from "../shared/links";
-import { checkedQuery, DEFAULT_LIMIT, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
+import { checkedQuery, DEFAULT_LIMIT, FILTER_VALUE, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
 
 /** What the audit-log route does; what it takes and answers is in routes.ts. */
 
 const ALLOWED = ["resourceId", "action", "actorId", "limit", "cursor"];
-const FILTER_VALUE = /^[\x21-\x7e]{1,128}$/;
 
 export async function list(c: Context<AppEnv>) {
   const { params, issues } = checkedQuery(c.req.url, ALLOWED);

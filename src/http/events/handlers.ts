@@ -2,12 +2,11 @@ import type { Context } from "hono";
 import { CHANGE_EVENT_TYPES, type ChangeEventQuery, type ChangeEventType, FEED_WAIT } from "../../domain/events";
 import type { AppEnv } from "../context";
 import { decodeFeedCursor, encodeFeedCursor } from "../shared/cursors";
-import { checkedQuery, DEFAULT_LIMIT, invalidQuery, isNonNegativeInteger, MAX_LIMIT, parseLimit } from "../shared/query";
+import { checkedQuery, DEFAULT_LIMIT, FILTER_VALUE, invalidQuery, isNonNegativeInteger, MAX_LIMIT, parseLimit } from "../shared/query";
 
 /** What the change feed's route does; what it takes and answers is in routes.ts. */
 
 const ALLOWED = ["after", "limit", "type", "resourceId", "wait"];
-const FILTER_VALUE = /^[\x21-\x7e]{1,128}$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -80,7 +80,7 @@ export function openApiDocument(app: Pick<Hono, "routes">) {
       version: "1.0.0",
       summary: "Named, ordered processing pipelines, served at the edge.",
       description:
-        "Named, ordered processing pipelines with configuration and latest metrics. Every error is RFC 9457 `application/problem+json` with the request id; every response carries `X-Request-Id`, every /v1 response `X-Consistency-Token` and `Cache-Control: no-store`.",
+        "Named, ordered processing pipelines with configuration and latest metrics. Every error is RFC 9457 `application/problem+json` with the request id; every response carries `X-Request-Id`, every /v1 response `X-Consistency-Token` and `Cache-Control: no-store`. No string of a request (body, query, header) may contain U+0000 or be ill-formed Unicode (a lone surrogate): a 400, which no schema here repeats. Rules across members (unique stage names, `order` equal to the position, an algorithm allowed for the stage type, no repeated compression or encryption stage, processed counts within totals, `endTime` not before `startTime`) are in the descriptions of the bodies.",
       license: { name: "UNLICENSED", identifier: "LicenseRef-Proprietary" },
     },
     servers: [{ url: "/", description: "The origin serving this document (`npm run dev`: http://localhost:8787)" }],

@@ -6,7 +6,7 @@ import { badRequest, idempotencyKeyReused } from "../errors";
 
 /** How long a key's first response is replayed. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** A response as kept for replays. */
 interface StoredResponse<T> {
@@ -33,7 +33,7 @@ export async function createOnce<T extends object>(
     c.json(body, status, { ...headers, ...extra }) as unknown as TypedResponse<T, 201, "json">;
   const key = c.req.header("Idempotency-Key");
   if (key === undefined) return reply(render(await c.get("repository").saveMany(inputs, writeContext(c))));
-  if (!KEY.test(key)) throw badRequest("Idempotency-Key is 1 to 255 visible ASCII characters.");
+  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest("Idempotency-Key is 1 to 255 visible ASCII characters.");
 
   const fingerprint = await fingerprintOf(c, inputs);
   const outcome = await c.get("repository").saveManyOnce(

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { pipelineNotFound, VersionMismatchError } from "../../domain/errors";
+import { NotFoundError, pipelineNotFound, VersionMismatchError } from "../../domain/errors";
 import { isId } from "../../domain/ids";
 import type { Pipeline } from "../../domain/pipeline";
 import type { WriteOptions } from "../../domain/repository";
@@ -19,6 +19,19 @@ export interface EntityTag {
 const OWS = /[ \t]*/y;
 /** entity-tag = [ weak ] opaque-tag; weak = %s"W/"; etagc = %x21 / %x23-7E / obs-text. */
 const ENTITY_TAG = /(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"/y;
+
+/**
+ * The grammar above as one pattern for the OpenAPI document, in a syntax that ECMA-262 and
+ * Python's `re` both read: `*`, or a list of entity tags (elements may be empty) with
+ * optional white space around the commas, of at most `maxTags` tags when given. It is stricter
+ * than the parser where a generator would otherwise be refused: obs-text (bytes over 0x7F) is
+ * left out, since a client's header encoding of them varies.
+ */
+export function entityTagListPattern(maxTags?: number): string {
+  const tag = '(?:W/)?"[\\x21\\x23-\\x7e]*"';
+  const more = maxTags === undefined ? "*" : `{0,${maxTags - 1}}`;
+  return `^(?:[ \\t]*\\*[ \\t]*|[ \\t]*(?:${tag})?(?:[ \\t]*,[ \\t]*(?:${tag})?)${more}[ \\t]*)$`;
+}
 
 function skip(pattern: RegExp, text: string, at: number): number {
   pattern.lastIndex = at;
@@ -91,6 +104,24 @@ export function notModified(ifNoneMatch: string | undefined, version: number): b
 }
 
 /**
+ * The versions `If-Match` accepts (as ifMatchVersions), but a malformed header is refused only
+ * once `write`, tried with a version that never matches (versions start at 1), finds the
+ * pipeline: a bad header never hides a 404. That attempt writes nothing.
+ */
+async function versionsOrRefusal(c: Context<AppEnv>, write: (options: WriteOptions) => Promise<unknown>) {
+  try {
+    return ifMatchVersions(c.req.header("If-Match"));
+  } catch (refusal) {
+    try {
+      await write({ ...writeContext(c), expectedVersion: 0 });
+    } catch (error) {
+      if (error instanceof NotFoundError) throw error;
+    }
+    throw refusal;
+  }
+}
+
+/**
  * Runs a write under the request's `If-Match`, so the check and the write happen together:
  * the repository takes one expected version. A list of several distinct versions is met
  * when the current version is any of them; the write is tried with each, in ascending order,
@@ -103,7 +134,7 @@ export function notModified(ifNoneMatch: string | undefined, version: number): b
  * greatest listed. Failed attempts write nothing (the guard aborts them).
  */
 export async function conditionally<T>(c: Context<AppEnv>, write: (options: WriteOptions) => Promise<T>): Promise<T> {
-  const versions = ifMatchVersions(c.req.header("If-Match"));
+  const versions = await versionsOrRefusal(c, write);
   const context = writeContext(c);
   if (versions === undefined) return write(context);
   if (versions.length <= 1) return write({ ...context, expectedVersion: versions[0] ?? 0 });

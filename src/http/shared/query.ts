@@ -7,6 +7,12 @@ export const MAX_LIMIT = 100;
 
 const NON_NEGATIVE_INTEGER = /^(0|[1-9][0-9]{0,8})$/;
 
+/** The greatest integer a query or path parameter may be: nine digits, so it is a version or a count of rows, never a float. */
+export const MAX_INTEGER_PARAM = 999_999_999;
+
+/** An id-like filter (`resourceId`, `actorId`): 1 to 128 visible ASCII characters. */
+export const FILTER_VALUE = /^[\x21-\x7e]{1,128}$/;
+
 /** A non-negative integer parameter as clients write it: digits only, no sign, no leading zero. */
 export const isNonNegativeInteger = (param: string) => NON_NEGATIVE_INTEGER.test(param);
 
