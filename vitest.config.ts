@@ -11,11 +11,13 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   // Knobs of the property-based tests (test/support/properties.ts): `FC_NUM_RUNS=2000 FC_SEED=42
   // npx vitest run test/reliability` reaches workerd as bindings; unset, the tests use fixed defaults.
-  // LIN_OPS sets the operations of a linearizability run (test/reliability/linearizability.test.ts).
+  // LIN_OPS sets the operations of a linearizability run (test/reliability/linearizability.test.ts),
+  // LAG_STEPS how many writes the simulated D1 replicas lag (test/reliability/replica-lag.test.ts).
   const propertyKnobs = {
     FC_NUM_RUNS: process.env.FC_NUM_RUNS ?? "",
     FC_SEED: process.env.FC_SEED ?? "",
     LIN_OPS: process.env.LIN_OPS ?? "",
+    LAG_STEPS: process.env.LAG_STEPS ?? "",
   };
   /** The Worker as wrangler.toml describes it, with the test bindings; `miniflare` adds Miniflare options. */
   const workersPool = (miniflare: { hyperdrives?: Record<string, string> } = {}): WorkersPoolOptions => ({
@@ -30,9 +32,9 @@ export default defineConfig(async () => {
         RATE_LIMIT_WINDOWS: "epoch",
         ...propertyKnobs,
       },
-      // A second, empty D1 (merged with wrangler.toml's DB) where the migration test
-      // applies the migrations one at a time.
-      d1Databases: ["MIGRATIONS_DB"],
+      // Empty D1s besides wrangler.toml's DB: the migration test applies the migrations one at a
+      // time to MIGRATIONS_DB; the replica-lag test makes lagging read replicas of the REPLICA_s.
+      d1Databases: ["MIGRATIONS_DB", "REPLICA_1", "REPLICA_2"],
       ratelimits: {
         // The suite sends far more than wrangler.toml's 600 a minute with one token;
         // test/http/security.test.ts checks the 429 path with the small one.

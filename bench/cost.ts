@@ -1,4 +1,5 @@
-import { type Case, cases, withParams } from "./cost-cases.ts";
+import { type Case, withParams } from "./cost-case.ts";
+import { cases } from "./cost-cases.ts";
 import { expectStatus, type Reply, send } from "./http.ts";
 
 /**
@@ -61,7 +62,7 @@ async function readBudget(base: string, c: Case, reply: Reply): Promise<{ return
   if (c.reads === "history page") {
     const returned = (reply.body.data as unknown[]).length;
     const lookAhead = reply.body.nextCursor ? 1 : 0;
-    const pipelineRow = c.call.path.includes("/revisions") ? 1 : 0;
+    const pipelineRow = /\/(revisions|metrics\/history)/.test(c.call.path) ? 1 : 0;
     return { returned, budget: returned + lookAhead + pipelineRow + ALLOWANCE };
   }
   if (c.reads === "one") {

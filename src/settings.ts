@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { HISTORY_DEFAULTS } from "./domain/history";
+import { METRICS_DEFAULTS } from "./domain/metrics";
 import { WORKSPACE_DEFAULTS } from "./domain/workspace";
 import type { Env } from "./env";
 
@@ -101,28 +102,32 @@ export function readArchiveSettings(env: ArchiveEnv, overrides: { olderThanDays?
 
 const StorageSettingsSchema = v.object({
   REVISIONS_KEEP: HistorySettingsSchema.entries.REVISIONS_KEEP,
+  METRICS_KEEP: setting(METRICS_DEFAULTS.keep, wholeNumber(1, 100_000)),
   WORKSPACE_MAX_PIPELINES: setting(WORKSPACE_DEFAULTS.maxPipelines, wholeNumber(1, 100_000_000)),
 });
 
-export type StorageEnv = Partial<Pick<Env, "REVISIONS_KEEP" | "WORKSPACE_MAX_PIPELINES">>;
+const STORAGE_VARS = ["REVISIONS_KEEP", "METRICS_KEEP", "WORKSPACE_MAX_PIPELINES"] as const;
 
-/** What every write needs: revisions kept per pipeline, and pipelines a workspace may hold. */
+export type StorageEnv = Partial<Pick<Env, (typeof STORAGE_VARS)[number]>>;
+
+/** What every write needs: revisions and recorded metrics kept per pipeline, and pipelines a workspace may hold. */
 export interface StorageSettings {
   revisionsKeep: number;
+  metricsKeep: number;
   maxPipelines: number;
 }
 
 /** The last settings read and their values: every request of an isolate sees the same [vars], so they are checked once. */
-let lastRead: { keep: unknown; max: unknown; settings: StorageSettings } | undefined;
+let lastRead: { values: unknown[]; settings: StorageSettings } | undefined;
 
-/** REVISIONS_KEEP and WORKSPACE_MAX_PIPELINES, as the storage of every request needs them. */
+/** REVISIONS_KEEP, METRICS_KEEP and WORKSPACE_MAX_PIPELINES, as the storage of every request needs them. */
 export function readStorageSettings(env: StorageEnv): StorageSettings {
-  if (lastRead === undefined || lastRead.keep !== env.REVISIONS_KEEP || lastRead.max !== env.WORKSPACE_MAX_PIPELINES) {
+  const values = STORAGE_VARS.map((name) => env[name]);
+  if (lastRead === undefined || values.some((value, i) => value !== lastRead?.values[i])) {
     const read = parseSettings(StorageSettingsSchema, "storage", env);
     lastRead = {
-      keep: env.REVISIONS_KEEP,
-      max: env.WORKSPACE_MAX_PIPELINES,
-      settings: { revisionsKeep: read.REVISIONS_KEEP, maxPipelines: read.WORKSPACE_MAX_PIPELINES },
+      values,
+      settings: { revisionsKeep: read.REVISIONS_KEEP, metricsKeep: read.METRICS_KEEP, maxPipelines: read.WORKSPACE_MAX_PIPELINES },
     };
   }
   return lastRead.settings;

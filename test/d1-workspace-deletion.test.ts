@@ -7,7 +7,7 @@ import { d1Workspaces } from "../src/storage/d1/workspaces";
 import { resetDatabase, sqlRows } from "./support/backend";
 import { dumpDatabase } from "./support/dump";
 import { faultyD1, NoSuchStatement } from "./support/faulty-d1";
-import { call, pipelineBody } from "./support/http";
+import { call, metricsBody, pipelineBody } from "./support/http";
 import { createKey, createWorkspace, path } from "./support/workspaces";
 
 /**
@@ -26,21 +26,35 @@ const OWNED = [
   "archive_runs",
   "pipeline_counts",
 ];
+/** Tables whose rows carry their workspace through their pipeline: counted by the pipelines the workspace had. */
+const OWNED_THROUGH_PIPELINES = ["metrics_history"];
 const settings = { revisionsKeep: 100 };
+/** The ids of the workspace's pipelines, taken before its deletion. */
+let pipelineIds: string[] = [];
 
 async function rowsLeft(workspace: string) {
   const counts: Record<string, number> = {};
   for (const table of OWNED) counts[table] = (await sqlRows(`SELECT 1 FROM ${table} WHERE workspace = ?`, workspace)).length;
+  for (const table of OWNED_THROUGH_PIPELINES) {
+    const rows = await sqlRows(`SELECT 1 FROM ${table} WHERE pipeline_id IN (SELECT value FROM json_each(?))`, JSON.stringify(pipelineIds));
+    counts[table] = rows.length;
+  }
   return counts;
 }
+
+const nothingLeft = () => Object.fromEntries([...OWNED, ...OWNED_THROUGH_PIPELINES].map((table) => [table, 0]));
 
 beforeEach(async () => {
   await resetDatabase();
   await createWorkspace("big");
+  pipelineIds = [];
   for (let i = 0; i < 5; i++) {
     const created = await call("POST", path("big", "/pipelines"), { body: pipelineBody(`p${i}`), headers: { "Idempotency-Key": `k${i}` } });
     expect(created.status).toBe(201);
+    pipelineIds.push(created.body.id);
+    expect((await call("PUT", path("big", `/pipelines/${created.body.id}/metrics`), { body: metricsBody() })).status).toBe(200);
   }
+  expect((await rowsLeft("big")).metrics_history).toBe(5);
   // One change event past its retention, so the run's pruning gives the workspace its feed row too.
   await env.DB.prepare(
     "UPDATE change_events SET at = at - 400 * 86400000 WHERE seq = (SELECT min(seq) FROM change_events WHERE workspace = 'big')",
@@ -77,7 +91,7 @@ describe("a workspace deleted in bounded steps", () => {
       if (progress === "more") expect((await call("POST", "/v1/workspaces", { body: { id: "big" } })).status).toBe(409);
     }
     expect(step).toBeGreaterThan(2);
-    expect(await rowsLeft("big")).toEqual(Object.fromEntries(OWNED.map((table) => [table, 0])));
+    expect(await rowsLeft("big")).toEqual(nothingLeft());
     await createWorkspace("big");
     expect((await call("GET", "/v1/workspaces/big")).body.pipelineCount).toBe(0);
   });
@@ -88,6 +102,6 @@ describe("a workspace deleted in bounded steps", () => {
     expect(await steps.unfinishedDeletions(10)).toEqual(["big"]);
     await runArchiveInEveryWorkspace(d1Storage(env.DB, settings), env, () => new Date());
     expect(await steps.unfinishedDeletions(10)).toEqual([]);
-    expect(await rowsLeft("big")).toEqual(Object.fromEntries(OWNED.map((table) => [table, 0])));
+    expect(await rowsLeft("big")).toEqual(nothingLeft());
   });
 });

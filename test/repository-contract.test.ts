@@ -1,5 +1,6 @@
 import { changeEventsContract } from "./contract/change-events-contract";
 import { historyContract } from "./contract/history-contract";
+import { metricsHistoryContract } from "./contract/metrics-history-contract";
 import { pipelineRepositoryContract } from "./contract/pipeline-repository-contract";
 import { backendName, resetDatabase, testRepository } from "./support/backend";
 import { manualClock } from "./support/clock";
@@ -21,4 +22,10 @@ changeEventsContract(backendName, async () => {
   await resetDatabase();
   const clock = manualClock();
   return { repo: testRepository(clock), clock };
+});
+
+metricsHistoryContract(backendName, async (metricsKeep) => {
+  await resetDatabase();
+  const clock = manualClock();
+  return { repo: testRepository(clock, { revisionsKeep: 100, metricsKeep }), clock };
 });

@@ -66,3 +66,19 @@ export interface Metrics extends MetricsInput {
   pipelineId: string;
   updatedAt: string;
 }
+
+/** How many recorded metrics each pipeline's history keeps when `METRICS_KEEP` is not set. */
+export const METRICS_DEFAULTS = { keep: 1000 } as const;
+
+/** A page of a pipeline's metrics history, newest first: `before` is the position the page starts before. */
+export interface MetricsHistoryQuery {
+  limit: number;
+  before?: number;
+}
+
+export interface MetricsHistoryPage {
+  /** Each as the PUT that recorded it answered. */
+  items: Metrics[];
+  /** The position the next page starts before, or null on the last page. */
+  next: number | null;
+}

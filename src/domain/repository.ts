@@ -8,7 +8,7 @@ import {
   type RevisionQuery,
   type WriteContext,
 } from "./history";
-import type { Metrics, MetricsInput } from "./metrics";
+import type { Metrics, MetricsHistoryPage, MetricsHistoryQuery, MetricsInput } from "./metrics";
 import type { NewPipeline, Pipeline, PipelinePatch, PipelineReplacement } from "./pipeline";
 
 /**
@@ -140,8 +140,13 @@ export interface PipelineRepository {
   list(query: ListQuery): Promise<Page>;
   /** Null when none were recorded; a NotFoundError for an unknown pipeline. */
   getMetrics(pipelineId: string): Promise<Metrics | null>;
-  /** A NotFoundError for an unknown pipeline, a ConflictError for an archived one. */
+  /**
+   * A NotFoundError for an unknown pipeline, a ConflictError for an archived one. Adds the metrics
+   * to the pipeline's history and prunes it to the newest `metricsKeep`, in the same write.
+   */
   putMetrics(pipelineId: string, input: MetricsInput, meta?: WriteMeta): Promise<Metrics>;
+  /** The metrics history, newest first; a NotFoundError for an unknown pipeline. */
+  listMetricsHistory(pipelineId: string, query: MetricsHistoryQuery): Promise<MetricsHistoryPage>;
   /**
    * Makes revision `version`'s name, configuration and stages (with their ids) the current
    * content, as a new version. PUT's rules; a NotFoundError for a version that is not kept.

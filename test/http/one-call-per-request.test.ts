@@ -43,6 +43,7 @@ const steps = (id: string, suffix: string): [string, string, Options, number][] 
   ["PATCH", `/v1/workspaces/default/pipelines/${id}`, { body: { configuration: { x: "y", team: null } } }, 200],
   ["PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body: metricsBody() }, 200],
   ["GET", `/v1/workspaces/default/pipelines/${id}/metrics`, {}, 200],
+  ["GET", `/v1/workspaces/default/pipelines/${id}/metrics/history?limit=2`, {}, 200],
   ["POST", `/v1/workspaces/default/pipelines/${id}/archive`, {}, 200],
   ["POST", `/v1/workspaces/default/pipelines/${id}/restore`, {}, 200],
   ["GET", `/v1/workspaces/default/pipelines/${id}/revisions?limit=2`, {}, 200],

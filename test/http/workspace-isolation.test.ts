@@ -126,13 +126,15 @@ describe("every route of the OpenAPI document keeps workspaces apart", () => {
     const listings = operations.filter((one) => one.method === "GET" && cursorParameter(one));
     expect(listings.map((op) => op.template)).toContain("/v1/workspaces/{workspace}/events");
     for (const op of listings) {
-      const cursor = op.template.includes("revisions")
-        ? b.cursors.revisions
-        : op.template.includes("audit")
-          ? b.cursors.events
-          : op.template.endsWith("/events")
-            ? b.cursors.changes
-            : b.cursors.pipelines;
+      const cursor = op.template.includes("metrics/history")
+        ? b.cursors.metricsHistory
+        : op.template.includes("revisions")
+          ? b.cursors.revisions
+          : op.template.includes("audit")
+            ? b.cursors.events
+            : op.template.endsWith("/events")
+              ? b.cursors.changes
+              : b.cursors.pipelines;
       const own = urlOf(op, "team-a").replace(b.pipelineId, a.pipelineId);
       const url = `${own}${own.includes("?") ? "&" : "?"}${cursorParameter(op)}=${cursor}`;
       const reply = await call("GET", url);

@@ -103,6 +103,7 @@ describe("two workspaces", () => {
         pipelines: "/pipelines?limit=1&cursor=",
         events: "/audit-events?limit=1&cursor=",
         revisions: `/pipelines/${a.pipelineId}/revisions?limit=1&cursor=`,
+        metricsHistory: `/pipelines/${a.pipelineId}/metrics/history?limit=1&cursor=`,
         changes: "/events?limit=1&after=",
       }[name];
       const reply = await call("GET", path("team-a", `${rest}${cursor}`));
@@ -164,6 +165,10 @@ describe("deleting a workspace", () => {
       "pipeline_counts",
     ]) {
       expect(await sqlRows(`SELECT * FROM ${table} WHERE workspace = 'team-a'`), table).toEqual([]);
+    }
+    // Rows that carry their workspace through their pipeline go with it.
+    for (const table of ["metrics_history"]) {
+      expect(await sqlRows(`SELECT * FROM ${table} WHERE pipeline_id = ?`, a.pipelineId), table).toEqual([]);
     }
     expect(await sqlRows("SELECT * FROM workspaces WHERE id = 'team-a'")).toEqual([]);
     expect(await dumpWorkspace("team-b")).toEqual(before);

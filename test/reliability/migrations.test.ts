@@ -193,9 +193,15 @@ describe("migrations keep every row", () => {
     const pipelineIds: string[] = [];
     /** The pipelines that existed when the history backfill (0007) ran. */
     const beforeBackfill: string[] = [];
+    /** The pipelines with metrics when the metrics history (0010) began. */
+    const beforeMetricsHistory: string[] = [];
     let before = new Map<string, TableSnapshot>();
     for (const [step, migration] of migrations.entries()) {
       if (migration.name.startsWith("0007_")) beforeBackfill.push(...pipelineIds);
+      if (migration.name.startsWith("0010_")) {
+        const { results } = await db.prepare("SELECT pipeline_id AS id FROM processing_metrics").all<{ id: string }>();
+        beforeMetricsHistory.push(...results.map((row) => row.id));
+      }
       await applyD1Migrations(db, migrations.slice(0, step + 1));
       await expectSurvived(before, migration.name);
       const rows = await seed(step);
@@ -237,11 +243,17 @@ describe("migrations keep every row", () => {
       const [revision] = await repo.getRevisions(id, [pipeline?.version ?? 0]);
       expect(revision?.pipeline, id).toEqual(pipeline);
     }
+    // The metrics history began with each pipeline's latest metrics of that time, as GET answers them.
+    expect(beforeMetricsHistory.length).toBeGreaterThan(0);
+    for (const id of beforeMetricsHistory) {
+      expect((await repo.listMetricsHistory(id, { limit: 100 })).items, id).toEqual([await repo.getMetrics(id)]);
+    }
     const oldest = pipelineIds[0] as string;
     expect((await repo.getMetrics(oldest))?.bytesTotal).toBe(Number.MAX_SAFE_INTEGER);
     expect((await repo.archive(oldest)).version).toBe(2);
     expect((await repo.restore(oldest)).archived).toBe(false);
-    await repo.putMetrics(oldest, sampleMetrics);
+    const recorded = await repo.putMetrics(oldest, sampleMetrics);
+    expect((await repo.listMetricsHistory(oldest, { limit: 1 })).items).toEqual([recorded]);
     expect(await repo.count({ archived: "all", config: [["env", "prod"]] })).toBe(pipelineIds.length);
     await repo.delete(oldest);
     await expectConsistentDatabase(db);

@@ -204,6 +204,7 @@ export function endpoints(): Endpoint[] {
         withId(at),
         expecting([404], (spec) => badId.map((id) => ({ ...spec, method: "HEAD", path: at(id) }))),
         expecting([404], (spec) => badId.map((id) => ({ ...spec, path: `${at(id)}/metrics` }))),
+        expecting([404], (spec) => badId.map((id) => ({ ...spec, path: `${at(id)}/metrics/history` }))),
         expecting([404], (spec) => fc.constant({ ...spec, path: `${at(archived.id)}/metrics` })), // no metrics
         expecting([400], withHeader("If-None-Match", fc.constantFrom("garbage", '"1', "W/", '"1",,x'))),
       ],

@@ -23,6 +23,28 @@ let seeds = 0;
 export const seedId = (..._where: unknown[]) => `01SEED${String(seeds++).padStart(20, "0")}`;
 export const T0 = 1_764_158_400_000; // 2025-11-26T12:00:00Z, beyond 32 bits
 
+/** Latest metrics for the first two of the step's pipelines, as processing_metrics holds them. */
+const metricsRows = (parents: Map<string, Row[]>): Row[] =>
+  (parents.get("pipelines") ?? []).slice(0, 2).map((p, i) => ({
+    pipeline_id: p.id ?? null,
+    bytes_processed: 500,
+    bytes_total: Number.MAX_SAFE_INTEGER,
+    chunks_processed: 1,
+    chunks_total: 2,
+    start_time: i === 0 ? T0 : null,
+    end_time: i === 0 ? T0 + 1500 : null,
+    processing_duration_ms: 1500,
+    throughput_bytes_per_second: 333.33333333333331,
+    compression_ratio: i === 0 ? 0.1 : null,
+    error_count: 0,
+    warning_count: 2,
+    input_file_size_bytes: 1000,
+    output_file_size_bytes: 420,
+    input_file_checksum: i === 0 ? "sha256:abc" : null,
+    output_file_checksum: null,
+    updated_at: T0,
+  }));
+
 /**
  * Rows for the tables the migrations know today, as their columns are at this step; columns a
  * later migration adds to them are filled by type. `parents` holds rows seeded at this step.
@@ -79,26 +101,10 @@ export const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>)
       { pipeline_id: p.id ?? null, key: "env", value: "prod" },
       { pipeline_id: p.id ?? null, key: "a.b", value: "50%_off = 'yes' & more" },
     ]),
-  processing_metrics: (_, parents) =>
-    (parents.get("pipelines") ?? []).slice(0, 2).map((p, i) => ({
-      pipeline_id: p.id ?? null,
-      bytes_processed: 500,
-      bytes_total: Number.MAX_SAFE_INTEGER,
-      chunks_processed: 1,
-      chunks_total: 2,
-      start_time: i === 0 ? T0 : null,
-      end_time: i === 0 ? T0 + 1500 : null,
-      processing_duration_ms: 1500,
-      throughput_bytes_per_second: 333.33333333333331,
-      compression_ratio: i === 0 ? 0.1 : null,
-      error_count: 0,
-      warning_count: 2,
-      input_file_size_bytes: 1000,
-      output_file_size_bytes: 420,
-      input_file_checksum: i === 0 ? "sha256:abc" : null,
-      output_file_checksum: null,
-      updated_at: T0,
-    })),
+  processing_metrics: (_, parents) => metricsRows(parents),
+  // Two entries for each of those pipelines, above the seqs the migration's copy gave the older ones.
+  metrics_history: (step, parents) =>
+    metricsRows(parents).flatMap((row, i) => [0, 1].map((j) => ({ ...row, seq: 4000 + 10 * step + 2 * i + j, updated_at: T0 + j }))),
   api_keys: (step) => [
     {
       id: seedId(step, "api_keys", 0),

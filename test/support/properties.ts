@@ -13,7 +13,7 @@ import { env } from "cloudflare:workers";
  */
 export const DEFAULT_SEED = 20261126;
 
-function integerKnob(name: "FC_NUM_RUNS" | "FC_SEED" | "LIN_OPS", value: string, min: number): number | undefined {
+function integerKnob(name: "FC_NUM_RUNS" | "FC_SEED" | "LIN_OPS" | "LAG_STEPS", value: string, min: number): number | undefined {
   if (value === "") return undefined;
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < min)
@@ -34,3 +34,6 @@ export const propertyTimeout = (defaultRuns: number, msPerRun: number, floor = 3
 
 /** Operations of a linearizability run: LIN_OPS, or the default (a run of a few seconds). */
 export const linearizabilityOperations = (defaultOperations: number): number => integerKnob("LIN_OPS", env.LIN_OPS, 1) ?? defaultOperations;
+
+/** How many writes the simulated D1 replicas lag (test/reliability/replica-lag.test.ts): LAG_STEPS, or the default. */
+export const lagSteps = (defaultSteps: number): number => integerKnob("LAG_STEPS", env.LAG_STEPS, 1) ?? defaultSteps;

@@ -27,7 +27,11 @@ export async function populate(workspace: string) {
   expect((await call("PATCH", path(workspace, `/pipelines/${pipeline.id}`), { body: { configuration: { team: workspace } } })).status).toBe(
     200,
   );
-  expect((await call("PUT", path(workspace, `/pipelines/${pipeline.id}/metrics`), { body: metricsBody() })).status).toBe(200);
+  // Two, so its metrics history has a second page.
+  for (const errorCount of [0, 1]) {
+    const put = await call("PUT", path(workspace, `/pipelines/${pipeline.id}/metrics`), { body: metricsBody({ errorCount }) });
+    expect(put.status).toBe(200);
+  }
   const second = await call("POST", path(workspace, "/pipelines"), { body: pipelineBody("second") });
   expect(second.status).toBe(201);
   expect((await call("POST", path(workspace, "/archive-runs"), { body: { olderThanDays: 30 } })).status).toBe(200);
@@ -35,6 +39,7 @@ export async function populate(workspace: string) {
   const page = await call("GET", path(workspace, "/pipelines?limit=1"));
   const events = await call("GET", path(workspace, "/audit-events?limit=1"));
   const revisions = await call("GET", path(workspace, `/pipelines/${pipeline.id}/revisions?limit=1`));
+  const metricsHistory = await call("GET", path(workspace, `/pipelines/${pipeline.id}/metrics/history?limit=1`));
   const changes = await call("GET", path(workspace, "/events?limit=1"));
   return {
     pipelineId: pipeline.id,
@@ -43,6 +48,7 @@ export async function populate(workspace: string) {
       pipelines: page.body.nextCursor,
       events: events.body.nextCursor,
       revisions: revisions.body.nextCursor,
+      metricsHistory: metricsHistory.body.nextCursor,
       changes: changes.body.nextCursor,
     } as Record<string, string>,
   };
@@ -50,7 +56,7 @@ export async function populate(workspace: string) {
 
 /**
  * Everything a workspace holds, as its operator reads it through the API: every pipeline
- * (archived too) with its revisions, each revision, its metrics, its keys, runs, audit log and change feed.
+ * (archived too) with its revisions, each revision, its metrics and their history, its keys, runs, audit log and change feed.
  */
 export async function dumpWorkspace(workspace: string): Promise<unknown> {
   const read = async (rest: string) => {
@@ -63,6 +69,7 @@ export async function dumpWorkspace(workspace: string): Promise<unknown> {
     pipelines.map(async ({ id }) => ({
       pipeline: await read(`/pipelines/${id}`),
       metrics: await read(`/pipelines/${id}/metrics`),
+      metricsHistory: await read(`/pipelines/${id}/metrics/history?limit=100`),
       revisions: await read(`/pipelines/${id}/revisions?limit=100`),
     })),
   );

@@ -2,10 +2,9 @@ import type { Context } from "hono";
 import { contentOf, diff as jsonPatch } from "../../domain/diff";
 import { revisionNotFound } from "../../domain/errors";
 import type { AppEnv, WithBody } from "../context";
-import { decodePosition, encodePosition } from "../shared/cursors";
-import { setNextLink } from "../shared/links";
+import { newestFirstAnswer, newestFirstQuery } from "../shared/pages";
 import { conditionally, pipelineId, withEtag } from "../shared/preconditions";
-import { checkedQuery, DEFAULT_LIMIT, invalidQuery, MAX_LIMIT, parseLimit } from "../shared/query";
+import { checkedQuery, invalidQuery } from "../shared/query";
 import type { RollbackRequestBody } from "./schemas";
 
 /** What the history routes do; what they take and answer is in routes.ts. */
@@ -15,16 +14,9 @@ const VERSION = /^[1-9][0-9]{0,8}$/;
 
 export async function listRevisions(c: Ctx) {
   const id = pipelineId(c);
-  const { params, issues } = checkedQuery(c.req.url, ["limit", "cursor"]);
-  const limit = parseLimit(params.get("limit") ?? undefined, DEFAULT_LIMIT, MAX_LIMIT);
-  if (limit === undefined) issues.push({ path: "/limit", message: `limit is an integer from 1 to ${MAX_LIMIT}` });
-  if (issues.length > 0) throw invalidQuery(issues);
-  const cursor = params.get("cursor");
-  const before = cursor === null ? undefined : decodePosition({ workspace: c.get("workspaceId"), id }, cursor);
-  const page = await c.get("repository").listRevisions(id, { limit: limit ?? DEFAULT_LIMIT, before });
-  const nextCursor = page.next === null ? null : encodePosition({ workspace: c.get("workspaceId"), id }, page.next);
-  setNextLink(c, nextCursor);
-  return c.json({ data: page.items, nextCursor }, 200);
+  const filters = { workspace: c.get("workspaceId"), id };
+  const page = await c.get("repository").listRevisions(id, newestFirstQuery(c, filters));
+  return newestFirstAnswer(c, filters, page);
 }
 
 export async function getRevision(c: Ctx) {

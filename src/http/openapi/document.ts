@@ -11,7 +11,7 @@ const METHODS = new Set<string>(["get", "head", "post", "put", "patch", "delete"
 const TAGS = [
   { name: "Workspaces", description: "Tenants that share nothing; created, listed and deleted with the operator's token." },
   { name: "Pipelines", description: "Named, ordered processing pipelines with their configuration." },
-  { name: "Metrics", description: "The latest processing metrics of a pipeline." },
+  { name: "Metrics", description: "The latest processing metrics of a pipeline, and its metrics history." },
   { name: "History", description: "A pipeline's revisions, what changed between two, and rollback." },
   { name: "Audit log", description: "Every change made through the API or the archive job (admin only)." },
   {

@@ -4,6 +4,7 @@ import type { Pipeline } from "../../domain/pipeline";
 import { type AppEnv, type WithBody, writeContext } from "../context";
 import { json } from "../json";
 import { setNextLink } from "../shared/links";
+import { newestFirstAnswer, newestFirstQuery } from "../shared/pages";
 import { conditionally, etagOf, notModified, pipelineId, withEtag } from "../shared/preconditions";
 import { encodeCursor } from "./cursor";
 import { createOnce } from "./idempotency";
@@ -100,4 +101,12 @@ export async function getMetrics(c: Ctx) {
   const metrics = await c.get("repository").getMetrics(id);
   if (!metrics) throw metricsNotRecorded(id);
   return c.json(metrics, 200);
+}
+
+export async function listMetricsHistory(c: Ctx) {
+  const id = pipelineId(c);
+  // The listing is named, so a revisions cursor of the same pipeline is refused here.
+  const filters = { workspace: c.get("workspaceId"), id, listing: "metricsHistory" };
+  const page = await c.get("repository").listMetricsHistory(id, newestFirstQuery(c, filters));
+  return newestFirstAnswer(c, filters, page);
 }

@@ -16,6 +16,7 @@ import { PipelineSchema } from "../shared/schemas";
 import * as handle from "./handlers";
 import {
   CountSchema,
+  MetricsHistoryPageSchema,
   MetricsInputBody,
   MetricsSchema,
   NewPipelineBody,
@@ -203,7 +204,8 @@ export const pipelineRoutes = resource(
       tags: ["Metrics"],
       operationId: "putMetrics",
       summary: "Record the latest processing metrics",
-      description: "Replaces the previous metrics. Does not change the pipeline's version. 409 on an archived pipeline.",
+      description:
+        "Replaces the previous metrics and adds them to the metrics history, which keeps the newest `METRICS_KEEP` (older ones are pruned by this write). Does not change the pipeline's version. 409 on an archived pipeline.",
       parameters: [param("id")],
     },
     scope: "write",
@@ -224,5 +226,20 @@ export const pipelineRoutes = resource(
     scope: "read",
     responses: { 200: json("The latest metrics.", MetricsSchema), ...itemErrors },
     handler: handle.getMetrics,
+  }),
+  route({
+    method: "get",
+    path: "/:id/metrics/history",
+    operation: {
+      tags: ["Metrics"],
+      operationId: "listMetricsHistory",
+      summary: "Every kept metrics, newest first",
+      description:
+        "Each item as the PUT that recorded it answered; at most `METRICS_KEEP` are kept per pipeline. Paged like the revisions: `limit` (1 to 100, default 20) and the opaque `cursor` of the previous page.",
+      parameters: [param("id"), param("limit"), param("cursor")],
+    },
+    scope: "read",
+    responses: { 200: json("A page of the metrics history.", MetricsHistoryPageSchema, ["Link"]), ...itemErrors },
+    handler: handle.listMetricsHistory,
   }),
 );

@@ -77,3 +77,9 @@ export const MetricsSchema = named(
   }),
   { ...metricsInput, pipelineId: EXAMPLE.pipelineId, updatedAt: EXAMPLE.later },
 );
+
+export const MetricsHistoryPageSchema = named(
+  "MetricsHistoryPage",
+  v.object({ data: v.array(MetricsSchema), nextCursor: v.nullable(v.string()) }),
+  { data: [{ ...metricsInput, pipelineId: EXAMPLE.pipelineId, updatedAt: EXAMPLE.later }], nextCursor: null },
+);

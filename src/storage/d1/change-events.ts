@@ -90,17 +90,22 @@ export function d1ChangeFeed(db: D1Database, workspace: string): Pick<PipelineRe
         ...(query.type === undefined ? [] : [sql`AND type = ${query.type}`]),
         ...(query.resourceId === undefined ? [] : [sql`AND resource_id = ${query.resourceId}`]),
       ];
+      // The page in index order, then one row that always carries the watermark (an empty page
+      // needs it too). No join and no outer ORDER BY: either would copy the page through a
+      // temporary B-tree, and D1 counts every row it visits there as read. A compound has no
+      // defined order, so the page is put in seq order here.
       const { results } = await prepare(
         db,
-        sql`SELECT f.pruned AS prunedThrough, e.seq, e.id, e.type, e.at, e.actor_type AS actorType, e.actor_id AS actorId,
-            e.request_id AS requestId, e.resource_id AS resourceId, e.version, e.pipeline
-          FROM (SELECT ${pruned} AS pruned) f
-          LEFT JOIN (SELECT * FROM change_events WHERE workspace = ${workspace} AND seq > max(${query.after ?? 0}, ${pruned})
-            ${sql.join(filters, " ")} ORDER BY seq LIMIT ${query.limit}) e ON 1
-          ORDER BY e.seq`,
+        sql`SELECT * FROM (SELECT ${pruned} AS prunedThrough, seq, id, type, at, actor_type AS actorType, actor_id AS actorId,
+              request_id AS requestId, resource_id AS resourceId, version, pipeline
+            FROM change_events WHERE workspace = ${workspace} AND seq > max(${query.after ?? 0}, ${pruned})
+            ${sql.join(filters, " ")} ORDER BY seq LIMIT ${query.limit})
+          UNION ALL SELECT ${pruned}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
       ).all<FeedRow>();
-      const items = results.flatMap((row) => (row.seq === null ? [] : [toChangeEvent({ ...row, seq: row.seq })]));
-      return feedPage(items, query.after, results[0]?.prunedThrough ?? 0);
+      const items = results
+        .flatMap((row) => (row.seq === null ? [] : [toChangeEvent({ ...row, seq: row.seq })]))
+        .sort((a, b) => a.seq - b.seq);
+      return feedPage(items, query.after, results.at(-1)?.prunedThrough ?? 0);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Metrics } from "../../domain/metrics";
 import { sql } from "../shared/sql";
 import { iso } from "./time";
 
-/** The processing metrics' row on D1: its columns, as SQL and as `Metrics`. */
+/** The processing metrics' row on D1 (the latest, and each of the history): its columns, as SQL and as `Metrics`. */
 
 /** A metrics row under the names of `Metrics`, times as epoch milliseconds. */
 export type MetricsRow = Omit<Metrics, "startTime" | "endTime" | "updatedAt"> & {
@@ -35,7 +35,9 @@ export const METRICS_SELECT = sql.raw(
     .map(([member, column]) => `m.${column} AS ${member}`)
     .join(", "),
 );
-export const METRICS_INSERT = sql.raw(`INSERT INTO processing_metrics (pipeline_id, ${Object.values(METRICS_COLUMNS).join(", ")})`);
+const insertInto = (table: string) => sql.raw(`INSERT INTO ${table} (pipeline_id, ${Object.values(METRICS_COLUMNS).join(", ")})`);
+export const METRICS_INSERT = insertInto("processing_metrics");
+export const METRICS_HISTORY_INSERT = insertInto("metrics_history");
 export const METRICS_ON_CONFLICT = sql.raw(
   `ON CONFLICT (pipeline_id) DO UPDATE SET ${Object.values(METRICS_COLUMNS)
     .map((column) => `${column} = excluded.${column}`)

@@ -1,7 +1,7 @@
 import { pipelineNotFound } from "../../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
-import type { MetricsInput } from "../../domain/metrics";
+import { METRICS_DEFAULTS, type MetricsInput } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
 import {
   type ListQuery,
@@ -23,6 +23,7 @@ import { type Check, firstFailure, INSERT_GUARD, reason } from "./guard";
 import { d1HistoryQueries } from "./history-queries";
 import { recordRevisions } from "./history-statements";
 import { countQuery, pageQuery } from "./list-queries";
+import { d1MetricsHistory, recordMetricsHistory } from "./metrics-history";
 import { METRICS_COLUMNS, METRICS_INSERT, METRICS_ON_CONFLICT, METRICS_SELECT, type MetricsRow, toMetrics } from "./metrics-rows";
 import { PIPELINE_JSON } from "./projection";
 import { prepare } from "./statement";
@@ -70,6 +71,7 @@ export function d1PipelineRepository(
   settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
   const keep = settings.revisionsKeep;
+  const metricsKeep = settings.metricsKeep ?? METRICS_DEFAULTS.keep;
   const maxPipelines = settings.maxPipelines ?? WORKSPACE_DEFAULTS.maxPipelines;
   const guard = (id: string, options: WriteOptions, checks?: Check[]) => pipelineGuard(workspace, id, options, checks);
 
@@ -246,15 +248,13 @@ export function d1PipelineRepository(
 
     async count(filter) {
       if (filter.name === undefined && filter.config.length === 0) {
-        // The counter rows kept by triggers (migrations/0001): O(1) whatever the table's size. Both
-        // values named, so each is a lookup of the whole key, with no range to step past the end of.
-        const which = filter.archived === "all" ? sql`AND archived IN (0, 1)` : sql`AND archived = ${filter.archived === "true"}`;
-        const row = await prepare(
-          db,
-          sql`SELECT coalesce(sum(total), 0) AS total FROM pipeline_counts WHERE workspace = ${workspace} ${which}`,
-        ).first<{
-          total: number;
-        }>();
+        // The counter rows kept by triggers (migrations/0001): O(1) whatever the table's size. Each
+        // row is a lookup of its whole key; `archived IN (0, 1)` would also read the IN list's
+        // temporary table, which D1 counts as rows read.
+        const total = (archived: boolean) =>
+          sql`coalesce((SELECT total FROM pipeline_counts WHERE workspace = ${workspace} AND archived = ${archived}), 0)`;
+        const which = filter.archived === "all" ? sql`${total(false)} + ${total(true)}` : total(filter.archived === "true");
+        const row = await prepare(db, sql`SELECT ${which} AS total`).first<{ total: number }>();
         return row?.total ?? 0;
       }
       const row = await prepare(db, countQuery(workspace, filter)).first<{ count: number }>();
@@ -288,7 +288,10 @@ export function d1PipelineRepository(
         endTime: input.endTime === null ? null : ms(input.endTime),
         updatedAt: ms(updatedAt),
       };
-      const row = (Object.keys(METRICS_COLUMNS) as (keyof typeof METRICS_COLUMNS)[]).map((member) => sql`${values[member]}`);
+      const row = sql.join(
+        (Object.keys(METRICS_COLUMNS) as (keyof typeof METRICS_COLUMNS)[]).map((member) => sql`${values[member]}`),
+        ", ",
+      );
       const event = {
         action: "pipeline.metricsRecorded",
         resource: { type: "pipeline", id: pipelineId },
@@ -299,7 +302,8 @@ export function d1PipelineRepository(
         db,
         [
           guard(pipelineId, {}, [notArchived]),
-          sql`${METRICS_INSERT} VALUES (${pipelineId}, ${sql.join(row, ", ")}) ${METRICS_ON_CONFLICT}`,
+          sql`${METRICS_INSERT} VALUES (${pipelineId}, ${row}) ${METRICS_ON_CONFLICT}`,
+          ...recordMetricsHistory(pipelineId, row, metricsKeep),
           ...recordPipelineEvent(workspace, event, writeContextOf(meta), "current"),
         ],
         pipelineId,
@@ -308,6 +312,7 @@ export function d1PipelineRepository(
     },
 
     ...d1HistoryQueries(db, workspace),
+    ...d1MetricsHistory(db, workspace),
     ...d1ChangeFeed(db, workspace),
   };
 }

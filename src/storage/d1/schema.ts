@@ -12,7 +12,7 @@ import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
  *
  * Workspaces (migrations/0008): every row a workspace owns carries its `workspace`, and every
  * index leads with it, so a workspace's reads walk its own part of each index. A pipeline's
- * stages, parameters, metrics and revisions carry it through their pipeline: they are reached
+ * stages, parameters, metrics (and their history) and revisions carry it through their pipeline: they are reached
  * only by the pipeline's id, and deleted with it (ON DELETE CASCADE). Rules that stay global
  * are those of random identities (ULIDs, key hashes), never of names. `workspace` has a default
  * only because SQLite adds a NOT NULL column no other way; an insert that left it out would
@@ -143,10 +143,8 @@ export const pipelineConfiguration = sqliteTable(
   ],
 );
 
-export const processingMetrics = sqliteTable("processing_metrics", {
-  pipelineId: text("pipeline_id")
-    .primaryKey()
-    .references(() => pipelines.id, { onDelete: "cascade" }),
+/** The members of a recorded metrics, as the latest one and each one of the history keep them. */
+const metricsColumns = () => ({
   bytesProcessed: integer("bytes_processed").notNull(),
   bytesTotal: integer("bytes_total").notNull(),
   chunksProcessed: integer("chunks_processed").notNull(),
@@ -164,6 +162,29 @@ export const processingMetrics = sqliteTable("processing_metrics", {
   outputFileChecksum: text("output_file_checksum"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+export const processingMetrics = sqliteTable("processing_metrics", {
+  pipelineId: text("pipeline_id")
+    .primaryKey()
+    .references(() => pipelines.id, { onDelete: "cascade" }),
+  ...metricsColumns(),
+});
+
+/**
+ * The metrics history: every recorded metrics, `seq` the order of recording (the page position),
+ * at most METRICS_KEEP per pipeline (the write that adds one prunes the oldest); deleted with its pipeline.
+ */
+export const metricsHistory = sqliteTable(
+  "metrics_history",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    pipelineId: text("pipeline_id")
+      .notNull()
+      .references(() => pipelines.id, { onDelete: "cascade" }),
+    ...metricsColumns(),
+  },
+  (t) => [index("metrics_history_pipeline_idx").on(t.pipelineId, t.seq)],
+);
 
 /** Row counts per workspace and `archived` value, kept by triggers so an unfiltered count reads one or two rows. */
 export const pipelineCounts = sqliteTable(

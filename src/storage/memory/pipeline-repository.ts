@@ -10,7 +10,7 @@ import {
 import { type ChangeEvent, type ChangeEventType, feedPage } from "../../domain/events";
 import { type AuditEvent, type Change, HISTORY_DEFAULTS, type Revision } from "../../domain/history";
 import { newId } from "../../domain/ids";
-import type { Metrics } from "../../domain/metrics";
+import { METRICS_DEFAULTS, type Metrics } from "../../domain/metrics";
 import { LIMITS, type NewPipeline, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
 import {
   type Keyset,
@@ -53,11 +53,13 @@ function matches(pipeline: Pipeline, filter: PipelineFilter): boolean {
 /** One workspace's pipelines, in memory (a model per workspace: they share nothing). */
 export function memoryPipelineRepository(
   clock: () => Date = () => new Date(),
-  settings: { revisionsKeep: number; maxPipelines?: number } = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
+  settings: { revisionsKeep: number; metricsKeep?: number; maxPipelines?: number } = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
   const maxPipelines = settings.maxPipelines ?? WORKSPACE_DEFAULTS.maxPipelines;
   const pipelines = new Map<string, Pipeline>();
-  const metrics = new Map<string, Metrics>();
+  /** Each pipeline's metrics history, oldest first (the latest metrics are its last); `seq` is the order of recording. */
+  const metrics = new Map<string, { seq: number; metrics: Metrics }[]>();
+  let metricsSeq = 0;
   const claims = new Map<string, { fingerprint: string; record: string; expiresAt: string }>();
   /** Each pipeline's kept revisions, oldest first. */
   const revisions = new Map<string, Revision[]>();
@@ -272,17 +274,30 @@ export function memoryPipelineRepository(
 
     async getMetrics(pipelineId) {
       if (!pipelines.has(pipelineId)) throw pipelineNotFound(pipelineId);
-      const recorded = metrics.get(pipelineId);
-      return recorded ? structuredClone(recorded) : null;
+      const recorded = metrics.get(pipelineId)?.at(-1);
+      return recorded ? structuredClone(recorded.metrics) : null;
     },
 
     async putMetrics(pipelineId, input, meta = {}) {
       const pipeline = writable(pipelineId, {});
       const recorded: Metrics = { ...input, pipelineId, updatedAt: clock().toISOString() };
-      metrics.set(pipelineId, structuredClone(recorded));
+      const kept = [...(metrics.get(pipelineId) ?? []), { seq: ++metricsSeq, metrics: structuredClone(recorded) }];
+      metrics.set(pipelineId, kept.slice(-(settings.metricsKeep ?? METRICS_DEFAULTS.keep)));
       const resource = { type: "pipeline", id: pipelineId } as const;
       audit({ at: recorded.updatedAt, action: "pipeline.metricsRecorded", resource, version: pipeline.version }, meta, pipeline);
       return recorded;
+    },
+
+    async listMetricsHistory(pipelineId, query) {
+      if (!pipelines.has(pipelineId)) throw pipelineNotFound(pipelineId);
+      const newestFirst = [...(metrics.get(pipelineId) ?? [])]
+        .reverse()
+        .filter(({ seq }) => query.before === undefined || seq < query.before);
+      const page = newestFirst.slice(0, query.limit);
+      return {
+        items: structuredClone(page.map((entry) => entry.metrics)),
+        next: newestFirst.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
+      };
     },
 
     async listRevisions(pipelineId, query) {

@@ -1,7 +1,7 @@
 import { pipelineNotFound } from "../../domain/errors";
 import { type Change, HISTORY_DEFAULTS } from "../../domain/history";
 import { newId } from "../../domain/ids";
-import type { Metrics } from "../../domain/metrics";
+import { METRICS_DEFAULTS, type Metrics } from "../../domain/metrics";
 import { LIMITS, newPipeline, type Pipeline, stagesFrom } from "../../domain/pipeline";
 import { nextKeyset, type PipelineRepository, type WriteMeta, type WriteOptions, writeContextOf } from "../../domain/repository";
 import { WORKSPACE_DEFAULTS } from "../../domain/workspace";
@@ -12,6 +12,7 @@ import { postgresChangeFeed } from "./change-events";
 import type { PostgresCalls } from "./connection";
 import { postgresHistoryQueries } from "./history-queries";
 import { countQuery, pageQuery } from "./list-queries";
+import { METRICS_JSON, postgresMetricsHistory } from "./metrics-history";
 
 /**
  * The PostgreSQL repository: each write is one call of its function in functions/pipelines.sql
@@ -31,6 +32,7 @@ export function postgresPipelineRepository(
   settings: RepositorySettings = { revisionsKeep: HISTORY_DEFAULTS.revisionsKeep },
 ): PipelineRepository {
   const keep = settings.revisionsKeep;
+  const metricsKeep = settings.metricsKeep ?? METRICS_DEFAULTS.keep;
   const maxPipelines = settings.maxPipelines ?? WORKSPACE_DEFAULTS.maxPipelines;
   const now = () => clock().toISOString();
   const create = (items: Pipeline[], meta: WriteMeta, claim: string | null) =>
@@ -131,14 +133,7 @@ export function postgresPipelineRepository(
 
     async getMetrics(pipelineId) {
       const [row] = await connection.rows<{ metrics: Metrics | null }>(
-        sql`SELECT (SELECT json_build_object(
-              'bytesProcessed', m.bytes_processed, 'bytesTotal', m.bytes_total, 'chunksProcessed', m.chunks_processed,
-              'chunksTotal', m.chunks_total, 'startTime', registry_time(m.start_time), 'endTime', registry_time(m.end_time),
-              'processingDurationMs', m.processing_duration_ms, 'throughputBytesPerSecond', m.throughput_bytes_per_second,
-              'compressionRatio', m.compression_ratio, 'errorCount', m.error_count, 'warningCount', m.warning_count,
-              'inputFileSizeBytes', m.input_file_size_bytes, 'outputFileSizeBytes', m.output_file_size_bytes,
-              'inputFileChecksum', m.input_file_checksum, 'outputFileChecksum', m.output_file_checksum,
-              'pipelineId', m.pipeline_id, 'updatedAt', registry_time(m.updated_at))
+        sql`SELECT (SELECT ${METRICS_JSON}
             FROM processing_metrics m WHERE m.pipeline_id = p.id) AS metrics
           FROM pipelines p WHERE p.id = ${pipelineId} AND p.workspace = ${workspace}`,
         pipelineId,
@@ -151,13 +146,14 @@ export function postgresPipelineRepository(
       const updatedAt = now();
       await connection.value(
         sql`registry_put_metrics(${workspace}, ${pipelineId}, ${JSON.stringify(input)}::json, ${contextJson(writeContextOf(meta))}, ${newId()},
-          ${updatedAt}::timestamptz)`,
+          ${updatedAt}::timestamptz, ${metricsKeep})`,
         pipelineId,
       );
       return { ...input, pipelineId, updatedAt };
     },
 
     ...postgresHistoryQueries(connection, workspace),
+    ...postgresMetricsHistory(connection, workspace),
     ...postgresChangeFeed(connection, workspace),
   };
 }

@@ -119,10 +119,8 @@ export const pipelineConfiguration = pgTable(
 
 const counter = (name: string) => bigint(name, { mode: "number" });
 
-export const processingMetrics = pgTable("processing_metrics", {
-  pipelineId: text("pipeline_id")
-    .primaryKey()
-    .references(() => pipelines.id, { onDelete: "cascade" }),
+/** The members of a recorded metrics, as the latest one and each one of the history keep them. */
+const metricsColumns = () => ({
   bytesProcessed: counter("bytes_processed").notNull(),
   bytesTotal: counter("bytes_total").notNull(),
   chunksProcessed: counter("chunks_processed").notNull(),
@@ -140,6 +138,29 @@ export const processingMetrics = pgTable("processing_metrics", {
   outputFileChecksum: text("output_file_checksum"),
   updatedAt: at("updated_at").notNull(),
 });
+
+export const processingMetrics = pgTable("processing_metrics", {
+  pipelineId: text("pipeline_id")
+    .primaryKey()
+    .references(() => pipelines.id, { onDelete: "cascade" }),
+  ...metricsColumns(),
+});
+
+/**
+ * The metrics history: every recorded metrics, `seq` the order of recording (the page position),
+ * at most METRICS_KEEP per pipeline (the write that adds one prunes the oldest); deleted with its pipeline.
+ */
+export const metricsHistory = pgTable(
+  "metrics_history",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    pipelineId: text("pipeline_id")
+      .notNull()
+      .references(() => pipelines.id, { onDelete: "cascade" }),
+    ...metricsColumns(),
+  },
+  (t) => [index("metrics_history_pipeline_idx").on(t.pipelineId, t.seq)],
+);
 
 /**
  * Row counts per workspace and `archived` value, kept by a trigger so an unfiltered count (and

@@ -5,6 +5,8 @@ import type { Checked, WorkspaceCheck } from "./key-check";
 export interface RepositorySettings {
   /** How many of each pipeline's newest revisions are kept (`REVISIONS_KEEP`). */
   revisionsKeep: number;
+  /** How many of each pipeline's newest recorded metrics its history keeps (`METRICS_KEEP`; `METRICS_DEFAULTS.keep` when left out). */
+  metricsKeep?: number;
   /** Pipelines a workspace may hold, archived ones included (`WORKSPACE_MAX_PIPELINES`; `WORKSPACE_DEFAULTS.maxPipelines` when left out). */
   maxPipelines?: number;
   /** Pipelines one step of a workspace's deletion deletes (with all they own). */

@@ -178,8 +178,9 @@ BEGIN
 END
 $$;
 
--- The latest metrics `m` (the API's members, times as RFC 3339), replacing the previous ones.
-CREATE FUNCTION registry_put_metrics(ws text, pid text, m json, ctx json, event_id text, now timestamptz) RETURNS void
+-- The latest metrics `m` (the API's members, times as RFC 3339), replacing the previous ones, and
+-- added to the metrics history, which keeps the newest `keep` (the pipeline's lock orders its seqs).
+CREATE FUNCTION registry_put_metrics(ws text, pid text, m json, ctx json, event_id text, now timestamptz, keep integer) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   p pipelines;
@@ -203,6 +204,16 @@ BEGIN
       error_count = excluded.error_count, warning_count = excluded.warning_count, input_file_size_bytes = excluded.input_file_size_bytes,
       output_file_size_bytes = excluded.output_file_size_bytes, input_file_checksum = excluded.input_file_checksum,
       output_file_checksum = excluded.output_file_checksum, updated_at = excluded.updated_at;
+  INSERT INTO metrics_history (pipeline_id, bytes_processed, bytes_total, chunks_processed, chunks_total, start_time, end_time,
+      processing_duration_ms, throughput_bytes_per_second, compression_ratio, error_count, warning_count, input_file_size_bytes,
+      output_file_size_bytes, input_file_checksum, output_file_checksum, updated_at)
+    SELECT pipeline_id, bytes_processed, bytes_total, chunks_processed, chunks_total, start_time, end_time,
+      processing_duration_ms, throughput_bytes_per_second, compression_ratio, error_count, warning_count, input_file_size_bytes,
+      output_file_size_bytes, input_file_checksum, output_file_checksum, updated_at
+    FROM processing_metrics WHERE pipeline_id = pid;
+  -- Everything from the entry `keep` places below the newest down (nothing while fewer are kept).
+  DELETE FROM metrics_history WHERE pipeline_id = pid
+    AND seq <= (SELECT seq FROM metrics_history WHERE pipeline_id = pid ORDER BY seq DESC LIMIT 1 OFFSET keep);
   PERFORM registry_event(ws, event_id, now, 'pipeline.metricsRecorded', ctx, 'pipeline', pid, p.version);
   PERFORM registry_change_event(ws, event_id, now, 'pipeline.metricsRecorded', ctx, pid, p.version, registry_pipeline_json(pid));
 END
