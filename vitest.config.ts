@@ -85,6 +85,8 @@ export default defineConfig(async () => {
           },
         },
         {
+          // The command's tests run its sources over the client's sources, not over a build of them.
+          resolve: { alias: { "@pipeline-registry/client": new URL("./packages/client/src/index.ts", import.meta.url).pathname } },
           test: {
             name: "node",
             include: ["test/node/**/*.test.ts"],

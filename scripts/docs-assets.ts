@@ -1,10 +1,11 @@
 // The static assets of the Worker (wrangler.toml [assets]) that are built, not written: the API
 // reference renderer (Scalar's standalone build, the version the lockfile pins), copied into
-// public/, and the OpenAPI document (scripts/openapi.ts). `npm run dev`, `npm test` and
-// `npm run deploy` run it; both are git-ignored.
+// public/, the OpenAPI document (scripts/openapi.ts) and the client's types of it (scripts/client-types.ts). `npm run dev`, `npm test` and
+// `npm run deploy` run it; all are git-ignored.
 import { copyFileSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { writeOpenApiDocument } from "./openapi.ts";
+import { writeClientTypes } from "./client-types.ts";
+import { buildOpenApiDocument, writeOpenApiDocument } from "./openapi.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const target = join(root, "public/docs/vendor/scalar-api-reference.js");
@@ -23,10 +24,12 @@ export function copyDocsAssets(): string {
   return target;
 }
 
-/** Every built asset: the renderer and the OpenAPI document. */
+/** Every built asset: the renderer, the OpenAPI document and the client package's types of it. */
 export async function buildDocsAssets(): Promise<void> {
   copyDocsAssets();
-  await writeOpenApiDocument();
+  const document = await buildOpenApiDocument();
+  await writeOpenApiDocument(document);
+  await writeClientTypes(document);
 }
 
 if (import.meta.filename === process.argv[1]) await buildDocsAssets();

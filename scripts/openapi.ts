@@ -59,8 +59,8 @@ export async function buildOpenApiDocument(): Promise<object> {
 }
 
 /** Writes public/openapi.json, which the Worker serves as it is (src/http/docs.ts). */
-export async function writeOpenApiDocument(): Promise<string> {
-  const document = await buildOpenApiDocument();
+export async function writeOpenApiDocument(document?: object): Promise<string> {
+  document ??= await buildOpenApiDocument();
   mkdirSync(dirname(OPENAPI_ASSET), { recursive: true });
   // Whole or not at all: a Worker serving the assets meanwhile never reads half a document.
   const partial = `${OPENAPI_ASSET}.${process.pid}.tmp`;
