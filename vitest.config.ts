@@ -20,7 +20,9 @@ export default defineConfig(async () => {
     LAG_STEPS: process.env.LAG_STEPS ?? "",
   };
   /** The Worker as wrangler.toml describes it, with the test bindings; `miniflare` adds Miniflare options. */
-  const workersPool = (miniflare: { hyperdrives?: Record<string, string> } = {}): WorkersPoolOptions => ({
+  const workersPool = (
+    miniflare: Pick<NonNullable<WorkersPoolOptions["miniflare"]>, "hyperdrives" | "durableObjects"> = {},
+  ): WorkersPoolOptions => ({
     wrangler: { configPath: "./wrangler.toml" },
     miniflare: {
       // No access log line per request: test/http/access-log.test.ts turns it on where it checks it.
@@ -55,7 +57,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**", "test/pg/**"],
+            exclude: ["test/node/**", "test/pg/**", "test/do/**"],
             setupFiles: ["./test/support/apply-migrations.ts"],
             globalSetup: ["./test/node/support/docs-assets.ts"],
           },
@@ -82,6 +84,25 @@ export default defineConfig(async () => {
             // Locally every request opens its own PostgreSQL connection (a new server process that
             // compiles the functions it calls; Hyperdrive keeps them warm in production): slower.
             testTimeout: 30_000,
+          },
+        },
+        {
+          // The same Worker with a WORKSPACES binding, so each workspace is served from its own
+          // Durable Object (SQLite storage) and the D1 database holds the directory alone.
+          plugins: [cloudflareTest(workersPool({ durableObjects: { WORKSPACES: { className: "WorkspaceObject", useSQLite: true } } }))],
+          test: {
+            name: "workers-do",
+            // The suites that hold for every backend, and the Durable Objects' own (test/do).
+            include: [
+              "test/do/**/*.test.ts",
+              "test/repository-contract.test.ts",
+              "test/http/**/*.test.ts",
+              "test/reliability/{model-based,concurrency,http-fuzz,data-edges,linearizability}*.test.ts",
+            ],
+            exclude: ["test/http/consistency.test.ts", "test/http/consistency-tokens.test.ts"],
+            setupFiles: ["./test/support/apply-migrations.ts"],
+            // The objects' bundled migrations are written from migrations/ first.
+            globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/object-migrations.ts"],
           },
         },
         {

@@ -10,6 +10,12 @@ export interface Env extends WranglerEnv {
    */
   HYPERDRIVE?: Hyperdrive;
   /**
+   * The workspaces' Durable Objects (class `WorkspaceObject`, SQLite storage): when bound, each
+   * workspace is stored in its own object and the D1 database keeps only the directory of
+   * workspaces (src/storage/open-storage.ts). wrangler.toml leaves it out; `npm run dev:do` adds it.
+   */
+  WORKSPACES?: DurableObjectNamespace;
+  /**
    * The operator's bearer token, with every scope: `wrangler secret put ADMIN_TOKEN` (locally
    * .dev.vars, which `npm run dev` writes). Without it every /v1 request is refused.
    */

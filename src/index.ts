@@ -10,3 +10,5 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 export type { AppType } from "./http/app";
+// Durable Object classes are exported by the Worker's main module; the `WORKSPACES` binding names this one.
+export { WorkspaceObject } from "./storage/durable-objects/workspace-object";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { oldFormatKey } from "../support/api-keys";
-import { backendName, countingApp, resetDatabase } from "../support/backend";
+import { backendName, countingApp, onDurableObjects, resetDatabase } from "../support/backend";
 import { call, callWith, createPipeline, metricsBody, pipelineBody, stage } from "../support/http";
 
 /**
@@ -67,6 +67,13 @@ const steps = (id: string, suffix: string): [string, string, Options, number][] 
   ["DELETE", `/v1/workspaces/default/pipelines/${id}`, {}, 204],
 ];
 
+/**
+ * On Durable Objects a workspace's creation and deletion reach two databases, the directory and
+ * the workspace's object, in the order that keeps them agreeing (src/storage/durable-objects/workspaces.ts):
+ * a create is two calls (the directory's row, the object's), a deletion three (marked, deleted, unlisted).
+ */
+const directoryWrite = (calls: number) => (onDurableObjects ? calls : 1);
+
 describe(`one ${backendName} call per request`, () => {
   it.each([
     ["GET", "/healthz"],
@@ -131,19 +138,19 @@ describe(`one ${backendName} call per request`, () => {
   });
 
   it("in a workspace that does not exist, refused on its input or not, and on the workspaces' own routes", async () => {
-    for (const [method, path, options, expected] of [
+    for (const [method, path, options, expected, made] of [
       ["GET", "/v1/workspaces/nowhere/pipelines?limit=100", {}, 404],
       ["POST", "/v1/workspaces/nowhere/pipelines", { body: pipelineBody("nowhere") }, 404],
       ["POST", "/v1/workspaces/nowhere/pipelines", { body: { name: "" } }, 404],
       ["GET", "/v1/workspaces/nowhere/pipelines/not-an-id", {}, 404],
-      ["POST", "/v1/workspaces", { body: { id: "one-call" } }, 201],
+      ["POST", "/v1/workspaces", { body: { id: "one-call" } }, 201, directoryWrite(2)],
       ["GET", "/v1/workspaces?limit=5", {}, 200],
       ["GET", "/v1/workspaces/one-call", {}, 200],
       ["GET", "/v1/workspaces/default", { token: apiKey.key }, 200],
-      ["DELETE", "/v1/workspaces/one-call", {}, 204],
+      ["DELETE", "/v1/workspaces/one-call", {}, 204, directoryWrite(3)],
     ] as const) {
       const { calls, status } = await callsFor(method, path, options);
-      expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: 1 });
+      expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: made ?? 1 });
     }
   });
 

@@ -4,6 +4,7 @@ import type { PipelineRepository } from "../../src/domain/repository";
 import { DEFAULT_WORKSPACE } from "../../src/domain/workspace";
 import { createApp } from "../../src/http/app";
 import { d1PipelineRepository } from "../../src/storage/d1/pipeline-repository";
+import { workspaceObjects } from "../../src/storage/durable-objects/objects";
 import { type PostgresCalls, type PostgresConnection, postgresClient, postgresConnection } from "../../src/storage/postgres/connection";
 import { postgresPipelineRepository } from "../../src/storage/postgres/pipeline-repository";
 import type { RepositorySettings } from "../../src/storage/shared/request-storage";
@@ -11,11 +12,26 @@ import type { SQL } from "../../src/storage/shared/sql";
 
 /**
  * The backend this test file runs on: the `workers` project has D1 only, `workers-pg` binds
- * HYPERDRIVE to a real PostgreSQL (vitest.config.ts), which selects it, as in production.
- * The shared suites reach the database through these helpers, so they hold for both.
+ * HYPERDRIVE to a real PostgreSQL and `workers-do` binds WORKSPACES to the Durable Objects
+ * (vitest.config.ts), which selects them, as in production. The shared suites reach the
+ * database through these helpers, so they hold for every backend.
  */
 export const onPostgres = env.HYPERDRIVE !== undefined;
-export const backendName = onPostgres ? "PostgreSQL" : "D1";
+export const onDurableObjects = !onPostgres && env.WORKSPACES !== undefined;
+export const backendName = onPostgres ? "PostgreSQL" : onDurableObjects ? "Durable Objects" : "D1";
+
+/** The workspaces' objects of this file (the `workers-do` project), reached as the Worker reaches them. */
+export const testObjects = () => {
+  if (!env.WORKSPACES) throw new Error("no WORKSPACES binding in this test project");
+  return workspaceObjects(env.WORKSPACES);
+};
+
+/**
+ * The database that holds `workspace`'s rows on D1 or Durable Objects: the D1 database, or the
+ * workspace's object (behind a D1 binding's surface; the D1 database is then the directory).
+ */
+export const workspaceDatabase = (workspace = DEFAULT_WORKSPACE): D1Database =>
+  onDurableObjects ? testObjects().database(workspace) : env.DB;
 
 const connectionString = () => {
   if (!env.HYPERDRIVE) throw new Error("no HYPERDRIVE binding in this test project");
@@ -33,7 +49,7 @@ export async function d1Rows<T = Record<string, unknown>>(db: D1Database, text: 
 
 /** Runs `text` (`?` placeholders) on this file's database and answers its rows. */
 export async function sqlRows<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]> {
-  if (!onPostgres) return d1Rows<T>(env.DB, text, ...params);
+  if (!onPostgres) return d1Rows<T>(workspaceDatabase(), text, ...params);
   let n = 0;
   const client = postgresClient(connectionString());
   // Counts are bigints, which node-postgres gives as text: numbers, as D1 gives them.
@@ -68,8 +84,18 @@ const ONLY_DEFAULT_WORKSPACE = [
 export async function resetDatabase() {
   const statements = [...DATA_TABLES.map((table) => `DELETE FROM ${table}`), ...ONLY_DEFAULT_WORKSPACE];
   // One round trip each; DELETE beats TRUNCATE on tables this small.
-  if (onPostgres) await sqlRows(statements.map((statement) => `${statement};`).join(" "));
-  else await env.DB.batch(statements.map((statement) => env.DB.prepare(statement)));
+  if (onPostgres) {
+    await sqlRows(statements.map((statement) => `${statement};`).join(" "));
+    return;
+  }
+  if (onDurableObjects) {
+    // Every other workspace's object goes with its directory row; `default`'s is emptied like D1.
+    const others = await d1Rows<{ id: string }>(env.DB, "SELECT id FROM workspaces WHERE id <> 'default'");
+    await Promise.all(others.map(({ id }) => testObjects().destroy(id)));
+  }
+  const db = workspaceDatabase();
+  await db.batch(statements.map((statement) => db.prepare(statement)));
+  if (onDurableObjects) await env.DB.batch(ONLY_DEFAULT_WORKSPACE.map((statement) => env.DB.prepare(statement)));
 }
 
 /**
@@ -95,7 +121,7 @@ function perCallConnection(): PostgresCalls {
 export function testRepository(clock?: () => Date, settings?: RepositorySettings, workspace = DEFAULT_WORKSPACE): PipelineRepository {
   return onPostgres
     ? postgresPipelineRepository(perCallConnection(), workspace, clock, settings)
-    : d1PipelineRepository(env.DB, workspace, clock, settings);
+    : d1PipelineRepository(workspaceDatabase(workspace), workspace, clock, settings);
 }
 
 /** The app with a count of its database round trips, whichever the backend. */
@@ -122,7 +148,7 @@ export function countingApp() {
  * calls (a connection per call costs a PostgreSQL server process each). Used within one test.
  */
 export function openTestRepository(clock?: () => Date, settings?: RepositorySettings, workspace = DEFAULT_WORKSPACE) {
-  if (!onPostgres) return { repo: d1PipelineRepository(env.DB, workspace, clock, settings), close: async () => {} };
+  if (!onPostgres) return { repo: d1PipelineRepository(workspaceDatabase(workspace), workspace, clock, settings), close: async () => {} };
   const connection = postgresConnection(connectionString());
   return { repo: postgresPipelineRepository(connection, workspace, clock, settings), close: () => connection.close() };
 }

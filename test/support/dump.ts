@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
-import { onPostgres, sqlRows } from "./backend";
+import { onPostgres, sqlRows, workspaceDatabase } from "./backend";
 
 /**
  * The whole database as data: the schema (tables, indexes, views, triggers) and every row of
  * every table, each value as SQLite's own literal (`quote()`: 1 and 1.0 and '1' differ, blobs
  * in hex), rows sorted. Two dumps are equal exactly when the databases hold the same bytes.
- * D1's internal tables (`_cf_*`) are left out; d1_migrations is in. On PostgreSQL (the
+ * D1's and Durable Objects' internal tables (`_cf_*`) are left out; d1_migrations is in. On PostgreSQL (the
  * workers-pg project), the public schema's.
  */
 export interface Dump {
@@ -53,7 +53,8 @@ async function dumpPostgres(): Promise<Dump> {
   return row;
 }
 
-export async function dumpDatabase(db: D1Database = env.DB): Promise<Dump> {
+/** The database of the workspace `default` unless told: D1's, PostgreSQL's, or the object `default` on Durable Objects. */
+export async function dumpDatabase(db: D1Database = workspaceDatabase()): Promise<Dump> {
   if (onPostgres && db === env.DB) return dumpPostgres();
   // One statement for the schema and every table's columns, one batch for the rows.
   const { results: objects } = await db
