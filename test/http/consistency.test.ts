@@ -128,6 +128,7 @@ describe("every route runs its database work in one session", () => {
     ["GET", "/v1/workspaces/default/pipelines", {}],
     ["GET", "/v1/workspaces/default/pipelines/count", {}],
     ["GET", `/v1/workspaces/default/pipelines/${id}/metrics`, {}],
+    ["GET", `/v1/workspaces/default/pipelines/${id}/metrics/history`, {}],
     ["GET", `/v1/workspaces/default/pipelines/${id}/revisions`, {}],
     ["GET", `/v1/workspaces/default/pipelines/${id}/revisions/1`, {}],
     ["GET", `/v1/workspaces/default/pipelines/${id}/diff?from=1&to=1`, {}],
