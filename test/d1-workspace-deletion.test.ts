@@ -96,6 +96,27 @@ describe("a workspace deleted in bounded steps", () => {
     expect((await call("GET", "/v1/workspaces/big")).body.pipelineCount).toBe(0);
   });
 
+  it("deletes at most a step's rows of metrics history, and a pipeline only once its history is gone", async () => {
+    const [first] = pipelineIds;
+    // The set-up's archive run archived it: restored, it takes metrics again.
+    expect((await call("POST", path("big", `/pipelines/${first}/restore`))).status).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      expect((await call("PUT", path("big", `/pipelines/${first}/metrics`), { body: metricsBody() })).status).toBe(200);
+    }
+    const steps = d1Workspaces(env.DB, 10, 2);
+    let history = (await rowsLeft("big")).metrics_history ?? 0;
+    expect(history).toBe(9);
+    while ((await steps.deleteStep("big", new Date())) === "more") {
+      const left = await rowsLeft("big");
+      expect(history - (left.metrics_history ?? 0)).toBeLessThanOrEqual(2);
+      history = left.metrics_history ?? 0;
+      const kept = await sqlRows("SELECT DISTINCT pipeline_id FROM metrics_history");
+      const live = await sqlRows("SELECT id FROM pipelines WHERE workspace = 'big'");
+      expect(live.length).toBeGreaterThanOrEqual(kept.length);
+    }
+    expect(await rowsLeft("big")).toEqual(nothingLeft());
+  });
+
   it("is finished by the archive job's next run when a DELETE was cut short", async () => {
     const steps = d1Workspaces(env.DB, 2);
     expect(await steps.deleteStep("big", new Date())).toBe("more");

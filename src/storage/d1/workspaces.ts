@@ -16,9 +16,13 @@ interface Row {
 const COLUMNS = sql.raw("w.id, w.display_name AS displayName, w.created_at AS createdAt");
 const toWorkspace = (row: Row): Workspace => ({ id: row.id, displayName: row.displayName, createdAt: iso(row.createdAt) });
 
-/** Pipelines one deletion step deletes, each with all it owns (by cascade); the other tables go by `DELETE_STEP_ROWS`. */
+/**
+ * Pipelines one deletion step deletes, each with all it owns (by cascade) but its metrics
+ * history, which can hold METRICS_KEEP rows a pipeline: that and the other tables go by
+ * `DELETE_STEP_ROWS`, and a pipeline goes once its history is gone.
+ */
 export const DELETE_STEP_PIPELINES = 200;
-const DELETE_STEP_ROWS = 5000;
+export const DELETE_STEP_ROWS = 5000;
 
 /** The tables whose rows carry their workspace, besides pipelines (whose children go with them). */
 const OWNED = ["api_keys", "audit_events", "change_events", "change_feeds", "idempotency_keys", "archive_runs"] as const;
@@ -34,7 +38,7 @@ const ownsNothing = (workspace: string): SQL =>
   );
 
 /** The workspaces themselves, on D1: the operator's routes and the archive job. */
-export function d1Workspaces(db: D1Database, stepPipelines = DELETE_STEP_PIPELINES): WorkspaceStore {
+export function d1Workspaces(db: D1Database, stepPipelines = DELETE_STEP_PIPELINES, stepRows = DELETE_STEP_ROWS): WorkspaceStore {
   const run = async (statements: SQL[]) => {
     try {
       return await db.batch(statements.map((statement) => prepare(db, statement)));
@@ -74,8 +78,11 @@ export function d1Workspaces(db: D1Database, stepPipelines = DELETE_STEP_PIPELIN
         sql`${INSERT_GUARD} SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM workspaces WHERE id = ${id}) THEN ${reason("workspace_missing")} END`,
         // Unreachable from the first step on: every call's check and every insert's trigger want deleted_at NULL.
         sql`UPDATE workspaces SET deleted_at = ${now.getTime()} WHERE id = ${id} AND deleted_at IS NULL`,
-        sql`DELETE FROM pipelines WHERE rowid IN (SELECT rowid FROM pipelines WHERE workspace = ${id} LIMIT ${stepPipelines})`,
-        ...OWNED.map((table) => deleteSome(table, id, DELETE_STEP_ROWS)),
+        sql`DELETE FROM metrics_history WHERE seq IN (SELECT h.seq FROM pipelines p JOIN metrics_history h ON h.pipeline_id = p.id
+          WHERE p.workspace = ${id} LIMIT ${stepRows})`,
+        sql`DELETE FROM pipelines WHERE rowid IN (SELECT p.rowid FROM pipelines p WHERE p.workspace = ${id}
+          AND NOT EXISTS (SELECT 1 FROM metrics_history h WHERE h.pipeline_id = p.id) LIMIT ${stepPipelines})`,
+        ...OWNED.map((table) => deleteSome(table, id, stepRows)),
         sql`DELETE FROM pipeline_counts WHERE workspace = ${id} AND ${ownsNothing(id)}`,
         sql`DELETE FROM workspaces WHERE id = ${id} AND ${ownsNothing(id)}`,
         sql`SELECT count(*) AS remaining FROM workspaces WHERE id = ${id}`,

@@ -7,12 +7,16 @@ import type { PostgresCalls } from "./connection";
 
 const WORKSPACE = sql`json_build_object('id', w.id, 'displayName', w.display_name, 'createdAt', registry_time(w.created_at))`;
 
-/** Pipelines one deletion step deletes, each with all it owns (by cascade); the other tables go by `DELETE_STEP_ROWS`. */
+/** Pipelines and rows one deletion step deletes, as on D1 (`src/storage/d1/workspaces.ts`): the metrics history goes by rows. */
 export const DELETE_STEP_PIPELINES = 200;
 const DELETE_STEP_ROWS = 5000;
 
 /** The workspaces themselves, on PostgreSQL: the operator's routes and the archive job. */
-export function postgresWorkspaces(connection: PostgresCalls, stepPipelines = DELETE_STEP_PIPELINES): WorkspaceStore {
+export function postgresWorkspaces(
+  connection: PostgresCalls,
+  stepPipelines = DELETE_STEP_PIPELINES,
+  stepRows = DELETE_STEP_ROWS,
+): WorkspaceStore {
   return {
     async create(input, now) {
       const workspace: Workspace = { id: input.id, displayName: input.displayName ?? input.id, createdAt: now.toISOString() };
@@ -34,7 +38,7 @@ export function postgresWorkspaces(connection: PostgresCalls, stepPipelines = DE
 
     deleteStep: (id, now) =>
       connection.value<DeletionProgress>(
-        sql`to_json(registry_delete_workspace_step(${id}, ${now.toISOString()}::timestamptz, ${stepPipelines}, ${DELETE_STEP_ROWS}))`,
+        sql`to_json(registry_delete_workspace_step(${id}, ${now.toISOString()}::timestamptz, ${stepPipelines}, ${stepRows}))`,
       ),
 
     async unfinishedDeletions(limit) {

@@ -63,7 +63,12 @@ BEGIN
   IF w.deleted_at IS NULL THEN
     UPDATE workspaces SET deleted_at = now WHERE id = ws;
   END IF;
-  DELETE FROM pipelines WHERE id IN (SELECT id FROM pipelines WHERE workspace = ws LIMIT pipeline_limit);
+  -- A pipeline's metrics history can hold METRICS_KEEP rows: it goes by row_limit, and the
+  -- pipeline (with what else it owns, by cascade) once its history is gone.
+  DELETE FROM metrics_history WHERE seq IN (
+    SELECT h.seq FROM pipelines p JOIN metrics_history h ON h.pipeline_id = p.id WHERE p.workspace = ws LIMIT row_limit);
+  DELETE FROM pipelines WHERE id IN (SELECT p.id FROM pipelines p WHERE p.workspace = ws
+    AND NOT EXISTS (SELECT 1 FROM metrics_history h WHERE h.pipeline_id = p.id) LIMIT pipeline_limit);
   DELETE FROM api_keys WHERE id IN (SELECT id FROM api_keys WHERE workspace = ws LIMIT row_limit);
   DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE workspace = ws LIMIT row_limit);
   DELETE FROM change_events WHERE seq IN (SELECT seq FROM change_events WHERE workspace = ws LIMIT row_limit);
