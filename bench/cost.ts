@@ -51,7 +51,7 @@ const rowsOf = (p: PipelineJson) =>
   1 + p.stages.length + p.stages.reduce((sum, s) => sum + Object.keys(s.parameters).length, 0) + Object.keys(p.configuration).length;
 const rangeEndsOf = (p: PipelineJson) => 2 + p.stages.length;
 
-const header = (reply: Reply, name: string) => Number(reply.headers.get(name) ?? Number.NaN);
+export const header = (reply: Reply, name: string) => Number(reply.headers.get(name) ?? Number.NaN);
 
 /** The rows a read returned and the most it may read; null where it has no read budget. */
 async function readBudget(base: string, c: Case, reply: Reply): Promise<{ returned: number; budget: number } | null> {
@@ -82,33 +82,56 @@ async function readBudget(base: string, c: Case, reply: Reply): Promise<{ return
   return { returned, budget: returned + allowance };
 }
 
+/** What one request cost, as the metered Worker reports it. */
+export interface Usage {
+  calls: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+/**
+ * One case's row: its answer and cost checked against the budgets, `calls` being the calls it
+ * must make (`what` names them in a failure); `metered` serves the look-ahead reads.
+ */
+export async function costRow(
+  metered: string,
+  c: Case,
+  reply: Reply,
+  usage: Usage,
+  { calls: expectedCalls = c.calls ?? 1, what = "D1 calls" }: { calls?: number; what?: string } = {},
+): Promise<CostRow> {
+  const { calls, rowsRead, rowsWritten } = usage;
+  const failures: string[] = [];
+  if (reply.status !== c.status) failures.push(`status ${reply.status}, expected ${c.status}: ${reply.text.slice(0, 200)}`);
+  if (calls !== expectedCalls) failures.push(`${calls} ${what}, budget ${expectedCalls}`);
+  const budget = failures.length === 0 ? await readBudget(metered, c, reply) : null;
+  const reads = budget && c.keyRow ? { ...budget, budget: budget.budget + 1 } : budget;
+  if (reads && rowsRead > reads.budget) failures.push(`${rowsRead} rows read, budget ${reads.budget}`);
+  return {
+    endpoint: c.endpoint,
+    case: c.case,
+    status: reply.status,
+    calls,
+    rowsRead,
+    rowsWritten,
+    returned: reads?.returned ?? null,
+    readBudget: reads?.budget ?? null,
+    note: typeof c.reads === "object" ? c.reads.unbudgeted : null,
+    failures,
+  };
+}
+
 /** Runs every case once against the metered Worker; `project` (same data) serves the set-up reads. */
 export async function measureCosts(size: number, metered: string, project: string): Promise<CostRow[]> {
   const rows: CostRow[] = [];
   for (const c of await cases(size, project)) {
     const reply = await send(metered, c.call);
-    const calls = header(reply, "X-Bench-D1-Calls");
-    const rowsRead = header(reply, "X-Bench-Rows-Read");
-    const rowsWritten = header(reply, "X-Bench-Rows-Written");
-    const failures: string[] = [];
-    if (reply.status !== c.status) failures.push(`status ${reply.status}, expected ${c.status}: ${reply.text.slice(0, 200)}`);
-    const expectedCalls = c.calls ?? 1;
-    if (calls !== expectedCalls) failures.push(`${calls} D1 calls, budget ${expectedCalls}`);
-    const budget = failures.length === 0 ? await readBudget(metered, c, reply) : null;
-    const reads = budget && c.keyRow ? { ...budget, budget: budget.budget + 1 } : budget;
-    if (reads && rowsRead > reads.budget) failures.push(`${rowsRead} rows read, budget ${reads.budget}`);
-    rows.push({
-      endpoint: c.endpoint,
-      case: c.case,
-      status: reply.status,
-      calls,
-      rowsRead,
-      rowsWritten,
-      returned: reads?.returned ?? null,
-      readBudget: reads?.budget ?? null,
-      note: typeof c.reads === "object" ? c.reads.unbudgeted : null,
-      failures,
-    });
+    const usage = {
+      calls: header(reply, "X-Bench-D1-Calls"),
+      rowsRead: header(reply, "X-Bench-Rows-Read"),
+      rowsWritten: header(reply, "X-Bench-Rows-Written"),
+    };
+    rows.push(await costRow(metered, c, reply, usage));
   }
   return rows;
 }

@@ -78,11 +78,24 @@ export function loadScenarios(size: number): LoadScenario[] {
   ];
 }
 
-export async function runLoad(url: string, scenario: LoadScenario, label: string, seconds: number, token = TOKEN): Promise<LoadResult> {
+/** How a run is made: its clients, and what is read of each response's headers. */
+export interface RunOptions {
+  connections?: number;
+  onHeaders?: (headers: NodeJS.Dict<string | string[]>) => void;
+}
+
+export async function runLoad(
+  url: string,
+  scenario: LoadScenario,
+  label: string,
+  seconds: number,
+  token = TOKEN,
+  { connections = LOAD.connections, onHeaders }: RunOptions = {},
+): Promise<LoadResult> {
   let n = 0;
   const result = await autocannon({
     url,
-    connections: LOAD.connections,
+    connections,
     duration: seconds,
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
     requests: [
@@ -96,6 +109,7 @@ export async function runLoad(url: string, scenario: LoadScenario, label: string
             body: call.body === undefined ? undefined : JSON.stringify(call.body),
           };
         },
+        ...(onHeaders && { onResponse: (_status, _body, _context, headers) => onHeaders(headers ?? {}) }),
       },
     ],
   });
@@ -111,11 +125,11 @@ export async function runLoad(url: string, scenario: LoadScenario, label: string
 type Side = "project" | "baseline";
 
 /** The rounds of one side as one result: all its requests over all its time. */
-function combine(runs: LoadResult[]): LoadResult {
+export function combine(runs: LoadResult[], seconds: number = LOAD.seconds): LoadResult {
   const requests = runs.reduce((sum, run) => sum + run.requests, 0);
   const mean = (pick: (run: LoadResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
   return {
-    requestsPerSecond: requests / (runs.length * LOAD.seconds),
+    requestsPerSecond: requests / (runs.length * seconds),
     p50Ms: mean((run) => run.p50Ms),
     p99Ms: mean((run) => run.p99Ms),
     requests,
@@ -128,18 +142,29 @@ export interface Target {
   token: string;
 }
 
+/** Rounds and their length: LOAD's, or shorter where a part of the bench says so. */
+export interface Rounds {
+  rounds: number;
+  seconds: number;
+  warmUpSeconds: number;
+}
+
 /** Two targets under one scenario, warmed up, then in rounds of alternating order. */
-export async function pair<A extends string, B extends string>(scenario: LoadScenario, targets: Record<A | B, Target>, [a, b]: [A, B]) {
+export async function pair<A extends string, B extends string>(
+  scenario: LoadScenario,
+  targets: Record<A | B, Target>,
+  [a, b]: [A, B],
+  rounds: Rounds = LOAD,
+) {
   const runs = { [a]: [], [b]: [] } as unknown as Record<A | B, LoadResult[]>;
+  const run = (side: A | B, label: string, seconds: number) => runLoad(targets[side].url, scenario, label, seconds, targets[side].token);
   // Each run labels its creates' names, so no run reuses another's.
-  for (const side of [a, b]) await runLoad(targets[side].url, scenario, `${side}-warm-up`, LOAD.warmUpSeconds, targets[side].token);
-  for (let round = 0; round < LOAD.rounds; round++) {
-    for (const side of round % 2 === 0 ? [a, b] : [b, a]) {
-      runs[side].push(await runLoad(targets[side].url, scenario, `${side}-${round}`, LOAD.seconds, targets[side].token));
-    }
+  for (const side of [a, b]) await run(side, `${side}-warm-up`, rounds.warmUpSeconds);
+  for (let round = 0; round < rounds.rounds; round++) {
+    for (const side of round % 2 === 0 ? [a, b] : [b, a]) runs[side].push(await run(side, `${side}-${round}`, rounds.seconds));
   }
-  const first = combine(runs[a]);
-  const second = combine(runs[b]);
+  const first = combine(runs[a], rounds.seconds);
+  const second = combine(runs[b], rounds.seconds);
   return { first, second, ratio: first.requestsPerSecond / second.requestsPerSecond };
 }
 

@@ -1,9 +1,11 @@
 import type { BULK, BulkResult } from "./bulk.ts";
 import { type CostRow, SLACK, WORKSPACE_CHECK } from "./cost.ts";
+import type { ObjectResults } from "./do-bench.ts";
 import { CALLS_PER_REQUEST, LOCAL_MS, modelledLatency, PRIMARY, RTT_TO_PRIMARY_MS } from "./edge-latency.ts";
 import type { LOAD, LoadResult } from "./load.ts";
 import type { PostgresResults } from "./pg-bench.ts";
 import type { PROFILE } from "./profile.ts";
+import { objectsSection, objectsSummary } from "./report-do.ts";
 import { allRatios, type PerfResults, perfSections, table } from "./report-perf.ts";
 import { postgresSection, postgresSummary } from "./report-pg.ts";
 
@@ -17,6 +19,8 @@ export interface Results extends PerfResults {
   bulk: BulkResult;
   /** The same data set on PostgreSQL, beside D1. */
   postgres: PostgresResults;
+  /** Durable Objects beside D1, at the first size. */
+  durableObjects: ObjectResults;
   failures: string[];
   seconds: number;
 }
@@ -121,6 +125,8 @@ ${headline(results)}
 
 ${postgresSummary(results.postgres)}
 
+${objectsSummary(results.durableObjects)}
+
 ## Cost per request, at ${thousands(small)} and ${thousands(large)} pipelines
 
 Each pipeline has 5 stages of 3 parameters and 3 configuration entries; one in ten is archived. Counts are D1's own \`meta.rows_read\` / \`meta.rows_written\`, summed over the request's D1 calls.
@@ -139,6 +145,7 @@ Budgets (the bench exits non-zero when one is broken):
 ${results.unmeasured.length === 0 ? "" : `\nNot measured (in the OpenAPI document, no case in the bench): ${results.unmeasured.map((o) => `\`${o}\``).join(", ")}.\n`}
 ${perfSections(results)}
 ${postgresSection(results.postgres)}
+${objectsSection(results.durableObjects)}
 ## Edge latency: modelled, not measured
 
 What a request waits on D1 from a Worker in each of D1's six replica regions, in milliseconds, for this project (1 call per request) and for a design that makes 2 (an API key looked up, then the work), with and without read replicas. **Modelled from assumptions, not measured** (\`bench/edge-latency.ts\`): the primary in ${PRIMARY}; ${LOCAL_MS} ms to the D1 instance in the Worker's own region; round trips to the primary from representative cities' ping times, rounded, taken from WonderNetwork's public ping statistics (https://wondernetwork.com/pings); a read session starts anywhere (so with replicas every call of a read stays in the region), a write session on the primary. Network round trips only: no SQL time, no Worker CPU.

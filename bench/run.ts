@@ -9,6 +9,9 @@
 // the profiles, size and start-up (5 runs); no PostgreSQL, no 100,000, no cost table, no bulk
 // import. About 7 minutes; writes bench/results/quick.{json,md}, never latest.*, and prints the
 // markdown. The full run stays the source of truth.
+//
+// `node bench/run.ts --do-only`: the Durable Objects part alone (bench/do-only.ts), about three
+// minutes; writes bench/results/tmp/do.{json,md}.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -16,6 +19,8 @@ import { benchKey } from "./api-keys.ts";
 import { BULK, type BulkResult, importInBulk } from "./bulk.ts";
 import { compareWithBaseline } from "./compare.ts";
 import { type CostRow, measureCosts, SLACK } from "./cost.ts";
+import { type ObjectResults, objectsBench } from "./do-bench.ts";
+import { objectsOnly } from "./do-only.ts";
 import { expectStatus } from "./http.ts";
 import { LOAD, type LoadRow, measureApiKeyThroughput, measureNoise, measureThroughput } from "./load.ts";
 import { postgresBench } from "./pg-bench.ts";
@@ -26,6 +31,7 @@ import { removeBenchPipelines, seedPipelines, seedWorkspaces } from "./seed.ts";
 import { measureStartup, STARTUP } from "./startup.ts";
 import { ROOT, startWorkers } from "./workers.ts";
 
+if (process.argv.includes("--do-only")) process.exit(await objectsOnly());
 const quick = process.argv.includes("--quick");
 const SIZES = quick ? [1_000] : [1_000, 100_000];
 /** Workspaces seeded beside default, and where their pipelines' numbers start (above every size). */
@@ -72,10 +78,11 @@ process.once("SIGTERM", stopOnSignal);
 let workers: Awaited<ReturnType<typeof startWorkers>>;
 let pg: ReturnType<typeof postgresBench>;
 let bulk: BulkResult | undefined;
+let objects: ObjectResults | undefined;
 let notMeasured: string[] = [];
 try {
   log("building the Workers and starting Miniflare");
-  workers = await startWorkers(quick ? {} : { postgres: postgres.url });
+  workers = await startWorkers(quick ? {} : { postgres: postgres.url, objects: true });
   pg = quick ? (null as unknown as typeof pg) : postgresBench(postgres, workers, epoch, log);
 } catch (error) {
   await postgres.stop();
@@ -123,6 +130,11 @@ try {
     // What the bench created goes, so the next size starts from the seeded data.
     await removeBenchPipelines(workers.db);
     if (!quick) failures.push(...(await pg.measure(size, { throughput: size === SIZES[0] })));
+    if (!quick && size === SIZES[0]) {
+      const part = await objectsBench(workers, size, epoch, cost[size] ?? [], log);
+      objects = part.results;
+      failures.push(...part.failures);
+    }
   }
   if (!quick) {
     log(`importing ${BULK.pipelines} pipelines`);
@@ -201,6 +213,7 @@ if (quick) {
     unmeasured: notMeasured,
     bulk: bulk as BulkResult,
     postgres: pg.results,
+    durableObjects: objects as ObjectResults,
     failures,
     seconds: (performance.now() - started) / 1000,
   };

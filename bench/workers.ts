@@ -18,6 +18,10 @@ import type { D1 } from "./seed.ts";
  * store everything in PostgreSQL (src/storage/open-storage.ts):
  * - project-pg: the production entry again, the same script as project;
  * - metered-pg: the app reporting each request's database round trips (bench/worker/metered-pg.ts).
+ * With `objects`, two more with a `WORKSPACES` Durable Object binding (each workspace in its own
+ * object, class WorkspaceObject of project-do's script) over a D1 directory of their own:
+ * - project-do: the production entry again;
+ * - metered-do: the app over metered objects and directory (bench/worker/metered-do.ts).
  * Each listens on its own loopback port; request logging is off.
  */
 
@@ -28,11 +32,13 @@ const ENTRIES = {
   metered: "bench/worker/metered.ts",
   baseline: "bench/baseline/worker.ts",
   "metered-pg": "bench/worker/metered-pg.ts",
+  "metered-do": "bench/worker/metered-do.ts",
 } as const;
 /** The scripts built. */
 export type ScriptName = keyof typeof ENTRIES;
 const D1_WORKERS = ["project", "metered", "baseline"] as const;
 const PG_WORKERS = ["project-pg", "metered-pg"] as const;
+const DO_WORKERS = ["project-do", "metered-do"] as const;
 /** The Workers over D1. */
 export type WorkerName = (typeof D1_WORKERS)[number];
 /** Each Worker's script. */
@@ -42,7 +48,11 @@ const SCRIPT_OF = {
   baseline: "baseline",
   "project-pg": "project",
   "metered-pg": "metered-pg",
-} as const satisfies Record<WorkerName | (typeof PG_WORKERS)[number], ScriptName>;
+  "project-do": "project",
+  "metered-do": "metered-do",
+} as const satisfies Record<WorkerName | (typeof PG_WORKERS)[number] | (typeof DO_WORKERS)[number], ScriptName>;
+/** Both Workers on Durable Objects reach the objects of project-do's class, so they see the same data. */
+const OBJECTS = { WORKSPACES: { className: "WorkspaceObject", useSQLite: true, scriptName: "project-do" } };
 
 function build(name: ScriptName): string {
   const outdir = join(BUILD, name);
@@ -60,10 +70,15 @@ function build(name: ScriptName): string {
   return join(outdir, script);
 }
 
+/** A Durable Object namespace as Node reaches it through Miniflare. */
+export type Namespace = Awaited<ReturnType<Miniflare["getDurableObjectNamespace"]>>;
+
 export interface Workers {
   urls: Record<WorkerName, string>;
   /** The Workers over PostgreSQL, when started with a connection string. */
   pg: { project: string; metered: string } | null;
+  /** The Workers on Durable Objects, when started with `objects`: their directory and the objects' namespace (from Node). */
+  objects: { project: string; metered: string; directory: D1; namespace: Namespace } | null;
   db: D1;
   /** Each script, as built. */
   scripts: Record<ScriptName, string>;
@@ -115,7 +130,7 @@ export function benchSettings() {
  * `postgres` (a connection string with a password) adds the Workers over PostgreSQL.
  */
 export async function startWorkers(
-  options: { scripts?: Record<ScriptName, string>; inspector?: boolean; postgres?: string } = {},
+  options: { scripts?: Record<ScriptName, string>; inspector?: boolean; postgres?: string; objects?: boolean } = {},
 ): Promise<Workers> {
   // The project serves /openapi.json from the built assets: built with the scripts.
   if (!options.scripts) await buildDocsAssets();
@@ -123,13 +138,15 @@ export async function startWorkers(
     options.scripts ??
     (Object.fromEntries((Object.keys(ENTRIES) as ScriptName[]).map((name) => [name, build(name)])) as Record<ScriptName, string>);
   const settings = benchSettings();
-  const workers = [...D1_WORKERS, ...(options.postgres ? PG_WORKERS : [])].map((name) => ({
+  const workers = [...D1_WORKERS, ...(options.postgres ? PG_WORKERS : []), ...(options.objects ? DO_WORKERS : [])].map((name) => ({
     name,
     modules: true,
     scriptPath: scripts[SCRIPT_OF[name]],
     ...settings,
     // Its presence makes the app store everything in PostgreSQL (src/storage/open-storage.ts).
     ...(options.postgres && name.endsWith("-pg") && { hyperdrives: { HYPERDRIVE: options.postgres } }),
+    // Its presence makes the app keep each workspace in its object, the D1 database (here its own) the directory.
+    ...(name.endsWith("-do") && { durableObjects: OBJECTS, d1Databases: { DB: "bench-do" } }),
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   }));
   const mf = new Miniflare(convertV4MiniflareOptions({ logRequests: false, ...(options.inspector ? { inspectorPort: 0 } : {}), workers }));
@@ -139,8 +156,15 @@ export async function startWorkers(
   const pg = options.postgres ? { project: await url("project-pg"), metered: await url("metered-pg") } : null;
   const db = await mf.getD1Database("DB", "project");
   await migrate(db);
+  let objects: Workers["objects"] = null;
+  if (options.objects) {
+    const directory = await mf.getD1Database("DB", "project-do");
+    await migrate(directory);
+    const namespace = await mf.getDurableObjectNamespace("WORKSPACES", "project-do");
+    objects = { project: await url("project-do"), metered: await url("metered-do"), directory, namespace };
+  }
   const inspector = options.inspector ? `ws://${(await mf.getInspectorURL()).host}` : null;
-  return { urls: urls as Record<WorkerName, string>, pg, db, scripts, inspector, dispose: () => mf.dispose() };
+  return { urls: urls as Record<WorkerName, string>, pg, objects, db, scripts, inspector, dispose: () => mf.dispose() };
 }
 
 /** The real migrations, in order, each file one batch (as `wrangler d1 migrations apply` does). */

@@ -16,6 +16,8 @@ export default {
     metered.headers.set("X-Bench-D1-Calls", String(usage.calls));
     metered.headers.set("X-Bench-Rows-Read", String(usage.rowsRead));
     metered.headers.set("X-Bench-Rows-Written", String(usage.rowsWritten));
+    metered.headers.set("X-Bench-Write-Calls", String(usage.writeCalls));
+    metered.headers.set("X-Bench-Write-Ms", String(usage.writeMs));
     return metered;
   },
 } satisfies ExportedHandler<Env>;
