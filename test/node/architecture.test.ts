@@ -94,12 +94,13 @@ it("the layout check catches a resource importing another, a backend importing a
 
 const MAX_LINES = 350;
 
-it(`no source, test, bench, script or package file is over ${MAX_LINES} lines`, () => {
+it(`no source, console, test, bench, script or package file is over ${MAX_LINES} lines`, () => {
   const packages = [...importsUnder("packages/client/src").keys(), ...importsUnder("packages/cli/src").keys()];
   // The client's generated API types are built output, as the OpenAPI document is.
   const written = packages.filter((file) => !file.includes("/generated/"));
   const long = [
     ...importsUnder("src").keys(),
+    ...importsUnder("console").keys(),
     ...importsUnder("test").keys(),
     ...importsUnder("bench").keys(),
     ...importsUnder("scripts").keys(),
