@@ -28,8 +28,9 @@ function header(session: Session): HTMLElement {
       type: "button",
       onclick: () => {
         forgetSession();
-        location.hash = "";
-        draw();
+        // Back to the bare page without a hash change, so the sign-in form is drawn once.
+        history.replaceState(null, "", location.pathname);
+        draw(true);
       },
     },
     "Sign out",
@@ -62,7 +63,7 @@ export function draw(focus = false) {
   const main = h("main", { id: "main" });
   if (!session) {
     show(root, main);
-    signInView(main, draw);
+    signInView(main, () => draw(true));
     return;
   }
   const flash = takeFlash();

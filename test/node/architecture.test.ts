@@ -118,3 +118,13 @@ it("the Worker imports nothing of the client or command packages, so neither lan
   );
   expect([...reaching.map(([file]) => file), ...byName]).toEqual([]);
 });
+
+it("the console imports nothing of the Worker but the domain, and the Worker nothing of the console", () => {
+  const reaching = [...importsUnder("console")].flatMap(([file, imports]) =>
+    imports.filter((path) => path.startsWith("src/") && !path.startsWith("src/domain/")).map((path) => `${file} → ${path}`),
+  );
+  const back = [...importsUnder("src")].flatMap(([file, imports]) =>
+    imports.filter((path) => path.startsWith("console/")).map((path) => `${file} → ${path}`),
+  );
+  expect([...reaching, ...back]).toEqual([]);
+});

@@ -70,9 +70,11 @@ it("has an accessibility check that finds a serious violation when the page has 
 it("signs in with a key, kept in sessionStorage and sent only as a bearer header", async () => {
   const sent: { url: string; authorization: string | undefined }[] = [];
   page.on("request", (request) => sent.push({ url: request.url(), authorization: request.headers().authorization }));
-  await page.getByLabel("API key or operator token").fill(seed.key);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // With the keyboard alone: the form has the focus, Enter sends it, the new page's heading takes the focus.
+  await page.keyboard.type(seed.key);
+  await page.keyboard.press("Enter");
   await expect.poll(() => heading().textContent()).toBe("Pipelines");
+  await expect.poll(() => page.evaluate("document.activeElement?.tagName")).toBe("H1");
   expect(await page.evaluate(() => Object.values(sessionStorage).join(""))).toContain(seed.key);
   const api = sent.filter(({ url }) => new URL(url).pathname.startsWith("/v1/"));
   expect(api.length).toBeGreaterThan(0);
@@ -101,6 +103,22 @@ it("lists the pipelines with filters, sort and cursor paging, and finds one by n
   await page.getByLabel("Name (exact)").fill("alpha-ingest");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect.poll(() => rows.locator("th").allTextContents()).toEqual(["alpha-ingest"]);
+  await page.getByLabel("Name (exact)").fill("no-such-pipeline");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect.poll(() => page.getByText("No pipeline matches these filters.").count()).toBe(1);
+});
+
+it("archives a pipeline and restores it, each with the ETag the page was drawn from", async () => {
+  await page.goto(`${base}/console#/pipelines?name=beta-job`);
+  await page.getByRole("link", { name: "beta-job" }).click();
+  await expect.poll(() => heading().textContent()).toBe("beta-job");
+  await page.getByRole("button", { name: "Archive" }).click();
+  await expect.poll(() => page.getByRole("button", { name: "Restore" }).count()).toBe(1);
+  expect(await page.locator("dl.summary").textContent()).toContain("Statearchived");
+  await page.getByRole("button", { name: "Restore" }).click();
+  await expect.poll(() => page.getByRole("button", { name: "Archive" }).count()).toBe(1);
+  expect(await page.locator("dl.summary").textContent()).toContain("Stateactive");
+  expect(await page.locator("dl.summary").textContent()).toContain("Version3");
 });
 
 it("shows a key of workspace A nothing of workspace B: a problem with its request id instead", async () => {
