@@ -1,10 +1,12 @@
 // The static assets of the Worker (wrangler.toml [assets]) that are built, not written: the API
 // reference renderer (Scalar's standalone build, the version the lockfile pins), copied into
-// public/, the OpenAPI document (scripts/openapi.ts) and the client's types of it (scripts/client-types.ts). `npm run dev`, `npm test` and
+// public/, the OpenAPI document (scripts/openapi.ts), the client's types of it (scripts/client-types.ts) and the web
+// console's script and stylesheet (scripts/console-assets.ts). `npm run dev`, `npm test` and
 // `npm run deploy` run it; all are git-ignored.
 import { copyFileSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { writeClientTypes } from "./client-types.ts";
+import { buildConsoleAssets } from "./console-assets.ts";
 import { buildOpenApiDocument, writeOpenApiDocument } from "./openapi.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -24,9 +26,10 @@ export function copyDocsAssets(): string {
   return target;
 }
 
-/** Every built asset: the renderer, the OpenAPI document and the client package's types of it. */
+/** Every built asset: the renderer, the OpenAPI document, the client package's types of it and the console. */
 export async function buildDocsAssets(): Promise<void> {
   copyDocsAssets();
+  await buildConsoleAssets();
   const document = await buildOpenApiDocument();
   await writeOpenApiDocument(document);
   await writeClientTypes(document);

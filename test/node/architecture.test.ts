@@ -94,12 +94,13 @@ it("the layout check catches a resource importing another, a backend importing a
 
 const MAX_LINES = 350;
 
-it(`no source, test, bench, script or package file is over ${MAX_LINES} lines`, () => {
+it(`no source, console, test, bench, script or package file is over ${MAX_LINES} lines`, () => {
   const packages = [...importsUnder("packages/client/src").keys(), ...importsUnder("packages/cli/src").keys()];
   // The client's generated API types are built output, as the OpenAPI document is.
   const written = packages.filter((file) => !file.includes("/generated/"));
   const long = [
     ...importsUnder("src").keys(),
+    ...importsUnder("console").keys(),
     ...importsUnder("test").keys(),
     ...importsUnder("bench").keys(),
     ...importsUnder("scripts").keys(),
@@ -116,4 +117,14 @@ it("the Worker imports nothing of the client or command packages, so neither lan
     /from\s+["']@pipeline-registry\//.test(readFileSync(join(root, file), "utf8")),
   );
   expect([...reaching.map(([file]) => file), ...byName]).toEqual([]);
+});
+
+it("the console imports nothing of the Worker but the domain, and the Worker nothing of the console", () => {
+  const reaching = [...importsUnder("console")].flatMap(([file, imports]) =>
+    imports.filter((path) => path.startsWith("src/") && !path.startsWith("src/domain/")).map((path) => `${file} → ${path}`),
+  );
+  const back = [...importsUnder("src")].flatMap(([file, imports]) =>
+    imports.filter((path) => path.startsWith("console/")).map((path) => `${file} → ${path}`),
+  );
+  expect([...reaching, ...back]).toEqual([]);
 });

@@ -1,9 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { expect, inject, it } from "vitest";
+import { launchBrowser, pageProblems } from "./support/browser.ts";
 
 /**
  * The /docs page in a real browser (Debian's chromium driven by playwright-core; no browser
@@ -11,49 +7,12 @@ import { expect, inject, it } from "vitest";
  * the Worker serves alone, offer nothing that needs another origin (Scalar's AI agent, its MCP
  * generation), and try no other origin.
  */
-function chromiumPath(): string {
-  const configured = process.env.CHROMIUM_PATH;
-  if (configured) return configured;
-  try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
-  } catch {
-    throw new Error(
-      "The /docs browser test needs Chromium: `sudo apt-get install -y chromium` on Debian or Ubuntu (.ci/run does it), or set CHROMIUM_PATH to a Chromium or Chrome binary.",
-    );
-  }
-}
-
 it("renders every operation at /docs with every other origin blocked", async () => {
   const base = inject("workerUrl");
-  const profile = mkdtempSync(join(tmpdir(), "docs-browser-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchBrowser(base);
   try {
-    const origin = new URL(base).origin;
-    const blocked: string[] = [];
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (new URL(url).origin === origin) return route.continue();
-      blocked.push(url);
-      return route.abort("blockedbyclient");
-    });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content Security Policy|is not defined/.test(message.text())) problems.push(message.text());
-    });
+    const page = await browser.context.newPage();
+    const problems = pageProblems(page, /Content Security Policy|is not defined/);
     const response = await page.goto(`${base}/docs`);
     expect(response?.status()).toBe(200);
     const document = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary: string }>> };
@@ -68,10 +27,9 @@ it("renders every operation at /docs with every other origin blocked", async () 
     // Whatever the page does once it is idle (telemetry, a late feature) is tried by now.
     await page.waitForTimeout(2_000);
     expect(problems).toEqual([]);
-    expect(blocked).toEqual([]);
+    expect(browser.blocked).toEqual([]);
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 });
 
