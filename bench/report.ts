@@ -2,6 +2,7 @@ import type { BULK, BulkResult } from "./bulk.ts";
 import { type CostRow, SLACK, WORKSPACE_CHECK } from "./cost.ts";
 import type { ObjectResults } from "./do-bench.ts";
 import { CALLS_PER_REQUEST, LOCAL_MS, modelledLatency, PRIMARY, RTT_TO_PRIMARY_MS } from "./edge-latency.ts";
+import { type FeedWaitResult, feedWaitSection } from "./feed-wait.ts";
 import type { LOAD, LoadResult } from "./load.ts";
 import type { PostgresResults } from "./pg-bench.ts";
 import type { PROFILE } from "./profile.ts";
@@ -21,6 +22,8 @@ export interface Results extends PerfResults {
   postgres: PostgresResults;
   /** Durable Objects beside D1, at the first size. */
   durableObjects: ObjectResults;
+  /** The change feed's long poll. */
+  feedWait: FeedWaitResult;
   failures: string[];
   seconds: number;
 }
@@ -146,6 +149,7 @@ ${results.unmeasured.length === 0 ? "" : `\nNot measured (in the OpenAPI documen
 ${perfSections(results)}
 ${postgresSection(results.postgres)}
 ${objectsSection(results.durableObjects)}
+${feedWaitSection(results.feedWait)}
 ## Edge latency: modelled, not measured
 
 What a request waits on D1 from a Worker in each of D1's six replica regions, in milliseconds, for this project (1 call per request) and for a design that makes 2 (an API key looked up, then the work), with and without read replicas. **Modelled from assumptions, not measured** (\`bench/edge-latency.ts\`): the primary in ${PRIMARY}; ${LOCAL_MS} ms to the D1 instance in the Worker's own region; round trips to the primary from representative cities' ping times, rounded, taken from WonderNetwork's public ping statistics (https://wondernetwork.com/pings); a read session starts anywhere (so with replicas every call of a read stays in the region), a write session on the primary. Network round trips only: no SQL time, no Worker CPU.

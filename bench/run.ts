@@ -11,7 +11,8 @@
 // markdown. The full run stays the source of truth.
 //
 // `node bench/run.ts --do-only`: the Durable Objects part alone (bench/do-only.ts), about three
-// minutes; writes bench/results/tmp/do.{json,md}.
+// minutes; writes bench/results/tmp/do.{json,md}. `node bench/run.ts --feed-only`: the change feed's
+// long poll alone (bench/feed-wait.ts), under a minute; prints its section.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import { compareWithBaseline } from "./compare.ts";
 import { type CostRow, measureCosts, SLACK } from "./cost.ts";
 import { type ObjectResults, objectsBench } from "./do-bench.ts";
 import { objectsOnly } from "./do-only.ts";
+import { type FeedWaitResult, feedOnly, measureFeedWait } from "./feed-wait.ts";
 import { expectStatus } from "./http.ts";
 import { LOAD, type LoadRow, measureApiKeyThroughput, measureNoise, measureThroughput } from "./load.ts";
 import { postgresBench } from "./pg-bench.ts";
@@ -32,6 +34,7 @@ import { measureStartup, STARTUP } from "./startup.ts";
 import { ROOT, startWorkers } from "./workers.ts";
 
 if (process.argv.includes("--do-only")) process.exit(await objectsOnly());
+if (process.argv.includes("--feed-only")) process.exit(await feedOnly());
 const quick = process.argv.includes("--quick");
 const SIZES = quick ? [1_000] : [1_000, 100_000];
 /** Workspaces seeded beside default, and where their pipelines' numbers start (above every size). */
@@ -79,6 +82,7 @@ let workers: Awaited<ReturnType<typeof startWorkers>>;
 let pg: ReturnType<typeof postgresBench>;
 let bulk: BulkResult | undefined;
 let objects: ObjectResults | undefined;
+let feedWait: FeedWaitResult | undefined;
 let notMeasured: string[] = [];
 try {
   log("building the Workers and starting Miniflare");
@@ -140,6 +144,10 @@ try {
     log(`importing ${BULK.pipelines} pipelines`);
     bulk = await importInBulk(workers.urls.metered);
     if (bulk.d1Calls !== bulk.requests) failures.push(`bulk import: ${bulk.d1Calls} D1 calls for ${bulk.requests} requests`);
+    log("the change feed's long poll");
+    const feed = await measureFeedWait(workers.urls);
+    feedWait = feed.result;
+    failures.push(...feed.failures);
     notMeasured = await unmeasured(workers.urls.project, cost[SIZES[0] as number] ?? []);
   }
 } finally {
@@ -214,6 +222,7 @@ if (quick) {
     bulk: bulk as BulkResult,
     postgres: pg.results,
     durableObjects: objects as ObjectResults,
+    feedWait: feedWait as FeedWaitResult,
     failures,
     seconds: (performance.now() - started) / 1000,
   };
