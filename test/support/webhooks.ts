@@ -54,13 +54,25 @@ export async function createEndpoint(url: string, extra: object = {}): Promise<{
   return created.body;
 }
 
-/** Runs the Worker's queue handler on a real batch of these messages, each at its attempt: what it acked and retried. */
+/**
+ * Runs the Worker's queue handler on a real batch of these messages, each at its attempt: what
+ * it acked and retried, and the delay of each retry (which the plugin's result leaves out, so
+ * each message's retry is observed on its way through).
+ */
 export async function runQueue(messages: { body: WebhookMessage; attempts: number }[], queue = QUEUE) {
   const batch = createMessageBatch<WebhookMessage>(
     queue,
     messages.map((message, i) => ({ id: `m${i}-${Date.now()}`, timestamp: new Date(), ...message })),
   );
+  const delays: (number | undefined)[] = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options?: QueueRetryOptions) => {
+      delays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
+  return { ...(await getQueueResult(batch, ctx)), delays };
 }
