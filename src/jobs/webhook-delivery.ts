@@ -1,3 +1,4 @@
+import { NotFoundError } from "../domain/errors";
 import { newId } from "../domain/ids";
 import type { OutboxKey, PendingDelivery, Storage } from "../domain/storage";
 import { type AttemptOutcome, DELIVERY_TIMEOUT_MS, judgeAttempt, MAX_ATTEMPTS, RESPONSE_READ_BYTES, succeeded } from "../domain/webhook";
@@ -68,7 +69,7 @@ async function deliver(storage: Storage, message: Message<WebhookMessage>, allow
   const webhooks = storage.workspace(workspace).webhooks;
   const pending = await webhooks.pending(key, new Date()).catch((error: unknown) => {
     // A workspace deleted since: nothing to deliver.
-    if (error instanceof Error && "kind" in error && error.kind === "not_found") return null;
+    if (error instanceof NotFoundError) return null;
     throw error;
   });
   if (pending?.status !== "enabled" || pending.outboxStatus !== "pending") {

@@ -1,3 +1,4 @@
+import { NotFoundError } from "../domain/errors";
 import type { OutboxKey, Storage, WebhookStore } from "../domain/storage";
 import type { Env } from "../env";
 import { readStorageSettings } from "../settings";
@@ -43,7 +44,8 @@ export async function sendAfterWrite(env: Env, workspace: string): Promise<void>
   try {
     await sendOutbox(store.storage.workspace(workspace).webhooks, workspace, queue, new Date());
   } catch (error) {
-    // The sweep sends what this could not.
+    // A workspace deleted since has nothing left to send; else the sweep sends what this could not.
+    if (error instanceof NotFoundError) return;
     console.error(JSON.stringify({ level: "error", event: "webhook_send", workspace, cause: String(error) }));
   } finally {
     await store.close?.();

@@ -1,19 +1,24 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { sendAfterWrite } from "../../jobs/webhook-outbox";
 import { type AppEnv, readsOnly } from "../context";
 
 /**
- * After a write that may have made change events (a pipeline's, an archive run's) succeeded and
- * its answer is out, sends its workspace's new webhook outbox rows to the queue, off the request's
- * own round trip (src/jobs/webhook-outbox.ts). What this cannot send, the cron's sweep does.
+ * Sends the request's workspace's new webhook outbox rows to the queue once the answer is out,
+ * off the request's own round trip (src/jobs/webhook-outbox.ts). Without an execution context
+ * (the app called directly, as in tests) or a queue, nothing is sent here: the cron's sweep does it.
  */
-export const sendWebhooks: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
+export function sendWebhooksLater(c: Context<AppEnv>): void {
   const workspace = c.get("workspaceId");
-  if (readsOnly(c) || c.res.status >= 300 || !workspace || !c.env.WEBHOOK_QUEUE) return;
+  if (!workspace || !c.env.WEBHOOK_QUEUE) return;
   try {
     c.executionCtx.waitUntil(sendAfterWrite(c.env, workspace));
   } catch {
-    // No execution context (the app called directly, as in tests): the sweep sends them.
+    // No execution context: the sweep sends them.
   }
+}
+
+/** After a write that may have made change events (a pipeline's, an archive run's) and succeeded. */
+export const sendWebhooks: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (!readsOnly(c) && c.res.status < 300) sendWebhooksLater(c);
 };

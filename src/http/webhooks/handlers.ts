@@ -3,9 +3,9 @@ import { NotFoundError, ValidationError } from "../../domain/errors";
 import { isId, newId } from "../../domain/ids";
 import { mintWebhookSecret, PREVIOUS_SECRET_HOURS } from "../../domain/webhook";
 import { webhookUrlProblem } from "../../domain/webhook-url";
-import { sendAfterWrite } from "../../jobs/webhook-outbox";
 import { webhookLoopbackAllowed } from "../../settings";
 import type { AppEnv, WithBody } from "../context";
+import { sendWebhooksLater } from "../middleware/webhook-send";
 import { newestFirstAnswer, newestFirstQuery } from "../shared/pages";
 import type { NewWebhookBody, WebhookPatchBody } from "./schemas";
 
@@ -77,7 +77,7 @@ export async function ping(c: Context<AppEnv>) {
   const id = endpointId(c);
   const eventId = newId();
   found(id, await c.get("workspace").webhooks.ping(id, eventId, new Date()));
-  c.executionCtx.waitUntil(sendAfterWrite(c.env, c.get("workspaceId")));
+  sendWebhooksLater(c);
   return c.json({ eventId }, 202);
 }
 
