@@ -32,6 +32,8 @@ export default defineConfig(async () => {
         ADMIN_TOKEN: "test-admin-token",
         ACCESS_LOG: "off",
         RATE_LIMIT_WINDOWS: "epoch",
+        // Webhook tests deliver to a real server on 127.0.0.1 (test/node/support/webhook-receiver.ts).
+        WEBHOOK_ALLOW_LOOPBACK: "true",
         ...propertyKnobs,
       },
       // Empty D1s besides wrangler.toml's DB: the migration test applies the migrations one at a
@@ -59,7 +61,7 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**", "test/pg/**", "test/do/**"],
             setupFiles: ["./test/support/apply-migrations.ts"],
-            globalSetup: ["./test/node/support/docs-assets.ts"],
+            globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/webhook-receiver.ts"],
           },
         },
         {
@@ -78,7 +80,11 @@ export default defineConfig(async () => {
               "test/reliability/{model-based,concurrency,http-fuzz,data-edges,linearizability}*.test.ts",
             ],
             exclude: ["test/http/consistency.test.ts", "test/http/consistency-tokens.test.ts"],
-            globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/postgres.ts"],
+            globalSetup: [
+              "./test/node/support/docs-assets.ts",
+              "./test/node/support/postgres.ts",
+              "./test/node/support/webhook-receiver.ts",
+            ],
             // One database for the whole project, which each file resets: one file at a time.
             fileParallelism: false,
             // Locally every request opens its own PostgreSQL connection (a new server process that
@@ -102,7 +108,11 @@ export default defineConfig(async () => {
             exclude: ["test/http/consistency.test.ts", "test/http/consistency-tokens.test.ts"],
             setupFiles: ["./test/support/apply-migrations.ts"],
             // The objects' bundled migrations are written from migrations/ first.
-            globalSetup: ["./test/node/support/docs-assets.ts", "./test/node/support/object-migrations.ts"],
+            globalSetup: [
+              "./test/node/support/docs-assets.ts",
+              "./test/node/support/object-migrations.ts",
+              "./test/node/support/webhook-receiver.ts",
+            ],
           },
         },
         {

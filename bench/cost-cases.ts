@@ -2,6 +2,7 @@ import { apiKeyCases } from "./api-keys.ts";
 import { type Case, deepCursor, withParams } from "./cost-case.ts";
 import { type Call, expectStatus } from "./http.ts";
 import { activeIndex, BROAD_FILTER, NARROW_FILTER, pipelineBody, pipelineId, pipelineName, replacementBody } from "./seed.ts";
+import { webhookCases } from "./webhook-cases.ts";
 
 export async function cases(size: number, project: string): Promise<Case[]> {
   const [readTarget, putTarget, archiveTarget, deleteTarget, metricsTarget] = [0, 1, 2, 3, 4].map((n) => pipelineId(activeIndex(size, n)));
@@ -334,5 +335,6 @@ export async function cases(size: number, project: string): Promise<Case[]> {
     },
     { endpoint: "GET /docs", case: "the API reference page", call: get("/docs"), status: 200, reads: unbudgeted("no data"), calls: 0 },
     ...(await apiKeyCases(project, { size, readTarget, putTarget, putIndex })),
+    ...(await webhookCases(project, size)),
   ];
 }

@@ -41,7 +41,8 @@ export async function serveDev(args: string[], options: DevOptions = {}): Promis
   await buildDocsAssets();
 
   // Miniflare's rate limiters count in windows aligned to the epoch: Retry-After can say the real wait.
-  args = [...(options.wranglerArgs ?? []), "--var", "RATE_LIMIT_WINDOWS:epoch", ...args];
+  // Webhooks may reach a receiver on this machine (http://127.0.0.1:<port>, docs/webhooks.md); a deploy never sets it.
+  args = [...(options.wranglerArgs ?? []), "--var", "RATE_LIMIT_WINDOWS:epoch", "--var", "WEBHOOK_ALLOW_LOOPBACK:true", ...args];
   if (!args.some((arg) => arg === "--port" || arg.startsWith("--port="))) {
     // Without this, wrangler quietly moves to another port when 8787 is taken.
     let port = DEFAULT_PORT;

@@ -31,4 +31,6 @@ export interface Env extends WranglerEnv {
    * of the window. Unset in production, where the binding's windows are not known.
    */
   RATE_LIMIT_WINDOWS?: string;
+  /** "true" lets webhooks reach http://127.0.0.1:<port> and http://localhost:<port> (src/settings.ts); `npm run dev` sets it. */
+  WEBHOOK_ALLOW_LOOPBACK?: string;
 }

@@ -152,3 +152,10 @@ export const rateLimitWindowsKnown = (env: Pick<Env, "RATE_LIMIT_WINDOWS">): boo
  */
 export const tokenSecret = (env: Pick<Env, "CONSISTENCY_KEY" | "ADMIN_TOKEN">): string | undefined =>
   env.CONSISTENCY_KEY || env.ADMIN_TOKEN || undefined;
+
+/**
+ * `WEBHOOK_ALLOW_LOOPBACK=true` lets webhook URLs `http://127.0.0.1:<port>` and
+ * `http://localhost:<port>` through (src/domain/webhook-url.ts), for a receiver on the developer's
+ * machine: `npm run dev` sets it, a deployment never should. Anything else keeps them refused.
+ */
+export const webhookLoopbackAllowed = (env: Pick<Env, "WEBHOOK_ALLOW_LOOPBACK">): boolean => env.WEBHOOK_ALLOW_LOOPBACK === "true";

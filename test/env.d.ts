@@ -1,6 +1,13 @@
 import type { D1Migration } from "@cloudflare/vitest-plugin";
 import type { Env as WorkerEnv } from "../src/env";
 
+declare module "vitest" {
+  /** The webhook receiver's base URL (test/node/support/webhook-receiver.ts). */
+  export interface ProvidedContext {
+    webhookReceiver: string;
+  }
+}
+
 declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {

@@ -2,6 +2,7 @@ import type { ApiKey, NewApiKey, Scope } from "./api-key";
 import type { ArchiveBatch, ArchiveRun, PendingArchiveRun } from "./archive-run";
 import type { WriteContext } from "./history";
 import type { PipelineRepository } from "./repository";
+import type { AttemptOutcome, DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookPatch, WebhookType } from "./webhook";
 import type { NewWorkspace, Workspace, WorkspacePage, WorkspaceQuery, WorkspaceWithCount } from "./workspace";
 
 /**
@@ -27,6 +28,7 @@ export interface WorkspaceStorage {
   pipelines: PipelineRepository;
   apiKeys: ApiKeyStore;
   archiveRuns: ArchiveRunStore;
+  webhooks: WebhookStore;
   /** The workspace itself, with its pipeline count. */
   describe(): Promise<WorkspaceWithCount>;
 }
@@ -51,6 +53,8 @@ export interface WorkspaceStore {
   unfinishedDeletions(limit: number): Promise<string[]>;
   /** Workspaces with an active pipeline updated before `cutoff`, by id after `after`: where the archive job has work. */
   withStalePipelines(cutoff: string, query: WorkspaceQuery): Promise<string[]>;
+  /** Workspaces with a webhook outbox row made before `cutoff` whose message was never sent, by id after `after`. */
+  withUnsentWebhooks(cutoff: Date, query: WorkspaceQuery): Promise<string[]>;
   /** Deletes audit events and change events recorded before `cutoff`, in every workspace. */
   pruneAuditEvents(cutoff: string): Promise<void>;
 }
@@ -82,4 +86,68 @@ export interface ArchiveRunStore {
   record(run: ArchiveRun, context: WriteContext): Promise<void>;
   /** The most recent runs, newest first; `limit` is kept within 1 to 100. */
   list(limit: number): Promise<ArchiveRun[]>;
+}
+
+/** A newest-first page: `next` is the position the next page starts before, null on the last. */
+export interface NewestFirstPage<T> {
+  items: T[];
+  next: number | null;
+}
+
+/** One event for one endpoint: an outbox row, and the body of its queue message (with the workspace). */
+export interface OutboxKey {
+  endpoint: string;
+  event: string;
+}
+
+/** What a delivery attempt needs, read in one call: the endpoint as it now is, and the body to send. */
+export interface PendingDelivery {
+  url: string;
+  status: WebhookEndpoint["status"];
+  /** The current secret, then the previous one while it still signs. */
+  secrets: string[];
+  failingSince: number | null;
+  /** The outbox row's status: a delivery that succeeded is not sent again. */
+  outboxStatus: DeliveryStatus;
+  /** `{type, timestamp, data}` as JSON. */
+  body: string;
+}
+
+export interface WebhookStore {
+  create(
+    input: { id: string; url: string; types: WebhookType[]; description: string | null; secret: string },
+    now: Date,
+  ): Promise<WebhookEndpoint>;
+  /** Newest first; `before` is a position from an earlier page. */
+  list(query: { limit: number; before?: number }): Promise<NewestFirstPage<WebhookEndpoint>>;
+  /** With its newest delivery attempt; null for an unknown id. */
+  get(id: string): Promise<(WebhookEndpoint & { lastDelivery: WebhookDelivery | null }) | null>;
+  /** Enabling clears why it was disabled and its failures; null for an unknown id. */
+  update(id: string, patch: WebhookPatch, now: Date): Promise<WebhookEndpoint | null>;
+  /** With its outbox rows and deliveries: nothing more is delivered. False for an unknown id. */
+  delete(id: string): Promise<boolean>;
+  /** The new secret signs from now on; the old one too until `previousUntil`. Null for an unknown id. */
+  rotateSecret(id: string, secret: string, previousUntil: Date): Promise<WebhookEndpoint | null>;
+  /** Puts a `webhook.ping` event with id `eventId` into the endpoint's outbox; false for an unknown id. */
+  ping(id: string, eventId: string, now: Date): Promise<boolean>;
+  /** An endpoint's attempts, newest first; null for an unknown endpoint. */
+  deliveries(id: string, query: { limit: number; before?: number }): Promise<NewestFirstPage<WebhookDelivery> | null>;
+  /** Up to `limit` outbox rows whose message was not sent, made before `before` when given. */
+  unsent(limit: number, before?: Date): Promise<OutboxKey[]>;
+  markSent(keys: OutboxKey[], now: Date): Promise<void>;
+  /** The endpoint and body of an outbox row, its secrets as they sign at `now`; null when the row or its endpoint is gone. */
+  pending(key: OutboxKey, now: Date): Promise<PendingDelivery | null>;
+  /**
+   * Records an attempt and what it leads to, in one write: the delivery row, the outbox row's
+   * status, the endpoint's failures (cleared by a success, begun by a first failure) and its
+   * disabling (`disable`).
+   */
+  recordAttempt(key: OutboxKey, attempt: AttemptRecord, now: Date): Promise<void>;
+}
+
+export interface AttemptRecord extends AttemptOutcome {
+  id: string;
+  attempt: number;
+  status: DeliveryStatus;
+  disable?: "gone" | "failing";
 }

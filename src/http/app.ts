@@ -20,8 +20,10 @@ import { noStore } from "./middleware/no-store";
 import { rateLimit } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { observeDatabaseCalls, pipelineRepository, refuseForeignToken, requestStorage } from "./middleware/request-storage";
+import { sendWebhooks } from "./middleware/webhook-send";
 import { pipelineRoutes } from "./pipelines/routes";
 import { problemResponse } from "./problem";
+import { webhookRoutes } from "./webhooks/routes";
 import { workspaceRoutes } from "./workspaces/routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -73,6 +75,8 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
     }),
   );
   app.use("/v1/*", pipelineRepository(repository));
+  app.use(`${IN_WORKSPACE}/pipelines/*`, sendWebhooks);
+  app.use(`${IN_WORKSPACE}/archive-runs`, sendWebhooks);
 
   const routes = app
     .route("/", healthRoutes)
@@ -82,7 +86,8 @@ export function createApp({ repository, onDatabaseCall }: AppDependencies = {}) 
     .route(`${IN_WORKSPACE}/audit-events`, auditEventRoutes)
     .route(`${IN_WORKSPACE}/events`, changeEventRoutes)
     .route(`${IN_WORKSPACE}/archive-runs`, archiveRunRoutes)
-    .route(`${IN_WORKSPACE}/api-keys`, apiKeyRoutes);
+    .route(`${IN_WORKSPACE}/api-keys`, apiKeyRoutes)
+    .route(`${IN_WORKSPACE}/webhooks`, webhookRoutes);
   // Outside the typed routes: hono/client has no use for the document or its page.
   app.route("/", docsRoutes);
   return routes;

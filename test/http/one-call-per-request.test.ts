@@ -100,6 +100,27 @@ describe(`one ${backendName} call per request`, () => {
     }
   });
 
+  it("for every webhook route, the write's outbox rows included (their sending comes after the answer, on storage of its own)", async () => {
+    const webhooks = "/v1/workspaces/default/webhooks";
+    const created = await callsFor("POST", webhooks, { body: { url: "https://hooks.example.com/counted" } });
+    expect({ status: created.status, calls: created.calls }).toEqual({ status: 201, calls: 1 });
+    const id = created.body.id;
+    const { id: pipeline } = await createPipeline("with-a-webhook");
+    for (const [method, path, options, expected] of [
+      ["GET", webhooks, {}, 200],
+      ["GET", `${webhooks}/${id}`, {}, 200],
+      ["PATCH", `${webhooks}/${id}`, { body: { description: "counted" } }, 200],
+      ["POST", `${webhooks}/${id}/rotate-secret`, {}, 200],
+      ["POST", `${webhooks}/${id}/ping`, {}, 202],
+      ["GET", `${webhooks}/${id}/deliveries`, {}, 200],
+      ["PATCH", `/v1/workspaces/default/pipelines/${pipeline}`, { body: { configuration: { hooked: "yes" } } }, 200],
+      ["DELETE", `${webhooks}/${id}`, {}, 204],
+    ] as const) {
+      const { calls, status } = await callsFor(method, path, options);
+      expect({ method, path, status, calls }).toEqual({ method, path, status: expected, calls: 1 });
+    }
+  });
+
   it("for an API key refused by the database, on its input or for its scope, and for the list and count", async () => {
     const reader = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "reader", scopes: ["read"] } })).body;
     const revoked = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "revoked", scopes: ["admin"] } })).body;

@@ -16,7 +16,10 @@ import { createKey, createWorkspace, path } from "../support/workspaces";
 // biome-ignore lint: a parsed JSON document
 const fetchDocument = async (): Promise<any> => (await call("GET", "/openapi.json", { token: null })).body;
 
-/** The rules across members, or against what is stored (docs/api.md): their 400s are about the values, not the shape. */
+/**
+ * The rules across members, or against what is stored, and a webhook URL's rules, which depend on
+ * a setting (docs/api.md states each in prose): their 400s are about the values, not the shape.
+ */
 const CROSS_MEMBER_RULES = [
   /^a stage id must be the id of one of this pipeline's stages$/,
   /is used twice$/,
@@ -25,6 +28,7 @@ const CROSS_MEMBER_RULES = [
   /appears twice in the import$/,
   /may not exceed (bytes|chunks)Total$/,
   /^endTime may not be before startTime$/,
+  /^url must (be an absolute URL|be https:\/\/|not carry user info|not name )/,
 ];
 
 const SERVER_ISSUED = new Set(["cursor", "after", "X-Consistency-Token"]);

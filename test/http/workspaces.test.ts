@@ -1,10 +1,17 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/http/app";
-import { resetDatabase, sqlRows } from "../support/backend";
+import { d1Rows, onPostgres, resetDatabase, sqlRows, workspaceDatabase } from "../support/backend";
 import { call, callWith, pipelineBody } from "../support/http";
 import { expectConsistentDatabase } from "../support/invariants";
+import { receiverUrl, runQueue } from "../support/webhooks";
 import { createKey, createWorkspace, dumpWorkspace, path, populate } from "../support/workspaces";
+
+/** Rows of the database that holds `workspace` (its own object on Durable Objects). */
+const rowsOf = (workspace: string, text: string, ...params: unknown[]) =>
+  onPostgres
+    ? sqlRows<Record<string, string>>(text, ...params)
+    : d1Rows<Record<string, string>>(workspaceDatabase(workspace), text, ...params);
 
 beforeEach(() => resetDatabase());
 
@@ -148,6 +155,12 @@ describe("deleting a workspace", () => {
     await createWorkspace("team-b");
     const a = await populate("team-a");
     await populate("team-b");
+    // A webhook endpoint of team-a with an outbox row and a delivery attempt.
+    const hook = (await call("POST", path("team-a", "/webhooks"), { body: { url: receiverUrl().url } })).body;
+    expect((await call("POST", path("team-a", "/pipelines"), { body: pipelineBody("hooked") })).status).toBe(201);
+    const [row] = await rowsOf("team-a", "SELECT event_id FROM webhook_outbox WHERE endpoint_id = ?", hook.id);
+    await runQueue([{ body: { workspace: "team-a", endpoint: hook.id, event: row?.event_id ?? "" }, attempts: 1 }]);
+    expect(await rowsOf("team-a", "SELECT 1 FROM webhook_deliveries WHERE workspace = 'team-a'")).not.toEqual([]);
     const before = await dumpWorkspace("team-b");
     expect((await call("DELETE", "/v1/workspaces/team-a")).status).toBe(204);
     // Its keys are gone with it: refused as any unknown key is.
@@ -163,6 +176,9 @@ describe("deleting a workspace", () => {
       "idempotency_keys",
       "archive_runs",
       "pipeline_counts",
+      "webhook_endpoints",
+      "webhook_outbox",
+      "webhook_deliveries",
     ]) {
       expect(await sqlRows(`SELECT * FROM ${table} WHERE workspace = 'team-a'`), table).toEqual([]);
     }

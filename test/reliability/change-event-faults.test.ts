@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/http/app";
-import { resetDatabase } from "../support/backend";
+import { resetDatabase, sqlRows } from "../support/backend";
 import { dumpDatabase } from "../support/dump";
 import { faultyD1 } from "../support/faulty-d1";
 import { expectFeedMatchesChanges } from "../support/feed";
@@ -12,7 +12,9 @@ import { type CallOptions, call, callWith, createPipeline, metricsBody, pipeline
  * fail at each of its statements in turn (test/reliability/faults.test.ts proves such a failure
  * leaves the database byte for byte as it was), and after every attempt the feed still holds
  * exactly the changes made, never an event without its change nor a change without its event;
- * the write that succeeds at last adds exactly its own events.
+ * the write that succeeds at last adds exactly its own events. A webhook endpoint that takes every
+ * type is registered, so each event has its outbox row (docs/webhooks.md): never one without its
+ * event, nor an event without its row.
  */
 
 const faulty = faultyD1(env.DB);
@@ -28,6 +30,18 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** The outbox holds one row for each change event made since the endpoint was registered, and nothing else. */
+async function expectOutboxMatchesEvents(since: number, context: string) {
+  const outbox = await sqlRows<{ event_id: string }>("SELECT event_id FROM webhook_outbox ORDER BY event_id");
+  const events = await sqlRows<{ id: string }>("SELECT id FROM change_events WHERE seq > ? ORDER BY id", since);
+  expect(
+    outbox.map((row) => row.event_id),
+    context,
+  ).toEqual(events.map((row) => row.id));
+}
+
+const lastSeq = async () => (await sqlRows<{ seq: number | null }>("SELECT max(seq) AS seq FROM change_events"))[0]?.seq ?? 0;
+
 interface World {
   kept: string;
   archived: string;
@@ -38,6 +52,8 @@ async function seed(): Promise<World> {
   const kept = (await createPipeline("kept")).id;
   const archived = (await createPipeline("archived")).id;
   expect((await call("POST", `/v1/workspaces/default/pipelines/${archived}/archive`)).status).toBe(200);
+  // Registered after the writes above, whose rows would otherwise be sent to the queue meanwhile.
+  expect((await call("POST", "/v1/workspaces/default/webhooks", { body: { url: "https://hooks.example.com/all" } })).status).toBe(201);
   return { kept, archived };
 }
 
@@ -67,6 +83,7 @@ describe("a pipeline write failing at any statement of its batch", () => {
     async (name, write) => {
       const [, method, url, options, status, events] = write;
       const world = await seed();
+      const since = await lastSeq();
       const before = await expectFeedMatchesChanges("default", `${name} before`);
       const dump = await dumpDatabase();
       let positions = 0;
@@ -80,6 +97,7 @@ describe("a pipeline write failing at any statement of its batch", () => {
         if (name !== "archive run") expect(reply.status, context).toBe(500);
         const after = await expectFeedMatchesChanges("default", context);
         expect(after, context).toEqual(before);
+        await expectOutboxMatchesEvents(since, context);
         if (name !== "archive run") expect(await dumpDatabase(), context).toEqual(dump);
       }
       expect(positions).toBeGreaterThanOrEqual(4);
@@ -89,6 +107,8 @@ describe("a pipeline write failing at any statement of its batch", () => {
       const after = await expectFeedMatchesChanges("default", `${name} after`);
       expect(after.slice(0, before.length)).toEqual(before);
       expect(after.length - before.length, `${name}: its events`).toBe(events);
+      await expectOutboxMatchesEvents(since, `${name} after`);
+      expect(await sqlRows("SELECT 1 FROM webhook_outbox"), `${name}: an outbox row per event`).toHaveLength(events);
     },
   );
 });

@@ -66,7 +66,18 @@ export async function sqlRows<T = Record<string, unknown>>(text: string, ...para
   }
 }
 
-const DATA_TABLES = ["pipelines", "archive_runs", "idempotency_keys", "api_keys", "audit_events", "change_events", "change_feeds"];
+const DATA_TABLES = [
+  "pipelines",
+  "archive_runs",
+  "idempotency_keys",
+  "api_keys",
+  "audit_events",
+  "change_events",
+  "change_feeds",
+  "webhook_endpoints",
+  "webhook_outbox",
+  "webhook_deliveries",
+];
 
 /** What every backend's SQL understands: the workspace `default` alone, empty, as the migrations leave a new database. */
 const ONLY_DEFAULT_WORKSPACE = [

@@ -203,6 +203,48 @@ export const SEEDERS: Record<string, (step: number, parents: Map<string, Row[]>)
       pipeline: null,
     },
   ],
+  webhook_endpoints: (step) => [
+    {
+      seq: 5000 + step,
+      id: seedId(step, "webhook_endpoints", 0),
+      url: "https://hooks.example.com/p?x=✓",
+      types: JSON.stringify(["pipeline.*"]),
+      description: null,
+      status: "disabled",
+      secret: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0",
+      previous_secret: null,
+      previous_secret_until: null,
+      created_at: T0,
+      disabled_reason: "gone",
+      failing_since: T0 + 1,
+    },
+  ],
+  webhook_outbox: (step) => [
+    {
+      endpoint_id: seedId(step, "outbox-endpoint", 0),
+      event_id: seedId(step, "outbox-event", 0),
+      event_seq: null,
+      type: "webhook.ping",
+      payload: JSON.stringify({ ping: "✓" }),
+      created_at: T0,
+      sent_at: null,
+      status: "pending",
+    },
+  ],
+  webhook_deliveries: (step) => [
+    {
+      seq: 6000 + step,
+      id: seedId(step, "webhook_deliveries", 0),
+      endpoint_id: seedId(step, "delivery-endpoint", 0),
+      event_id: seedId(step, "delivery-event", 0),
+      attempt: 3,
+      status: "failed",
+      response_status: null,
+      duration_ms: 10_000,
+      at: T0 + 2 ** 33,
+      error: "no answer within 10 s",
+    },
+  ],
   // The feed of the workspace this step seeds (one row per workspace).
   change_feeds: (step) => [{ workspace: `team-${step}`, pruned_through: 2000 + step }],
   workspaces: (step) => [

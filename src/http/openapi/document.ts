@@ -18,6 +18,11 @@ const TAGS = [
     name: "Change events",
     description: "The workspace's change feed: every change of its pipelines, with the pipeline after it, in commit order.",
   },
+  {
+    name: "Webhooks",
+    description:
+      "Change events pushed to your endpoints, signed as Standard Webhooks v1 asks, retried, with every attempt kept (admin only).",
+  },
   { name: "API keys", description: "Revocable bearer tokens with scopes (admin only)." },
   { name: "Archive runs", description: "The job that archives stale pipelines (admin only)." },
   { name: "Operations", description: "Liveness and documentation; no token needed." },

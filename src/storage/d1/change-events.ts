@@ -55,7 +55,7 @@ export const pruneAllChangeEvents = (cutoff: number): SQL[] => [
   sql`DELETE FROM change_events WHERE workspace IN (SELECT id FROM workspaces WHERE deleted_at IS NULL) AND at < ${cutoff}`,
 ];
 
-interface FeedRow {
+export interface FeedRow {
   prunedThrough: number;
   seq: number | null;
   id: string;
@@ -69,7 +69,7 @@ interface FeedRow {
   pipeline: string | null;
 }
 
-const toChangeEvent = (row: FeedRow & { seq: number }): ChangeEvent => ({
+export const toChangeEvent = (row: FeedRow & { seq: number }): ChangeEvent => ({
   id: row.id,
   seq: row.seq,
   type: row.type,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
 
+export * from "./webhook-schema";
 /**
  * The D1 schema. Times are epoch milliseconds (integers sort and compare exactly);
  * the repository turns them into RFC 3339 strings. Every lookup the API makes has an
@@ -26,7 +27,6 @@ export const workspaces = sqliteTable("workspaces", {
   createdAt: integer("created_at").notNull(),
   deletedAt: integer("deleted_at"),
 });
-
 const workspaceColumn = () => text("workspace").notNull().default("default");
 
 export const pipelines = sqliteTable(

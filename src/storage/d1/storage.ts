@@ -6,6 +6,7 @@ import { d1ArchiveRuns } from "./archive-runs";
 import { d1CallOutcome } from "./call-counter";
 import { d1WorkspaceCheck } from "./key-check";
 import { d1PipelineRepository } from "./pipeline-repository";
+import { d1Webhooks } from "./webhooks";
 import { d1DescribeWorkspace, d1Workspaces } from "./workspaces";
 
 /** One workspace's stores on D1, over `db` (which checks the workspace in each call); each part built when first used. */
@@ -21,6 +22,9 @@ export function d1WorkspaceStorage(db: D1Database, workspace: string, settings: 
     },
     get archiveRuns() {
       return d1ArchiveRuns(db, workspace);
+    },
+    get webhooks() {
+      return d1Webhooks(db, workspace);
     },
     describe: () => d1DescribeWorkspace(db, workspace),
   };

@@ -25,7 +25,17 @@ export const DELETE_STEP_PIPELINES = 200;
 export const DELETE_STEP_ROWS = 5000;
 
 /** The tables whose rows carry their workspace, besides pipelines (whose children go with them). */
-const OWNED = ["api_keys", "audit_events", "change_events", "change_feeds", "idempotency_keys", "archive_runs"] as const;
+const OWNED = [
+  "api_keys",
+  "audit_events",
+  "change_events",
+  "change_feeds",
+  "idempotency_keys",
+  "archive_runs",
+  "webhook_endpoints",
+  "webhook_outbox",
+  "webhook_deliveries",
+] as const;
 
 /** At most `limit` rows of `table` in `workspace`, deleted. */
 const deleteSome = (table: string, workspace: string, limit: number) =>
@@ -105,6 +115,17 @@ export function d1Workspaces(db: D1Database, stepPipelines = DELETE_STEP_PIPELIN
         db,
         sql`SELECT w.id FROM workspaces w WHERE w.deleted_at IS NULL ${from}
           AND EXISTS (SELECT 1 FROM pipelines p WHERE p.workspace = w.id AND p.archived = 0 AND p.updated_at < ${Date.parse(cutoff)})
+          ORDER BY w.id LIMIT ${limit}`,
+      ).all<{ id: string }>();
+      return results.map((row) => row.id);
+    },
+
+    async withUnsentWebhooks(cutoff, { limit, after }) {
+      const from = after === undefined ? sql`` : sql`AND w.id > ${after}`;
+      const { results } = await prepare(
+        db,
+        sql`SELECT w.id FROM workspaces w WHERE w.deleted_at IS NULL ${from}
+          AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.workspace = w.id AND o.sent_at IS NULL AND o.created_at < ${cutoff.getTime()})
           ORDER BY w.id LIMIT ${limit}`,
       ).all<{ id: string }>();
       return results.map((row) => row.id);

@@ -32,6 +32,16 @@ export function objectWorkspaces(directory: D1Database, objects: WorkspaceObject
     }
   }
 
+  /** Up to `limit` live workspaces after `after` whose object answers `ask` with something. */
+  async function having(ask: (id: string) => Promise<string[]>, { limit, after }: WorkspaceQuery): Promise<string[]> {
+    const found: string[] = [];
+    for await (const { id, answer } of askEvery(ask, after)) {
+      if (answer.length > 0) found.push(id);
+      if (found.length === limit) break;
+    }
+    return found;
+  }
+
   return {
     async create(input, now) {
       const workspace = await rows.create(input, now);
@@ -61,15 +71,11 @@ export function objectWorkspaces(directory: D1Database, objects: WorkspaceObject
 
     unfinishedDeletions: (limit) => rows.unfinishedDeletions(limit),
 
-    async withStalePipelines(cutoff, { limit, after }) {
-      const found: string[] = [];
-      const stale = (id: string) => d1Workspaces(objects.database(id)).withStalePipelines(cutoff, { limit: 1 });
-      for await (const { id, answer } of askEvery(stale, after)) {
-        if (answer.length > 0) found.push(id);
-        if (found.length === limit) break;
-      }
-      return found;
-    },
+    withStalePipelines: (cutoff, query) =>
+      having((id) => d1Workspaces(objects.database(id)).withStalePipelines(cutoff, { limit: 1 }), query),
+
+    withUnsentWebhooks: (cutoff, query) =>
+      having((id) => d1Workspaces(objects.database(id)).withUnsentWebhooks(cutoff, { limit: 1 }), query),
 
     async pruneAuditEvents(cutoff) {
       for await (const _ of askEvery((id) => d1Workspaces(objects.database(id)).pruneAuditEvents(cutoff))) {

@@ -9,7 +9,7 @@ import type { PostgresCalls } from "./connection";
  * (functions/history.sql), in the transaction of each change.
  */
 
-const EVENT = sql`json_build_object('id', e.id, 'seq', e.seq, 'type', e.type, 'at', registry_time(e.at),
+export const EVENT = sql`json_build_object('id', e.id, 'seq', e.seq, 'type', e.type, 'at', registry_time(e.at),
   'actor', json_build_object('type', e.actor_type, 'id', e.actor_id), 'requestId', e.request_id,
   'resource', json_build_object('type', e.resource_type, 'id', e.resource_id), 'version', e.version, 'pipeline', e.pipeline)`;
 

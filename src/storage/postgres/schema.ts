@@ -16,6 +16,8 @@ import {
 } from "drizzle-orm/pg-core";
 import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
 
+export * from "./webhook-schema";
+
 /**
  * The PostgreSQL schema: the same tables as the D1 one (../d1/schema.ts), in PostgreSQL's own
  * types. Times are `timestamptz(3)` (milliseconds, as the API shows them); names sort by code

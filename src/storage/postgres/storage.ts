@@ -6,6 +6,7 @@ import { postgresApiKeys, postgresFindKeyByHash } from "./api-keys";
 import { postgresArchiveRuns } from "./archive-runs";
 import { type PostgresCalls, type PostgresConnection, postgresConnection } from "./connection";
 import { postgresPipelineRepository } from "./pipeline-repository";
+import { postgresWebhooks } from "./webhooks";
 import { postgresDescribeWorkspace, postgresWorkspaces } from "./workspaces";
 
 /** One workspace's stores on PostgreSQL, over `calls` (which check the workspace in each call); each part built when first used. */
@@ -26,6 +27,9 @@ export function postgresWorkspaceStorage(
     },
     get archiveRuns() {
       return postgresArchiveRuns(calls, workspace);
+    },
+    get webhooks() {
+      return postgresWebhooks(calls, workspace);
     },
     describe: () => postgresDescribeWorkspace(calls, workspace),
   };

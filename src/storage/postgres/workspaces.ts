@@ -58,6 +58,16 @@ export function postgresWorkspaces(
       return rows.map((row) => row.id);
     },
 
+    async withUnsentWebhooks(cutoff, { limit, after }) {
+      const from = after === undefined ? sql`` : sql`AND w.id > ${after}`;
+      const rows = await connection.rows<{ id: string }>(
+        sql`SELECT w.id FROM workspaces w WHERE w.deleted_at IS NULL ${from}
+          AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.workspace = w.id AND o.sent_at IS NULL AND o.created_at < ${cutoff.toISOString()}::timestamptz)
+          ORDER BY w.id LIMIT ${limit}`,
+      );
+      return rows.map((row) => row.id);
+    },
+
     async pruneAuditEvents(cutoff) {
       await connection.value(sql`registry_prune_audit_events(${cutoff}::timestamptz)`);
     },

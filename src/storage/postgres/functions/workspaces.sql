@@ -31,6 +31,8 @@ CREATE TRIGGER change_feeds_workspace_live AFTER INSERT ON change_feeds
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
 CREATE TRIGGER idempotency_keys_workspace_live AFTER INSERT ON idempotency_keys
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
+CREATE TRIGGER webhook_endpoints_workspace_live AFTER INSERT ON webhook_endpoints
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION registry_workspace_live();
 
 -- A new workspace with its two counter rows; false when the id is taken (by a workspace, or
 -- by one whose deletion has not finished).
@@ -75,13 +77,18 @@ BEGIN
   DELETE FROM idempotency_keys
     WHERE workspace = ws AND (scope, key) IN (SELECT scope, key FROM idempotency_keys WHERE workspace = ws LIMIT row_limit);
   DELETE FROM archive_runs WHERE id IN (SELECT id FROM archive_runs WHERE workspace = ws LIMIT row_limit);
+  DELETE FROM webhook_deliveries WHERE seq IN (SELECT seq FROM webhook_deliveries WHERE workspace = ws LIMIT row_limit);
+  DELETE FROM webhook_outbox
+    WHERE (endpoint_id, event_id) IN (SELECT endpoint_id, event_id FROM webhook_outbox WHERE workspace = ws LIMIT row_limit);
   IF EXISTS (SELECT 1 FROM pipelines WHERE workspace = ws) OR EXISTS (SELECT 1 FROM api_keys WHERE workspace = ws)
     OR EXISTS (SELECT 1 FROM audit_events WHERE workspace = ws) OR EXISTS (SELECT 1 FROM idempotency_keys WHERE workspace = ws)
-    OR EXISTS (SELECT 1 FROM archive_runs WHERE workspace = ws) OR EXISTS (SELECT 1 FROM change_events WHERE workspace = ws) THEN
+    OR EXISTS (SELECT 1 FROM archive_runs WHERE workspace = ws) OR EXISTS (SELECT 1 FROM change_events WHERE workspace = ws)
+    OR EXISTS (SELECT 1 FROM webhook_deliveries WHERE workspace = ws) OR EXISTS (SELECT 1 FROM webhook_outbox WHERE workspace = ws) THEN
     RETURN 'more';
   END IF;
   DELETE FROM pipeline_counts WHERE workspace = ws;
   DELETE FROM change_feeds WHERE workspace = ws;
+  DELETE FROM webhook_endpoints WHERE workspace = ws;
   DELETE FROM workspaces WHERE id = ws;
   RETURN 'deleted';
 END
