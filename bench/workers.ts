@@ -168,7 +168,7 @@ export async function startWorkers(
 }
 
 /** The real migrations, in order, each file one batch (as `wrangler d1 migrations apply` does). */
-async function migrate(db: D1) {
+export async function migrate(db: D1) {
   const dir = join(ROOT, "migrations");
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(".sql"))
