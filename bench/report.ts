@@ -9,6 +9,7 @@ import type { PROFILE } from "./profile.ts";
 import { objectsSection, objectsSummary } from "./report-do.ts";
 import { allRatios, type PerfResults, perfSections, table } from "./report-perf.ts";
 import { postgresSection, postgresSummary } from "./report-pg.ts";
+import { type DeliveryRow, deliverySection } from "./webhook-delivery.ts";
 
 export interface Results extends PerfResults {
   generatedAt: string;
@@ -24,6 +25,8 @@ export interface Results extends PerfResults {
   durableObjects: ObjectResults;
   /** The change feed's long poll. */
   feedWait: FeedWaitResult;
+  /** Webhook delivery, in a Miniflare with the queues. */
+  deliveries: DeliveryRow[];
   failures: string[];
   seconds: number;
 }
@@ -150,6 +153,7 @@ ${perfSections(results)}
 ${postgresSection(results.postgres)}
 ${objectsSection(results.durableObjects)}
 ${feedWaitSection(results.feedWait)}
+${deliverySection(results.deliveries)}
 ## Edge latency: modelled, not measured
 
 What a request waits on D1 from a Worker in each of D1's six replica regions, in milliseconds, for this project (1 call per request) and for a design that makes 2 (an API key looked up, then the work), with and without read replicas. **Modelled from assumptions, not measured** (\`bench/edge-latency.ts\`): the primary in ${PRIMARY}; ${LOCAL_MS} ms to the D1 instance in the Worker's own region; round trips to the primary from representative cities' ping times, rounded, taken from WonderNetwork's public ping statistics (https://wondernetwork.com/pings); a read session starts anywhere (so with replicas every call of a read stays in the region), a write session on the primary. Network round trips only: no SQL time, no Worker CPU.

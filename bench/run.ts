@@ -12,7 +12,8 @@
 //
 // `node bench/run.ts --do-only`: the Durable Objects part alone (bench/do-only.ts), about three
 // minutes; writes bench/results/tmp/do.{json,md}. `node bench/run.ts --feed-only`: the change feed's
-// long poll alone (bench/feed-wait.ts), under a minute; prints its section.
+// long poll alone (bench/feed-wait.ts), under a minute; prints its section. `node bench/run.ts
+// --webhooks-only`: webhook delivery alone (bench/webhook-delivery.ts), about four minutes.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -31,10 +32,12 @@ import { type Breakdown, PROFILE, profileScenarios } from "./profile.ts";
 import { markdown, quickMarkdown } from "./report.ts";
 import { removeBenchPipelines, seedPipelines, seedWorkspaces } from "./seed.ts";
 import { measureStartup, STARTUP } from "./startup.ts";
+import { type DeliveryRow, deliveriesOnly, measureDeliveries } from "./webhook-delivery.ts";
 import { ROOT, startWorkers } from "./workers.ts";
 
 if (process.argv.includes("--do-only")) process.exit(await objectsOnly());
 if (process.argv.includes("--feed-only")) process.exit(await feedOnly());
+if (process.argv.includes("--webhooks-only")) process.exit(await deliveriesOnly());
 const quick = process.argv.includes("--quick");
 const SIZES = quick ? [1_000] : [1_000, 100_000];
 /** Workspaces seeded beside default, and where their pipelines' numbers start (above every size). */
@@ -83,6 +86,7 @@ let pg: ReturnType<typeof postgresBench>;
 let bulk: BulkResult | undefined;
 let objects: ObjectResults | undefined;
 let feedWait: FeedWaitResult | undefined;
+let deliveries: DeliveryRow[] = [];
 let notMeasured: string[] = [];
 try {
   log("building the Workers and starting Miniflare");
@@ -157,6 +161,13 @@ try {
   process.off("SIGTERM", stopOnSignal);
 }
 
+if (!quick) {
+  log("webhook delivery");
+  const delivered = await measureDeliveries(workers.scripts.project);
+  deliveries = delivered.rows;
+  failures.push(...delivered.failures.slice(0, 20));
+}
+
 // Profiling slows the isolates down, so it runs apart, on the smaller size (the paths are flat).
 const profileSize = SIZES[0] as number;
 log(`profiling at ${profileSize}`);
@@ -223,6 +234,7 @@ if (quick) {
     postgres: pg.results,
     durableObjects: objects as ObjectResults,
     feedWait: feedWait as FeedWaitResult,
+    deliveries,
     failures,
     seconds: (performance.now() - started) / 1000,
   };
