@@ -18,22 +18,37 @@ export interface WebhookMessage extends OutboxKey {
 
 /** A queue takes at most 100 messages in one send. */
 const SEND_BATCH = 100;
+/**
+ * Batches sent after one write: an import of 100 pipelines to every endpoint a workspace may have
+ * makes at most 100 × 20 rows. What is left beyond them waits for the sweep.
+ */
+const AFTER_WRITE_BATCHES = 21;
+/** Batches the sweep sends for one workspace in one cron run, so one backlog cannot hold the run. */
+const SWEEP_BATCHES = 50;
 /** A row this old and still unsent has lost its message: the sweep sends it. */
 export const SWEEP_AFTER_MS = 60_000;
 
-/** Sends up to a batch of `workspace`'s unsent rows (made before `before`, when given) and marks them sent; answers how many. */
+/**
+ * Sends `workspace`'s unsent rows (made before `before`, when given), a batch at a time and each
+ * batch marked sent, until none is left or `batches` were sent; answers how many rows.
+ */
 export async function sendOutbox(
   webhooks: WebhookStore,
   workspace: string,
   queue: Queue<WebhookMessage>,
   now: Date,
-  before?: Date,
+  { before, batches = 1 }: { before?: Date; batches?: number } = {},
 ): Promise<number> {
-  const keys = await webhooks.unsent(SEND_BATCH, before);
-  if (keys.length === 0) return 0;
-  await queue.sendBatch(keys.map((key) => ({ body: { workspace, endpoint: key.endpoint, event: key.event }, contentType: "json" })));
-  await webhooks.markSent(keys, now);
-  return keys.length;
+  let sent = 0;
+  for (let batch = 0; batch < batches; batch++) {
+    const keys = await webhooks.unsent(SEND_BATCH, before);
+    if (keys.length === 0) break;
+    await queue.sendBatch(keys.map((key) => ({ body: { workspace, endpoint: key.endpoint, event: key.event }, contentType: "json" })));
+    await webhooks.markSent(keys, now);
+    sent += keys.length;
+    if (keys.length < SEND_BATCH) break;
+  }
+  return sent;
 }
 
 /** After a write's answer: its workspace's new outbox rows, over storage of its own (the request's is closed by then). */
@@ -42,7 +57,7 @@ export async function sendAfterWrite(env: Env, workspace: string): Promise<void>
   if (!queue) return;
   const store = openStorage(env, { readOnly: false, ...readStorageSettings(env) });
   try {
-    await sendOutbox(store.storage.workspace(workspace).webhooks, workspace, queue, new Date());
+    await sendOutbox(store.storage.workspace(workspace).webhooks, workspace, queue, new Date(), { batches: AFTER_WRITE_BATCHES });
   } catch (error) {
     // A workspace deleted since has nothing left to send; else the sweep sends what this could not.
     if (error instanceof NotFoundError) return;
@@ -60,7 +75,7 @@ export async function sweepOutbox(storage: Storage, queue: Queue<WebhookMessage>
   for (let ids = await page(); ids.length > 0; ids = ids.length < SEND_BATCH ? [] : await page(ids.at(-1))) {
     for (const id of ids) {
       try {
-        sent += await sendOutbox(storage.workspace(id).webhooks, id, queue, now, cutoff);
+        sent += await sendOutbox(storage.workspace(id).webhooks, id, queue, now, { before: cutoff, batches: SWEEP_BATCHES });
       } catch (error) {
         console.error(JSON.stringify({ level: "error", event: "webhook_sweep", workspace: id, cause: String(error) }));
       }

@@ -59,6 +59,17 @@ describe("webhook delivery", () => {
     expect((await outbox()).every((row) => row.sent)).toBe(true);
   });
 
+  it("sends every outbox row of a write after it, when they fill more than one queue batch", async () => {
+    const receivers = [receiverUrl(), receiverUrl()];
+    for (const receiver of receivers) await createEndpoint(receiver.url);
+    const pipelines = Array.from({ length: 60 }, (_, i) => pipelineBody(`many-${i}`));
+    expect((await call("POST", `${PIPELINES}/import`, { body: { pipelines } })).status).toBe(201);
+    for (const receiver of receivers) expect(await receivedAtLeast(receiver.name, 60)).toHaveLength(60);
+    const rows = await outbox();
+    expect(rows).toHaveLength(120);
+    expect(rows.every((row) => row.sent)).toBe(true);
+  });
+
   it("retries a receiver that fails its first attempts with growing delays, under the same webhook-id, until it takes the event", async () => {
     const receiver = receiverUrl("fail=2");
     const endpoint = await createEndpoint(receiver.url);
