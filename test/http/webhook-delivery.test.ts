@@ -3,12 +3,24 @@ import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { beforeEach, describe, expect, it } from "vitest";
 import { RETRY_DELAYS_SECONDS } from "../../src/domain/webhook";
-import { createApp } from "../../src/http/app";
 import worker from "../../src/index";
 import { SWEEP_CRON } from "../../src/jobs/scheduled";
 import { onPostgres, resetDatabase, sqlRows } from "../support/backend";
 import { call, callWith, createPipeline, pipelineBody } from "../support/http";
-import { createEndpoint, received, receivedAtLeast, receiverUrl, runQueue, verified, WEBHOOKS } from "../support/webhooks";
+import {
+  createEndpoint,
+  outbox,
+  PIPELINES,
+  quiet,
+  quietApp,
+  quietChange,
+  received,
+  receivedAtLeast,
+  receiverUrl,
+  runQueue,
+  verified,
+  WEBHOOKS,
+} from "../support/webhooks";
 
 /**
  * Webhook deliveries (docs/webhooks.md), end to end: the Worker's real queue handler on real
@@ -17,27 +29,6 @@ import { createEndpoint, received, receivedAtLeast, receiverUrl, runQueue, verif
  */
 
 beforeEach(resetDatabase);
-
-const PIPELINES = "/v1/workspaces/default/pipelines";
-/** The app without an execution context: its writes make outbox rows and send none of them (the sweep's case). */
-const quietApp = createApp();
-const quiet = (method: string, path: string, body?: unknown) => callWith((r) => quietApp.fetch(r, env), method, path, { body });
-
-/** The outbox rows, as messages for the queue. */
-async function outbox() {
-  const rows = await sqlRows<{ endpoint_id: string; event_id: string; sent_at: unknown }>(
-    "SELECT endpoint_id, event_id, sent_at FROM webhook_outbox ORDER BY created_at, event_id",
-  );
-  return rows.map((row) => ({ workspace: "default", endpoint: row.endpoint_id, event: row.event_id, sent: row.sent_at !== null }));
-}
-
-/** A change made quietly, and its one outbox row's message. */
-async function quietChange(name = "quiet") {
-  expect((await quiet("POST", PIPELINES, pipelineBody(name))).status).toBe(201);
-  const [row] = await outbox();
-  if (!row) throw new Error("no outbox row");
-  return { workspace: row.workspace, endpoint: row.endpoint, event: row.event };
-}
 
 const deliveriesOf = async (id: string) => (await call("GET", `${WEBHOOKS}/${id}/deliveries`)).body.data;
 const at = (ms: number) => (onPostgres ? new Date(ms).toISOString() : ms);

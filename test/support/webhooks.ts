@@ -2,14 +2,37 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { expect, inject } from "vitest";
+import { createApp } from "../../src/http/app";
 import worker from "../../src/index";
 import type { WebhookMessage } from "../../src/jobs/webhook-outbox";
-import { call } from "./http";
+import { sqlRows } from "./backend";
+import { call, callWith, pipelineBody } from "./http";
 
 /** Webhook tests' helpers: the real receiver (test/node/support/webhook-receiver.ts), endpoints, and the queue handler run on real batches. */
 
 export const WEBHOOKS = "/v1/workspaces/default/webhooks";
 export const QUEUE = "pipeline-registry-webhooks";
+export const PIPELINES = "/v1/workspaces/default/pipelines";
+
+/** The app without an execution context: its writes make outbox rows and send none of them (the sweep's case). */
+export const quietApp = createApp();
+export const quiet = (method: string, path: string, body?: unknown) => callWith((r) => quietApp.fetch(r, env), method, path, { body });
+
+/** The outbox rows, as messages for the queue. */
+export async function outbox() {
+  const rows = await sqlRows<{ endpoint_id: string; event_id: string; sent_at: unknown }>(
+    "SELECT endpoint_id, event_id, sent_at FROM webhook_outbox ORDER BY created_at, event_id",
+  );
+  return rows.map((row) => ({ workspace: "default", endpoint: row.endpoint_id, event: row.event_id, sent: row.sent_at !== null }));
+}
+
+/** A change made quietly, and its one outbox row's message. */
+export async function quietChange(name = "quiet") {
+  expect((await quiet("POST", PIPELINES, pipelineBody(name))).status).toBe(201);
+  const [row] = await outbox();
+  if (!row) throw new Error("no outbox row");
+  return { workspace: row.workspace, endpoint: row.endpoint, event: row.event };
+}
 
 let receivers = 0;
 /** A receiver's URL of its own for this test, answering as `behaviour` says (`fail=2`, `fail=always&status=410`). */

@@ -8,7 +8,10 @@ import type { TestProject } from "vitest/node";
  * names its own receiver in the path, `/r/<name>`, and says there how it answers: `fail=<n>`
  * answers the first n deliveries with `status` (default 500), then 204; `fail=always` answers
  * every one so. `GET /log/<name>` gives what `<name>` received, headers and raw body, for the
- * test to verify with the standardwebhooks package.
+ * test to verify with the standardwebhooks package. Hostile answers, for the consumer's limits:
+ * `redirect=1` answers 302 to `/r/<name>-moved` (which logs what reaches it), `endless=1` a 500
+ * whose body never ends, `slow=<ms>` nothing for that long, then 204, `trickle=1` a 200 whose body
+ * comes a byte every half second. Each stops when the connection closes, and within a minute.
  */
 
 interface Received {
@@ -50,6 +53,23 @@ export default async function startReceiver(project: TestProject): Promise<() =>
     const headers = Object.fromEntries(Object.entries(request.headers).map(([key, value]) => [key, String(value)]));
     const received = [...(log.get(name) ?? []), { headers, body }];
     log.set(name, received);
+    const hostile = url.searchParams;
+    if (hostile.has("redirect")) {
+      response.writeHead(302, { location: `/r/${name}-moved` }).end();
+      return;
+    }
+    if (hostile.has("endless") || hostile.has("trickle")) {
+      response.writeHead(hostile.has("endless") ? 500 : 200, { "content-type": "text/plain" });
+      const chunk = hostile.has("endless") ? "x".repeat(64 * 1024) : "x";
+      const until = Date.now() + 60_000;
+      const more = () => {
+        if (response.destroyed || Date.now() > until) return response.end();
+        response.write(chunk, () => setTimeout(more, hostile.has("endless") ? 0 : 500));
+      };
+      more();
+      return;
+    }
+    if (hostile.has("slow")) await new Promise((resolve) => setTimeout(resolve, Number(hostile.get("slow"))));
     const fail = url.searchParams.get("fail");
     const failing = fail === "always" || received.length <= Number(fail ?? 0);
     if (failing) response.writeHead(Number(url.searchParams.get("status") ?? 500)).end("receiver says no");
