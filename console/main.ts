@@ -7,6 +7,7 @@ import { metricsView } from "./views/metrics";
 import { pipelineView } from "./views/pipeline";
 import { pipelinesView } from "./views/pipelines";
 import { signInView } from "./views/sign-in";
+import { webhooksView, webhookView } from "./views/webhooks";
 import { workspacesView } from "./views/workspaces";
 
 /** The routes, by path pattern: each view draws into <main> and loads what it shows. */
@@ -16,6 +17,8 @@ const ROUTES: [RegExp, (view: View) => Promise<void>][] = [
   [/^\/pipelines\/([^/]+)\/history$/, historyView],
   [/^\/pipelines\/([^/]+)\/metrics$/, metricsView],
   [/^\/audit$/, auditView],
+  [/^\/webhooks$/, webhooksView],
+  [/^\/webhooks\/([^/]+)$/, webhookView],
   [/^\/workspaces$/, workspacesView],
 ];
 
@@ -47,6 +50,7 @@ function header(session: Session): HTMLElement {
         {},
         h("li", {}, h("a", { href: href("/pipelines") }, "Pipelines")),
         h("li", {}, h("a", { href: href("/audit") }, "Audit log")),
+        h("li", {}, h("a", { href: href("/webhooks") }, "Webhooks")),
         session.operator ? h("li", {}, h("a", { href: href("/workspaces") }, "Workspaces")) : null,
       ),
     ),

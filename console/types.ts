@@ -14,6 +14,9 @@ export type RevisionWithPipeline = Schemas["Revision"];
 export type Diff = Schemas["Diff"];
 export type Metrics = Schemas["Metrics"];
 export type AuditEvent = Schemas["AuditEvent"];
+export type Webhook = Schemas["Webhook"];
+export type WebhookWithLastDelivery = Schemas["WebhookWithLastDelivery"];
+export type WebhookDelivery = Schemas["WebhookDelivery"];
 
 /** A page of any list: its items and the cursor of the next page (null on the last). */
 export interface Page<T> {

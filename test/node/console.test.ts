@@ -1,4 +1,6 @@
 import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject, it } from "vitest";
@@ -18,9 +20,22 @@ let seed: ConsoleSeed;
 let browser: Browser;
 let page: Page;
 let problems: string[];
+/** A webhook receiver on 127.0.0.1, answering 204 to each delivery, which it counts. */
+let receiver: Server;
+let delivered = 0;
+let webhookUrl: string;
 
 beforeAll(async () => {
   seed = await seedConsole(base);
+  receiver = createServer((request, response) => {
+    request.resume().on("end", () => {
+      delivered++;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
+  webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  await seed.request("POST", `/v1/workspaces/${seed.a}/webhooks`, { url: webhookUrl, types: ["pipeline.deleted"] });
   browser = await launchBrowser(base);
   page = await browser.context.newPage();
   problems = pageProblems(page);
@@ -34,6 +49,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  receiver?.close();
 });
 
 /** The console errors a step expects (Chromium logs each refused request), taken out of the step's problems. */
@@ -212,9 +228,32 @@ it("lists the audit log and filters it by action", async () => {
   expect(await rows.first().textContent()).toContain(seed.alpha);
 });
 
+it("lists the webhooks, shows an endpoint's delivery attempts, and sends a ping that reaches the receiver", async () => {
+  await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+  await expect.poll(() => heading().textContent()).toBe("Webhooks");
+  expect(await page.locator("main tbody tr").textContent()).toContain("pipeline.deleted");
+  await page.getByRole("link", { name: webhookUrl }).click();
+  await expect.poll(() => heading().textContent()).toBe("Webhook endpoint");
+  await expect.poll(() => page.locator("main .empty").textContent()).toBe("No delivery attempted yet.");
+  await page.getByRole("button", { name: "Send a ping" }).click();
+  await expect.poll(() => page.getByRole("status").textContent()).toMatch(/^Ping \w+ sent/);
+  // The attempt is recorded once the receiver has answered, through the local queue: reload until it shows.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await page.locator(".loading").waitFor({ state: "detached" });
+        return page.locator("main tbody tr").allTextContents();
+      },
+      { timeout: 15_000, interval: 500 },
+    )
+    .toEqual([expect.stringMatching(/1succeeded204/)]);
+  expect(delivered).toBe(1);
+});
+
 it("reads at a phone-sized window without scrolling sideways", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const route of [`#/pipelines/${seed.alpha}`, `#/pipelines/${seed.alpha}/history?from=1&to=2`, `#/pipelines/${seed.alpha}/metrics`]) {
+  for (const route of [`#/pipelines/${seed.alpha}`, `#/pipelines/${seed.alpha}/history?from=1&to=2`, `#/pipelines/${seed.alpha}/metrics`, "#/webhooks"]) {
     await page.goto(`${base}/console${route}`);
     await expect.poll(() => page.locator("main h1").textContent()).not.toMatch(/^(Pipeline|History|)$/);
     await page.locator(".loading").waitFor({ state: "detached" });

@@ -32,7 +32,8 @@ export default async function setup(project: TestProject) {
     },
   );
   if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${migrate.stdout}${migrate.stderr}`);
-  const worker = await startOnFreePorts("node-tests-admin-token", ["--persist-to", state]);
+  // As `npm run dev` does: webhooks may reach a receiver of the tests on 127.0.0.1.
+  const worker = await startOnFreePorts("node-tests-admin-token", ["--persist-to", state, "--var", "WEBHOOK_ALLOW_LOOPBACK:true"]);
   project.provide("workerUrl", worker.url);
   return async () => {
     await worker.stop();
