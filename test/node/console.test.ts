@@ -253,7 +253,12 @@ it("lists the webhooks, shows an endpoint's delivery attempts, and sends a ping 
 
 it("reads at a phone-sized window without scrolling sideways", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const route of [`#/pipelines/${seed.alpha}`, `#/pipelines/${seed.alpha}/history?from=1&to=2`, `#/pipelines/${seed.alpha}/metrics`, "#/webhooks"]) {
+  for (const route of [
+    `#/pipelines/${seed.alpha}`,
+    `#/pipelines/${seed.alpha}/history?from=1&to=2`,
+    `#/pipelines/${seed.alpha}/metrics`,
+    "#/webhooks",
+  ]) {
     await page.goto(`${base}/console${route}`);
     await expect.poll(() => page.locator("main h1").textContent()).not.toMatch(/^(Pipeline|History|)$/);
     await page.locator(".loading").waitFor({ state: "detached" });
