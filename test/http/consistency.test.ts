@@ -111,11 +111,13 @@ describe("consistency tokens", () => {
 describe("every route runs its database work in one session", () => {
   let id: string;
   let keyId: string;
+  let hookId: string;
   beforeAll(async () => {
     await resetDatabase();
     ({ id } = await createPipeline("sessions"));
     await call("PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body: metricsBody() });
     keyId = (await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "to revoke", scopes: ["read"] } })).body.id;
+    hookId = (await call("POST", "/v1/workspaces/default/webhooks", { body: { url: "https://hooks.example.com/s" } })).body.id;
   });
 
   const requests = (): [string, string, object][] => [
@@ -136,6 +138,13 @@ describe("every route runs its database work in one session", () => {
     ["GET", "/v1/workspaces/default/events", {}],
     ["GET", "/v1/workspaces/default/api-keys", {}],
     ["GET", "/v1/workspaces/default/archive-runs", {}],
+    ["GET", "/v1/workspaces/default/webhooks", {}],
+    ["GET", `/v1/workspaces/default/webhooks/${hookId}`, {}],
+    ["GET", `/v1/workspaces/default/webhooks/${hookId}/deliveries`, {}],
+    ["POST", "/v1/workspaces/default/webhooks", { body: { url: "https://hooks.example.com/t" } }],
+    ["PATCH", `/v1/workspaces/default/webhooks/${hookId}`, { body: { description: "d" } }],
+    ["POST", `/v1/workspaces/default/webhooks/${hookId}/rotate-secret`, {}],
+    ["POST", `/v1/workspaces/default/webhooks/${hookId}/ping`, {}],
     ["PUT", `/v1/workspaces/default/pipelines/${id}`, { body: pipelineBody("sessions") }],
     ["PATCH", `/v1/workspaces/default/pipelines/${id}`, { body: { configuration: { a: "b" } } }],
     ["PUT", `/v1/workspaces/default/pipelines/${id}/metrics`, { body: metricsBody() }],
@@ -148,6 +157,7 @@ describe("every route runs its database work in one session", () => {
     ["DELETE", `/v1/workspaces/default/api-keys/${keyId}`, {}],
     ["POST", "/v1/workspaces/default/archive-runs", { body: {} }],
     ["DELETE", `/v1/workspaces/default/pipelines/${id}`, {}],
+    ["DELETE", `/v1/workspaces/default/webhooks/${hookId}`, {}],
     ["DELETE", "/v1/workspaces/sessions", {}],
   ];
 
@@ -160,6 +170,7 @@ describe("every route runs its database work in one session", () => {
             ?.replace(/^\/v1\/workspaces\/(default|sessions)/, "/v1/workspaces/:workspace")
             .replace(id, ":id")
             .replace(keyId, ":id")
+            .replace(hookId, ":id")
             .replace(/\/1$/, "/:version")}`,
       ),
     );
