@@ -18,7 +18,7 @@ export class ConflictError extends Error {
   readonly kind = "conflict";
 }
 
-/** A create or import that would take the workspace past its pipeline quota: nothing is written. */
+/** A create or import that would take the workspace past its pipeline quota (or its webhook endpoints past theirs): nothing is written. */
 export class QuotaExceededError extends ConflictError {
   readonly subtype = "quota-exceeded";
 }
@@ -73,6 +73,8 @@ export const nameTaken = () => new ConflictError("An active pipeline already has
 export const pipelineArchived = () => new ConflictError("The pipeline is archived; restore it before changing it.");
 export const quotaExceeded = () =>
   new QuotaExceededError("The workspace holds as many pipelines as its quota allows (archived ones count); delete some first.");
+export const webhookLimitReached = (max: number) =>
+  new QuotaExceededError(`The workspace holds ${max} webhook endpoints, the most it may; delete one first.`);
 export const versionMismatch = () => new VersionMismatchError("The pipeline has changed since the version given in If-Match.");
 export const cursorExpired = () =>
   new CursorExpiredError("Events after this cursor are past their retention and were pruned; start again from a full list.");

@@ -52,10 +52,14 @@ export const PIPELINE_ACTIONS = [
   "pipeline.metricsRecorded",
 ] as const;
 
-export const AUDIT_ACTIONS = [...PIPELINE_ACTIONS, "apiKey.created", "apiKey.revoked", "archiveRun.finished"] as const;
+/** What changes a webhook endpoint: audit actions only, never change events (those are the pipelines'). */
+export const WEBHOOK_ACTIONS = ["webhook.created", "webhook.updated", "webhook.deleted", "webhook.disabled"] as const;
+
+export const AUDIT_ACTIONS = [...PIPELINE_ACTIONS, "apiKey.created", "apiKey.revoked", "archiveRun.finished", ...WEBHOOK_ACTIONS] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type ResourceType = "pipeline" | "apiKey" | "archiveRun";
+export const RESOURCE_TYPES = ["pipeline", "apiKey", "archiveRun", "webhook"] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export interface AuditEvent {
   id: string;

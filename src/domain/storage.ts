@@ -113,21 +113,32 @@ export interface PendingDelivery {
   body: string;
 }
 
+/**
+ * A workspace's webhook endpoints. Each change of an endpoint records its audit event
+ * (`webhook.*`, resource `webhook`) in the same write, and only when it did change one.
+ */
 export interface WebhookStore {
+  /** A QuotaExceededError when the workspace already holds MAX_WEBHOOKS endpoints: nothing is written. */
   create(
     input: { id: string; url: string; types: WebhookType[]; description: string | null; secret: string },
     now: Date,
+    context: WriteContext,
   ): Promise<WebhookEndpoint>;
   /** Newest first; `before` is a position from an earlier page. */
   list(query: { limit: number; before?: number }): Promise<NewestFirstPage<WebhookEndpoint>>;
   /** With its newest delivery attempt; null for an unknown id. */
   get(id: string): Promise<(WebhookEndpoint & { lastDelivery: WebhookDelivery | null }) | null>;
   /** Enabling clears why it was disabled and its failures; null for an unknown id. */
-  update(id: string, patch: WebhookPatch, now: Date): Promise<WebhookEndpoint | null>;
+  update(id: string, patch: WebhookPatch, now: Date, context: WriteContext): Promise<WebhookEndpoint | null>;
   /** With its outbox rows and deliveries: nothing more is delivered. False for an unknown id. */
-  delete(id: string): Promise<boolean>;
+  delete(id: string, now: Date, context: WriteContext): Promise<boolean>;
   /** The new secret signs from now on; the old one too until `previousUntil`. Null for an unknown id. */
-  rotateSecret(id: string, secret: string, previousUntil: Date): Promise<WebhookEndpoint | null>;
+  rotateSecret(
+    id: string,
+    secret: { secret: string; previousUntil: Date },
+    now: Date,
+    context: WriteContext,
+  ): Promise<WebhookEndpoint | null>;
   /** Puts a `webhook.ping` event with id `eventId` into the endpoint's outbox; false for an unknown id. */
   ping(id: string, eventId: string, now: Date): Promise<boolean>;
   /** An endpoint's attempts, newest first; null for an unknown endpoint. */
@@ -140,7 +151,8 @@ export interface WebhookStore {
   /**
    * Records an attempt and what it leads to, in one write: the delivery row, the outbox row's
    * status, the endpoint's failures (cleared by a success, begun by a first failure) and its
-   * disabling (`disable`).
+   * disabling (`disable`), whose `webhook.disabled` event (actor SYSTEM) only the attempt that
+   * turns an enabled endpoint into a disabled one records.
    */
   recordAttempt(key: OutboxKey, attempt: AttemptRecord, now: Date): Promise<void>;
 }

@@ -17,6 +17,9 @@ export const DELIVERY_STATUSES = ["succeeded", "failed", "pending"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const PING_TYPE = "webhook.ping";
 
+/** Endpoints a workspace may hold: each one is an outbox row for every change, so their number bounds a write's fan-out. */
+export const MAX_WEBHOOKS = 20;
+
 export interface WebhookEndpoint {
   id: string;
   url: string;

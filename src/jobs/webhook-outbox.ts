@@ -1,5 +1,7 @@
 import { NotFoundError } from "../domain/errors";
+import { LIMITS } from "../domain/pipeline";
 import type { OutboxKey, Storage, WebhookStore } from "../domain/storage";
+import { MAX_WEBHOOKS } from "../domain/webhook";
 import type { Env } from "../env";
 import { readStorageSettings } from "../settings";
 import { openStorage } from "../storage/open-storage";
@@ -19,10 +21,10 @@ export interface WebhookMessage extends OutboxKey {
 /** A queue takes at most 100 messages in one send. */
 const SEND_BATCH = 100;
 /**
- * Batches sent after one write: an import of 100 pipelines to every endpoint a workspace may have
- * makes at most 100 × 20 rows. What is left beyond them waits for the sweep.
+ * Batches sent after one write: enough for the largest import to every endpoint a workspace may
+ * have. What a larger write leaves (an archive run's) waits for the sweep.
  */
-const AFTER_WRITE_BATCHES = 21;
+const AFTER_WRITE_BATCHES = Math.ceil((LIMITS.importSize * MAX_WEBHOOKS) / SEND_BATCH);
 /** Batches the sweep sends for one workspace in one cron run, so one backlog cannot hold the run. */
 const SWEEP_BATCHES = 50;
 /** A row this old and still unsent has lost its message: the sweep sends it. */

@@ -30,6 +30,8 @@ import {
 
 beforeEach(resetDatabase);
 
+/** The workspace's `webhook.disabled` audit events. */
+const disabledEvents = async () => (await call("GET", "/v1/workspaces/default/audit-events?action=webhook.disabled")).body.data;
 const deliveriesOf = async (id: string) => (await call("GET", `${WEBHOOKS}/${id}/deliveries`)).body.data;
 const at = (ms: number) => (onPostgres ? new Date(ms).toISOString() : ms);
 
@@ -112,6 +114,7 @@ describe("webhook delivery", () => {
     if (!next) throw new Error("no outbox row for the patch");
     expect((await runQueue([{ body: next, attempts: 1 }])).retryMessages).toEqual([]);
     expect((await call("GET", `${WEBHOOKS}/${endpoint.id}`)).body).toMatchObject({ status: "disabled", disabledReason: "failing" });
+    expect(await disabledEvents()).toEqual([expect.objectContaining({ actor: { type: "system", id: null }, version: null })]);
     // A disabled endpoint gets no new rows.
     const rows = (await outbox()).length;
     await quiet("POST", PIPELINES, pipelineBody("after-disabling"));
@@ -126,10 +129,30 @@ describe("webhook delivery", () => {
     expect(result.retryMessages).toEqual([]);
     expect((await call("GET", `${WEBHOOKS}/${endpoint.id}`)).body).toMatchObject({ status: "disabled", disabledReason: "gone" });
     expect(await deliveriesOf(endpoint.id)).toEqual([expect.objectContaining({ attempt: 1, status: "failed", responseStatus: 410 })]);
+    expect(await disabledEvents()).toEqual([
+      expect.objectContaining({
+        actor: { type: "system", id: null },
+        resource: { type: "webhook", id: endpoint.id },
+        requestId: "internal",
+      }),
+    ]);
     // Enabled again by hand, it starts afresh.
     const enabled = await call("PATCH", `${WEBHOOKS}/${endpoint.id}`, { body: { status: "enabled" } });
     expect(enabled.body.disabledReason).toBeUndefined();
     expect(enabled.body.failingSince).toBeUndefined();
+  });
+
+  it("records one webhook.disabled when two attempts at once are both answered 410", async () => {
+    const receiver = receiverUrl("fail=always&status=410");
+    const endpoint = await createEndpoint(receiver.url);
+    await quietChange("first");
+    expect((await quiet("POST", PIPELINES, pipelineBody("second"))).status).toBe(201);
+    const rows = await outbox();
+    expect(rows).toHaveLength(2);
+    // One batch: both attempts read the endpoint enabled before either records what it came to.
+    await runQueue(rows.map(({ sent: _, ...body }) => ({ body, attempts: 1 })));
+    expect(await deliveriesOf(endpoint.id)).toHaveLength(2);
+    expect(await disabledEvents()).toHaveLength(1);
   });
 
   it("signs with both the new and the old secret during a rotation", async () => {

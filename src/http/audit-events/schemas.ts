@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { AUDIT_ACTIONS } from "../../domain/history";
+import { AUDIT_ACTIONS, RESOURCE_TYPES } from "../../domain/history";
 import { named } from "../openapi/named";
 import { ActorSchema, EXAMPLE, TimestampSchema } from "../shared/schemas";
 
@@ -22,7 +22,7 @@ export const AuditEventSchema = named(
     at: TimestampSchema,
     action: v.picklist(AUDIT_ACTIONS),
     actor: ActorSchema,
-    resource: v.object({ type: v.picklist(["pipeline", "apiKey", "archiveRun"]), id: v.string() }),
+    resource: v.object({ type: v.picklist(RESOURCE_TYPES), id: v.string() }),
     version: v.nullable(v.pipe(v.number(), v.description("The pipeline's version after the change; null otherwise"))),
     requestId: v.string(),
   }),

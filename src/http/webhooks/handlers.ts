@@ -4,7 +4,7 @@ import { isId, newId } from "../../domain/ids";
 import { mintWebhookSecret, PREVIOUS_SECRET_HOURS } from "../../domain/webhook";
 import { webhookUrlProblem } from "../../domain/webhook-url";
 import { webhookLoopbackAllowed } from "../../settings";
-import type { AppEnv, WithBody } from "../context";
+import { type AppEnv, type WithBody, writeContext } from "../context";
 import { sendWebhooksLater } from "../middleware/webhook-send";
 import { newestFirstAnswer, newestFirstQuery } from "../shared/pages";
 import type { NewWebhookBody, WebhookPatchBody } from "./schemas";
@@ -38,7 +38,11 @@ export async function create(c: WithBody<typeof NewWebhookBody>) {
   const secret = mintWebhookSecret();
   const endpoint = await c
     .get("workspace")
-    .webhooks.create({ id: newId(), url: input.url, types: input.types ?? [], description: input.description ?? null, secret }, new Date());
+    .webhooks.create(
+      { id: newId(), url: input.url, types: input.types ?? [], description: input.description ?? null, secret },
+      new Date(),
+      writeContext(c),
+    );
   return c.json({ ...endpoint, secret }, 201);
 }
 
@@ -56,20 +60,21 @@ export async function patch(c: WithBody<typeof WebhookPatchBody>) {
   const id = endpointId(c);
   const input = c.req.valid("json");
   checkUrl(c, input.url);
-  return c.json(found(id, await c.get("workspace").webhooks.update(id, input, new Date())), 200);
+  return c.json(found(id, await c.get("workspace").webhooks.update(id, input, new Date(), writeContext(c))), 200);
 }
 
 export async function remove(c: Context<AppEnv>) {
   const id = endpointId(c);
-  found(id, await c.get("workspace").webhooks.delete(id));
+  found(id, await c.get("workspace").webhooks.delete(id, new Date(), writeContext(c)));
   return c.body(null, 204);
 }
 
 export async function rotateSecret(c: Context<AppEnv>) {
   const id = endpointId(c);
   const secret = mintWebhookSecret();
-  const until = new Date(Date.now() + PREVIOUS_SECRET_HOURS * 3600 * 1000);
-  const endpoint = found(id, await c.get("workspace").webhooks.rotateSecret(id, secret, until));
+  const now = new Date();
+  const previousUntil = new Date(now.getTime() + PREVIOUS_SECRET_HOURS * 3600 * 1000);
+  const endpoint = found(id, await c.get("workspace").webhooks.rotateSecret(id, { secret, previousUntil }, now, writeContext(c)));
   return c.json({ ...endpoint, secret }, 200);
 }
 

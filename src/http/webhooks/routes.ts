@@ -1,5 +1,6 @@
+import { MAX_WEBHOOKS } from "../../domain/webhook";
 import { param } from "../openapi/parameters";
-import { bodyErrors, empty, itemErrors, json, notFoundError, readErrors } from "../openapi/responses";
+import { bodyErrors, conflictError, empty, itemErrors, json, notFoundError, readErrors } from "../openapi/responses";
 import { resource, route } from "../route";
 import * as handle from "./handlers";
 import {
@@ -16,6 +17,8 @@ import {
 /** /v1/workspaces/{workspace}/webhooks (admin only): each route's operation, scope, body, responses and handler (handlers.ts). */
 
 const tags = ["Webhooks"];
+const CAP = `A workspace holds at most ${MAX_WEBHOOKS} endpoints: one more is a 409 (\`conflict/quota-exceeded\`) that writes nothing; delete one first.`;
+const capError = { 409: { ...conflictError[409], description: CAP } };
 const URL_RULES =
   "The URL is `https://`, at most 2048 characters, with no user info and no IP address literal of a loopback, private, link-local, unique-local or unspecified range (a 400 naming `/url`).";
 
@@ -27,11 +30,11 @@ export const webhookRoutes = resource(
       tags,
       operationId: "createWebhook",
       summary: "Register a webhook endpoint",
-      description: `Change events of the given types (all when left out; \`pipeline.*\` for every pipeline event) are POSTed to the URL, signed as Standard Webhooks v1 asks. ${URL_RULES} The answer is the only time the secret is shown, with rotate-secret's.`,
+      description: `Change events of the given types (all when left out; \`pipeline.*\` for every pipeline event) are POSTed to the URL, signed as Standard Webhooks v1 asks. ${URL_RULES} The answer is the only time the secret is shown, with rotate-secret's. ${CAP}`,
     },
     scope: "admin",
     body: { schema: NewWebhookBody },
-    responses: { 201: json("The endpoint, with its secret shown once.", CreatedWebhookSchema), ...bodyErrors },
+    responses: { 201: json("The endpoint, with its secret shown once.", CreatedWebhookSchema), ...bodyErrors, ...capError },
     handler: handle.create,
   }),
   route({

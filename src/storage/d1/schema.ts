@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { RESOURCE_TYPES } from "../../domain/history";
 import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
 
 export * from "./webhook-schema";
@@ -279,9 +280,8 @@ export const pipelineRevisions = sqliteTable(
 );
 
 /**
- * The audit log: one row per change made through the API or the archive job, in the same
- * batch as the change. `seq` is the order of commit (D1 runs one write at a time); `id` is the
- * event's public id.
+ * The audit log: one row per change (by the API, the archive job or a webhook delivery), in the same batch
+ * as the change. `seq` is the order of commit (D1 runs one write at a time); `id` is the event's public id.
  */
 export const auditEvents = sqliteTable(
   "audit_events",
@@ -293,7 +293,7 @@ export const auditEvents = sqliteTable(
     action: text("action").notNull(),
     actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
     actorId: text("actor_id"),
-    resourceType: text("resource_type", { enum: ["pipeline", "apiKey", "archiveRun"] }).notNull(),
+    resourceType: text("resource_type", { enum: RESOURCE_TYPES }).notNull(),
     resourceId: text("resource_id").notNull(),
     version: integer("version"),
     requestId: text("request_id").notNull(),

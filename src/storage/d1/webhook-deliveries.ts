@@ -1,7 +1,9 @@
+import { INTERNAL_WRITE } from "../../domain/history";
 import type { WebhookStore } from "../../domain/storage";
 import { PING_TYPE, type WebhookDelivery } from "../../domain/webhook";
 import { sql } from "../shared/sql";
 import { type FeedRow, toChangeEvent } from "./change-events";
+import { recordEvent } from "./history-statements";
 import { prepare } from "./statement";
 import { iso } from "./time";
 
@@ -112,7 +114,16 @@ export function d1WebhookDeliveries(db: D1Database, workspace: string): Part {
             : sql`UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ${at}) WHERE ${endpoint}`,
           ...(attempt.disable === undefined
             ? []
-            : [sql`UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ${attempt.disable} WHERE ${endpoint}`]),
+            : [
+                // Judged before the disabling, in the same batch: only the attempt that turns it off records the event.
+                recordEvent(
+                  workspace,
+                  { action: "webhook.disabled", resource: { type: "webhook", id: key.endpoint }, version: null, at },
+                  INTERNAL_WRITE,
+                  sql`EXISTS (SELECT 1 FROM webhook_endpoints WHERE ${endpoint} AND status = 'enabled')`,
+                ),
+                sql`UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = ${attempt.disable} WHERE ${endpoint}`,
+              ]),
         ].map((statement) => prepare(db, statement)),
       );
     },

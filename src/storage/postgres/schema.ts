@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { RESOURCE_TYPES } from "../../domain/history";
 import { LIMITS, STAGE_TYPES } from "../../domain/pipeline";
 
 export * from "./webhook-schema";
@@ -267,7 +268,7 @@ export const auditEvents = pgTable(
     action: text("action").notNull(),
     actorType: text("actor_type", { enum: ["admin", "apiKey", "system"] }).notNull(),
     actorId: text("actor_id"),
-    resourceType: text("resource_type", { enum: ["pipeline", "apiKey", "archiveRun"] }).notNull(),
+    resourceType: text("resource_type", { enum: RESOURCE_TYPES }).notNull(),
     resourceId: text("resource_id").notNull(),
     version: integer("version"),
     requestId: text("request_id").notNull(),

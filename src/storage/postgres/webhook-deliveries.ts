@@ -1,6 +1,9 @@
+import { INTERNAL_WRITE } from "../../domain/history";
+import { newId } from "../../domain/ids";
 import type { WebhookStore } from "../../domain/storage";
 import { PING_TYPE, type WebhookDelivery } from "../../domain/webhook";
 import { sql } from "../shared/sql";
+import { contextJson } from "./arguments";
 import { EVENT } from "./change-events";
 import type { PostgresCalls } from "./connection";
 
@@ -69,7 +72,8 @@ export function postgresWebhookDeliveries(
 
     async recordAttempt(key, attempt, now) {
       await connection.value(
-        sql`registry_record_webhook_attempt(${workspace}, ${key.endpoint}, ${key.event}, ${JSON.stringify(attempt)}::json, ${now.toISOString()}::timestamptz)`,
+        sql`registry_record_webhook_attempt(${workspace}, ${key.endpoint}, ${key.event}, ${JSON.stringify(attempt)}::json,
+          ${now.toISOString()}::timestamptz, ${contextJson(INTERNAL_WRITE)}, ${newId()})`,
       );
     },
   };

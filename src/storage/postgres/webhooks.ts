@@ -1,6 +1,8 @@
+import { newId } from "../../domain/ids";
 import type { WebhookStore } from "../../domain/storage";
-import type { WebhookDelivery, WebhookEndpoint } from "../../domain/webhook";
+import { MAX_WEBHOOKS, type WebhookDelivery, type WebhookEndpoint } from "../../domain/webhook";
 import { sql } from "../shared/sql";
+import { contextJson } from "./arguments";
 import type { PostgresCalls } from "./connection";
 import { postgresOutbox } from "./outbox";
 import { DELIVERY, postgresWebhookDeliveries } from "./webhook-deliveries";
@@ -8,9 +10,10 @@ import { DELIVERY, postgresWebhookDeliveries } from "./webhook-deliveries";
 /** A workspace's webhook endpoints on PostgreSQL: writes are functions of functions/webhooks.sql, reads one SELECT each. */
 export function postgresWebhooks(connection: PostgresCalls, workspace: string): WebhookStore {
   return {
-    create: (input, now) =>
+    create: (input, now, context) =>
       connection.value<WebhookEndpoint>(
-        sql`registry_create_webhook(${workspace}, ${JSON.stringify({ ...input, createdAt: now.toISOString() })}::json)`,
+        sql`registry_create_webhook(${workspace}, ${JSON.stringify({ ...input, createdAt: now.toISOString() })}::json, ${MAX_WEBHOOKS},
+          ${contextJson(context)}, ${newId()})`,
       ),
 
     async list({ limit, before }) {
@@ -32,14 +35,21 @@ export function postgresWebhooks(connection: PostgresCalls, workspace: string): 
       return row ? { ...row.endpoint, lastDelivery: row.last } : null;
     },
 
-    update: (id, patch) =>
-      connection.value<WebhookEndpoint | null>(sql`registry_update_webhook(${workspace}, ${id}, ${JSON.stringify(patch)}::json)`),
-
-    delete: (id) => connection.value<boolean>(sql`registry_delete_webhook(${workspace}, ${id})`),
-
-    rotateSecret: (id, secret, previousUntil) =>
+    update: (id, patch, now, context) =>
       connection.value<WebhookEndpoint | null>(
-        sql`registry_rotate_webhook_secret(${workspace}, ${id}, ${secret}, ${previousUntil.toISOString()}::timestamptz)`,
+        sql`registry_update_webhook(${workspace}, ${id}, ${JSON.stringify(patch)}::json, ${now.toISOString()}::timestamptz,
+          ${contextJson(context)}, ${newId()})`,
+      ),
+
+    delete: (id, now, context) =>
+      connection.value<boolean>(
+        sql`registry_delete_webhook(${workspace}, ${id}, ${now.toISOString()}::timestamptz, ${contextJson(context)}, ${newId()})`,
+      ),
+
+    rotateSecret: (id, { secret, previousUntil }, now, context) =>
+      connection.value<WebhookEndpoint | null>(
+        sql`registry_rotate_webhook_secret(${workspace}, ${id}, ${secret}, ${previousUntil.toISOString()}::timestamptz,
+          ${now.toISOString()}::timestamptz, ${contextJson(context)}, ${newId()})`,
       ),
 
     ...postgresOutbox(connection, workspace),

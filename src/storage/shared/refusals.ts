@@ -7,8 +7,10 @@ import {
   revisionNotFound,
   ValidationError,
   versionMismatch,
+  webhookLimitReached,
 } from "../../domain/errors";
 import { LIMITS } from "../../domain/pipeline";
+import { MAX_WEBHOOKS } from "../../domain/webhook";
 import { workspaceNotFound } from "../../domain/workspace";
 
 /**
@@ -30,6 +32,7 @@ const REASONS = {
   foreign_stage: () => new ValidationError([{ path: "/stages", message: "a stage id must be the id of one of this pipeline's stages" }]),
   revision_not_found: (id) => revisionNotFound(id),
   quota_exceeded: () => quotaExceeded(),
+  webhook_limit: () => webhookLimitReached(MAX_WEBHOOKS),
   // A workspace that does not exist, or whose deletion has begun: the live-workspace triggers
   // (migrations/0008), the workspace check of every call, and a key of another workspace.
   workspace_missing: () => workspaceNotFound(),

@@ -24,22 +24,29 @@ CREATE FUNCTION registry_webhook_json(w webhook_endpoints) RETURNS json LANGUAGE
     || CASE WHEN w.failing_since IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('failingSince', registry_time(w.failing_since)) END)::json
 $$;
 
-CREATE FUNCTION registry_create_webhook(ws text, e json) RETURNS json LANGUAGE plpgsql AS $$
+-- Refused (quota_exceeded's family: webhook_limit) when `ws` already holds `max_webhooks`
+-- endpoints; the write lock makes the count and the insert one step.
+CREATE FUNCTION registry_create_webhook(ws text, e json, max_webhooks integer, ctx json, event_id text) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
   w webhook_endpoints;
 BEGIN
   PERFORM registry_begin_write();
+  IF (SELECT count(*) FROM webhook_endpoints WHERE workspace = ws) >= max_webhooks THEN
+    PERFORM registry_refuse('webhook_limit');
+  END IF;
   INSERT INTO webhook_endpoints (id, workspace, url, types, description, status, secret, created_at)
     VALUES (e->>'id', ws, e->>'url', ARRAY(SELECT json_array_elements_text(e->'types')), e->>'description', 'enabled', e->>'secret',
       (e->>'createdAt')::timestamptz)
     RETURNING * INTO w;
+  PERFORM registry_event(ws, event_id, w.created_at, 'webhook.created', ctx, 'webhook', w.id, NULL);
   RETURN registry_webhook_json(w);
 END
 $$;
 
 -- `patch` holds the members to change (a null description clears it); enabling forgets why it was
--- disabled and its failures. Null for an id that is no endpoint of `ws`.
-CREATE FUNCTION registry_update_webhook(ws text, wid text, patch json) RETURNS json LANGUAGE plpgsql AS $$
+-- disabled and its failures. Null for an id that is no endpoint of `ws`, which records no event.
+CREATE FUNCTION registry_update_webhook(ws text, wid text, patch json, now timestamptz, ctx json, event_id text) RETURNS json
+LANGUAGE plpgsql AS $$
 DECLARE
   w webhook_endpoints;
   p jsonb := patch::jsonb;
@@ -57,22 +64,29 @@ BEGIN
   IF NOT FOUND THEN
     RETURN NULL;
   END IF;
+  PERFORM registry_event(ws, event_id, now, 'webhook.updated', ctx, 'webhook', wid, NULL);
   RETURN registry_webhook_json(w);
 END
 $$;
 
--- With its outbox rows and deliveries. False for an id that is no endpoint of `ws`.
-CREATE FUNCTION registry_delete_webhook(ws text, wid text) RETURNS boolean LANGUAGE plpgsql AS $$
+-- With its outbox rows and deliveries. False for an id that is no endpoint of `ws`, which records no event.
+CREATE FUNCTION registry_delete_webhook(ws text, wid text, now timestamptz, ctx json, event_id text) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM registry_begin_write();
   DELETE FROM webhook_outbox WHERE workspace = ws AND endpoint_id = wid;
   DELETE FROM webhook_deliveries WHERE workspace = ws AND endpoint_id = wid;
   DELETE FROM webhook_endpoints WHERE workspace = ws AND id = wid;
-  RETURN FOUND;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+  PERFORM registry_event(ws, event_id, now, 'webhook.deleted', ctx, 'webhook', wid, NULL);
+  RETURN true;
 END
 $$;
 
-CREATE FUNCTION registry_rotate_webhook_secret(ws text, wid text, secret text, previous_until timestamptz) RETURNS json
+-- A rotation is a `webhook.updated` event.
+CREATE FUNCTION registry_rotate_webhook_secret(ws text, wid text, secret text, previous_until timestamptz, now timestamptz, ctx json,
+  event_id text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
   w webhook_endpoints;
@@ -84,6 +98,7 @@ BEGIN
   IF NOT FOUND THEN
     RETURN NULL;
   END IF;
+  PERFORM registry_event(ws, event_id, now, 'webhook.updated', ctx, 'webhook', wid, NULL);
   RETURN registry_webhook_json(w);
 END
 $$;
@@ -107,11 +122,18 @@ $$;
 
 -- An attempt `a` ({id, attempt, status, responseStatus, durationMs, error, disable}) and what it
 -- leads to: the delivery row, the outbox row's status (a success stays one), the endpoint's
--- failures (cleared by a success, begun by a first failure) and its disabling.
-CREATE FUNCTION registry_record_webhook_attempt(ws text, wid text, event_id text, a json, now timestamptz) RETURNS void
-LANGUAGE plpgsql AS $$
+-- failures (cleared by a success, begun by a first failure) and its disabling, with the
+-- `webhook.disabled` event (`ctx`, `event_id`) when it turns an enabled endpoint off. An attempt
+-- that may disable takes the write lock, as every write that records an event does.
+CREATE FUNCTION registry_record_webhook_attempt(ws text, wid text, event_id text, a json, now timestamptz, ctx json, audit_id text)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  was text;
 BEGIN
-  PERFORM 1 FROM webhook_endpoints WHERE id = wid AND workspace = ws;
+  IF a->>'disable' IS NOT NULL THEN
+    PERFORM registry_begin_write();
+  END IF;
+  SELECT status INTO was FROM webhook_endpoints WHERE id = wid AND workspace = ws FOR UPDATE;
   IF NOT FOUND THEN
     RETURN;
   END IF;
@@ -125,5 +147,8 @@ BEGIN
     status = CASE WHEN a->>'disable' IS NULL THEN status ELSE 'disabled' END,
     disabled_reason = coalesce(a->>'disable', disabled_reason)
   WHERE id = wid AND workspace = ws;
+  IF a->>'disable' IS NOT NULL AND was = 'enabled' THEN
+    PERFORM registry_event(ws, audit_id, now, 'webhook.disabled', ctx, 'webhook', wid, NULL);
+  END IF;
 END
 $$;
