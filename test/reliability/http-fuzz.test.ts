@@ -29,6 +29,7 @@ describe("bad requests are refused with a problem and change nothing", () => {
       archive_runs: 1,
       processing_metrics: 1,
       api_keys: 2,
+      webhook_endpoints: 1,
     });
   });
 
@@ -49,6 +50,9 @@ describe("bad requests are refused with a problem and change nothing", () => {
     "GET /v1/workspaces/default/archive-runs",
     "POST /v1/workspaces/default/api-keys",
     "GET /v1/workspaces/default/api-keys, DELETE /v1/workspaces/default/api-keys/{id}",
+    "POST /v1/workspaces/default/webhooks",
+    "PATCH /v1/workspaces/default/webhooks/{id}",
+    "GET /v1/workspaces/default/webhooks/…, DELETE /v1/workspaces/default/webhooks/{id}",
     "unknown routes and methods",
   ]) {
     it(
@@ -79,6 +83,9 @@ describe("bad requests are refused with a problem and change nothing", () => {
       "POST /v1/workspaces/default/archive-runs",
       "POST /v1/workspaces/default/api-keys",
       "GET /v1/workspaces/default/api-keys, DELETE /v1/workspaces/default/api-keys/{id}",
+      "POST /v1/workspaces/default/webhooks",
+      "PATCH /v1/workspaces/default/webhooks/{id}",
+      "GET /v1/workspaces/default/webhooks/…, DELETE /v1/workspaces/default/webhooks/{id}",
       "POST /v1/workspaces/default/pipelines/{id}/restore",
       "POST /v1/workspaces/default/pipelines/{id}/archive",
       "DELETE /v1/workspaces/default/pipelines/{id}",

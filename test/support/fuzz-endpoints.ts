@@ -35,6 +35,7 @@ import {
   withId,
   withoutAuth,
 } from "./fuzz-mutations";
+import { webhookEndpoints } from "./fuzz-webhooks";
 import { metricsBody, pipelineBody, stage } from "./http";
 
 /** Every endpoint's valid request for the fuzz test, with the ways to spoil it and the status each must get. */
@@ -253,6 +254,7 @@ export function endpoints(): Endpoint[] {
             .chain((m) => m({ ...spec, method: "GET", path: "/v1/workspaces/default/api-keys" })),
       ],
     },
+    ...webhookEndpoints(write),
     {
       name: "unknown routes and methods",
       valid: () => ({ method: "GET", path: "/healthz", headers: {} }),

@@ -20,6 +20,8 @@ export interface Seeded {
   archived: { id: string; version: number };
   /** A real cursor of `GET /v1/workspaces/default/pipelines?limit=1` (sorted by name). */
   cursor: string;
+  /** A webhook endpoint (which takes deletions only, so the other writes make no outbox rows). */
+  webhookId: string;
 }
 /** The data set of the test running now, and the database as the last request left it: what the next refused request must leave. */
 export const state = {} as { seeded: Seeded; current: Dump };
@@ -45,6 +47,10 @@ export function useFuzzDataSet() {
     const readKey = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "fuzz reader", scopes: ["read"] } });
     const revoked = await call("POST", "/v1/workspaces/default/api-keys", { body: { name: "fuzz revoked", scopes: ["admin"] } });
     expect((await call("DELETE", `/v1/workspaces/default/api-keys/${revoked.body.id}`)).status).toBe(204);
+    const webhook = await call("POST", "/v1/workspaces/default/webhooks", {
+      body: { url: "https://hooks.example.com/fuzz", types: ["pipeline.deleted"] },
+    });
+    expect(webhook.status).toBe(201);
     state.seeded = {
       readKey: readKey.body.key,
       revokedKey: revoked.body.key,
@@ -52,6 +58,7 @@ export function useFuzzDataSet() {
       active: { id: active.id, version: 1, stageId: active.stages[0].id },
       archived: { id: archived.id, version: 2 },
       cursor: page.body.nextCursor,
+      webhookId: webhook.body.id,
     };
     state.current = await dumpDatabase();
   });
