@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { DELIVERY_TIMEOUT_MS, RESPONSE_READ_BYTES } from "../../src/domain/webhook";
 import { resetDatabase } from "../support/backend";
-import { call } from "../support/http";
-import { createEndpoint, outbox, quiet, received, receiverUrl, runQueue, WEBHOOKS } from "../support/webhooks";
+import { call, pipelineBody } from "../support/http";
+import { createEndpoint, outbox, PIPELINES, quiet, received, receiverUrl, runQueue, WEBHOOKS } from "../support/webhooks";
 
 /**
  * Hostile receivers (test/node/support/webhook-receiver.ts): a redirect is an answer, not a new
@@ -14,14 +14,7 @@ beforeEach(resetDatabase);
 
 /** One change for every endpoint registered, each endpoint's message run through the queue handler at once. */
 async function deliverOnce() {
-  expect(
-    (
-      await quiet("POST", "/v1/workspaces/default/pipelines", {
-        name: "hostile",
-        stages: [{ name: "s", stageType: "passthrough", algorithm: "none" }],
-      })
-    ).status,
-  ).toBe(201);
+  expect((await quiet("POST", PIPELINES, pipelineBody("hostile"))).status).toBe(201);
   const messages = (await outbox()).map(({ workspace, endpoint, event }) => ({ body: { workspace, endpoint, event }, attempts: 1 }));
   const started = Date.now();
   const result = await runQueue(messages);
